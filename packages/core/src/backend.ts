@@ -1,0 +1,180 @@
+import { createRequire } from "node:module";
+import { TavtError } from "./errors";
+import { tf } from "./tf";
+
+/** Backends in the order they are tried. */
+export const BACKEND_ORDER = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKEND_ORDER)[number];
+
+const PACKAGE: Record<BackendName, string> = {
+  "tensorflow-gpu": "@tensorflow/tfjs-node-gpu",
+  tensorflow: "@tensorflow/tfjs-node",
+  wasm: "@tensorflow/tfjs-backend-wasm",
+  cpu: "@tensorflow/tfjs (built-in cpu)",
+};
+
+const ALIASES: Record<string, BackendName> = {
+  "tensorflow-gpu": "tensorflow-gpu",
+  "node-gpu": "tensorflow-gpu",
+  gpu: "tensorflow-gpu",
+  tensorflow: "tensorflow",
+  node: "tensorflow",
+  wasm: "wasm",
+  cpu: "cpu",
+};
+
+export interface BackendSkip {
+  backend: BackendName;
+  package: string;
+  reason: string;
+}
+
+/** Which backend is active, from which package, why it was chosen, and why the earlier ones were skipped. */
+export interface BackendReport {
+  backend: BackendName;
+  /** The name tfjs knows it by ("tensorflow", "wasm", "cpu"). */
+  tfBackend: string;
+  package: string;
+  reason: string;
+  skipped: BackendSkip[];
+}
+
+export interface InitBackendOptions {
+  /** Use exactly this backend (as `TAVT_BACKEND` does); fails with BACKEND_UNAVAILABLE if it cannot load. */
+  backend?: string;
+  /** Defaults to `process.env`; `TAVT_BACKEND` there overrides the order. */
+  env?: Record<string, string | undefined>;
+}
+
+const requireHere = createRequire(import.meta.url);
+
+async function tryBackend(name: BackendName): Promise<string> {
+  switch (name) {
+    case "tensorflow-gpu":
+    case "tensorflow": {
+      // Registers the "tensorflow" kernel backend on the tfjs-core it resolves; fails where libtensorflow is absent.
+      requireHere(PACKAGE[name]);
+      if (!tf.findBackendFactory("tensorflow")) {
+        throw new Error("it loaded but registered on a different copy of @tensorflow/tfjs-core (version mismatch?)");
+      }
+      if (!(await tf.setBackend("tensorflow"))) throw new Error("tf.setBackend('tensorflow') returned false");
+      return "tensorflow";
+    }
+    case "wasm": {
+      requireHere(PACKAGE.wasm);
+      registerWasmGaps();
+      if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+      return "wasm";
+    }
+    case "cpu": {
+      if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");
+      return "cpu";
+    }
+  }
+}
+
+interface WasmBackendLike {
+  readSync(dataId: object): ArrayLike<number>;
+  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array;
+}
+
+let wasmGapsRegistered = false;
+
+/**
+ * tfjs-backend-wasm 4.22 lacks `UnsortedSegmentSum`, the gradient of `gather` (embeddings). This adds it as a
+ * plain kernel over the wasm heap: out[ids[i], :] += x[i, :].
+ */
+function registerWasmGaps(): void {
+  if (wasmGapsRegistered || tf.getKernel("UnsortedSegmentSum", "wasm")) return;
+  wasmGapsRegistered = true;
+  tf.registerKernel({
+    kernelName: "UnsortedSegmentSum",
+    backendName: "wasm",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+      const numSegments = (attrs as { numSegments: number }).numSegments;
+      const be = backend as unknown as WasmBackendLike;
+      const xv = be.readSync(x.dataId);
+      const ids = be.readSync(segmentIds.dataId);
+      const rows = ids.length;
+      const inner = rows === 0 ? 0 : xv.length / rows;
+      const out = be.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype);
+      const ov = be.typedArrayFromHeap(out);
+      ov.fill(0);
+      for (let r = 0; r < rows; r++) {
+        const s = ids[r]!;
+        if (s < 0 || s >= numSegments) continue;
+        const o = s * inner;
+        const i0 = r * inner;
+        for (let j = 0; j < inner; j++) ov[o + j]! += xv[i0 + j];
+      }
+      return out;
+    },
+  });
+}
+
+const firstLine = (e: unknown) => String(e instanceof Error ? e.message : e).split("\n")[0]!;
+
+let current: Promise<BackendReport> | null = null;
+
+/**
+ * Select the tensor backend once per process: `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, then
+ * `@tensorflow/tfjs-backend-wasm`, then the pure-JS cpu backend. `TAVT_BACKEND` (or `options.backend`) picks one
+ * explicitly. Later calls return the same report unless a different backend is asked for.
+ */
+export function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
+  const env = options.env ?? process.env;
+  const asked = options.backend ?? env.TAVT_BACKEND;
+  if (current && !asked) return current;
+  const run = async (): Promise<BackendReport> => {
+    if (asked) {
+      const name = ALIASES[asked.toLowerCase()];
+      if (!name) {
+        throw new TavtError(
+          "BAD_CONFIG",
+          `TAVT_BACKEND: unknown backend "${asked}"; expected one of ${Object.keys(ALIASES).join(", ")}`,
+          { field: "TAVT_BACKEND" },
+        );
+      }
+      try {
+        const tfBackend = await tryBackend(name);
+        await tf.ready();
+        return { backend: name, tfBackend, package: PACKAGE[name], reason: "chosen by TAVT_BACKEND", skipped: [] };
+      } catch (e) {
+        throw new TavtError(
+          "BACKEND_UNAVAILABLE",
+          `backend "${name}" (${PACKAGE[name]}) cannot load: ${firstLine(e)}`,
+          {
+            backend: name,
+          },
+        );
+      }
+    }
+    const skipped: BackendSkip[] = [];
+    for (const name of BACKEND_ORDER) {
+      try {
+        const tfBackend = await tryBackend(name);
+        await tf.ready();
+        return {
+          backend: name,
+          tfBackend,
+          package: PACKAGE[name],
+          reason: skipped.length === 0 ? "first in order" : "first that loaded",
+          skipped,
+        };
+      } catch (e) {
+        skipped.push({ backend: name, package: PACKAGE[name], reason: firstLine(e) });
+      }
+    }
+    throw new TavtError("BACKEND_UNAVAILABLE", `no tensor backend could load: ${JSON.stringify(skipped)}`);
+  };
+  const p = run();
+  if (!asked || !current) current = p;
+  return p;
+}
+
+/** The active tfjs backend's name ("tensorflow", "wasm" or "cpu"). */
+export function activeBackend(): string {
+  return tf.getBackend();
+}

@@ -1,0 +1,29 @@
+/** Stable machine-readable error codes; the CLI maps `TavtError`s to exit code 2 (user error). */
+export type TavtErrorCode =
+  | "SHAPE_MISMATCH"
+  | "BAD_CONFIG"
+  | "BAD_INPUT"
+  | "BAD_FILE"
+  | "CHECKPOINT_CORRUPT"
+  | "CHECKPOINT_MISMATCH"
+  | "BACKEND_UNAVAILABLE"
+  | "NOT_FOUND";
+
+/** An error a user can act on: it names what was wrong and carries a stable `code`. */
+export class TavtError extends Error {
+  readonly code: TavtErrorCode;
+  /** Optional structured context (file, field, id, ...). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: TavtErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = "TavtError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True for errors the user caused (bad file, bad config); the CLI exits 2 on these. */
+export function isTavtError(e: unknown): e is TavtError {
+  return e instanceof TavtError;
+}

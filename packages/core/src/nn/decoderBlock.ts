@@ -1,0 +1,89 @@
+import type { Key } from "../rng";
+import { foldIn, splitNamed } from "../rng";
+import { tf } from "../tf";
+import { type AttentionParams, applyAttention, initAttention } from "./attention";
+import type { ApplyContext } from "./context";
+import { dropout } from "./dropout";
+import { applyFeedForward, type FeedForwardParams, initFeedForward } from "./feedForward";
+import { applyLayerNorm, initLayerNorm, type LayerNormParams } from "./layerNorm";
+
+export interface DecoderBlockConfig {
+  dim: number;
+  heads: number;
+  /** Feed-forward inner width; default 4 * dim. */
+  ffn?: number;
+  /** Width of the memory (encoder output); default `dim`. */
+  memoryDim?: number;
+  /** Residual and attention dropout; default 0. */
+  dropout?: number;
+}
+
+export interface DecoderBlockParams {
+  [name: string]: AttentionParams | LayerNormParams | FeedForwardParams;
+  ln1: LayerNormParams;
+  selfAttn: AttentionParams;
+  ln2: LayerNormParams;
+  crossAttn: AttentionParams;
+  ln3: LayerNormParams;
+  ffn: FeedForwardParams;
+}
+
+export interface DecoderBlockInputs {
+  x: tf.Tensor; // [B, T, dim]
+  memory: tf.Tensor; // [B, S, memoryDim]
+  /** [B, T]: 1 for real tokens. */
+  mask?: tf.Tensor;
+  /** [B, S]: 1 for real memory positions. */
+  memoryMask?: tf.Tensor;
+}
+
+export function initDecoderBlock(key: Key, config: DecoderBlockConfig): DecoderBlockParams {
+  const k = splitNamed(key, ["selfAttn", "crossAttn", "ffn"]);
+  return {
+    ln1: initLayerNorm({ dim: config.dim }),
+    selfAttn: initAttention(k.selfAttn, { dim: config.dim, heads: config.heads }),
+    ln2: initLayerNorm({ dim: config.dim }),
+    crossAttn: initAttention(k.crossAttn, { dim: config.dim, heads: config.heads, kvDim: config.memoryDim }),
+    ln3: initLayerNorm({ dim: config.dim }),
+    ffn: initFeedForward(k.ffn, { dim: config.dim, hidden: config.ffn ?? 4 * config.dim }),
+  };
+}
+
+/** Pre-LN transformer decoder block: causal self-attention, cross-attention to memory, feed-forward; each residual. */
+export function applyDecoderBlock(
+  params: DecoderBlockParams,
+  inputs: DecoderBlockInputs,
+  config: DecoderBlockConfig,
+  ctx: ApplyContext = {},
+): tf.Tensor {
+  const rate = config.dropout ?? 0;
+  const sub = (name: string): ApplyContext => (ctx.key ? { ...ctx, key: foldIn(ctx.key, name) } : ctx);
+  return tf.tidy(() => {
+    const { x, memory, mask, memoryMask } = inputs;
+    const h1 = applyLayerNorm(params.ln1, x);
+    const s = applyAttention(
+      params.selfAttn,
+      { query: h1, key: h1, value: h1, keyMask: mask, causal: true },
+      { dim: config.dim, heads: config.heads, dropout: rate },
+      sub("selfAttn"),
+    ).out;
+    const x1 = x.add(dropout(s, rate, sub("drop1"))); // [B, T, dim]
+    const h2 = applyLayerNorm(params.ln2, x1);
+    const c = applyAttention(
+      params.crossAttn,
+      { query: h2, key: memory, value: memory, keyMask: memoryMask },
+      { dim: config.dim, heads: config.heads, kvDim: config.memoryDim, dropout: rate },
+      sub("crossAttn"),
+    ).out;
+    const x2 = x1.add(dropout(c, rate, sub("drop2"))); // [B, T, dim]
+    const f = applyFeedForward(
+      params.ffn,
+      applyLayerNorm(params.ln3, x2),
+      { dim: config.dim, hidden: config.ffn ?? 4 * config.dim, dropout: rate },
+      sub("ffn"),
+    );
+    return x2.add(dropout(f, rate, sub("drop3"))); // [B, T, dim]
+  });
+}
+
+export const decoderBlock = { init: initDecoderBlock, apply: applyDecoderBlock };

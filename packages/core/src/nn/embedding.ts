@@ -1,0 +1,30 @@
+import type { Key } from "../rng";
+import { normal } from "../rng";
+import { tf } from "../tf";
+
+export interface EmbeddingConfig {
+  vocab: number;
+  dim: number;
+  /** Standard deviation of the initial weights; default 0.02. */
+  initStd?: number;
+}
+
+export interface EmbeddingParams {
+  [name: string]: tf.Tensor;
+  weight: tf.Tensor2D;
+}
+
+export function initEmbedding(key: Key, config: EmbeddingConfig): EmbeddingParams {
+  return { weight: normal(key, [config.vocab, config.dim], 0, config.initStd ?? 0.02) as tf.Tensor2D };
+}
+
+/** ids [...] (int32) -> vectors [..., dim]. */
+export function applyEmbedding(params: EmbeddingParams, ids: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const dim = params.weight.shape[1];
+    const flat = ids.reshape([-1]).toInt(); // [N]
+    return tf.gather(params.weight, flat).reshape([...ids.shape, dim]); // [..., dim]
+  });
+}
+
+export const embedding = { init: initEmbedding, apply: applyEmbedding };

@@ -1,0 +1,66 @@
+import type { Key } from "../rng";
+import { foldIn, splitNamed } from "../rng";
+import { tf } from "../tf";
+import { type AttentionParams, applyAttention, initAttention } from "./attention";
+import type { ApplyContext } from "./context";
+import { dropout } from "./dropout";
+import { applyFeedForward, type FeedForwardParams, initFeedForward } from "./feedForward";
+import { applyLayerNorm, initLayerNorm, type LayerNormParams } from "./layerNorm";
+
+export interface EncoderBlockConfig {
+  dim: number;
+  heads: number;
+  /** Feed-forward inner width; default 4 * dim. */
+  ffn?: number;
+  /** Residual and attention dropout; default 0. */
+  dropout?: number;
+}
+
+export interface EncoderBlockParams {
+  [name: string]: AttentionParams | LayerNormParams | FeedForwardParams;
+  ln1: LayerNormParams;
+  attn: AttentionParams;
+  ln2: LayerNormParams;
+  ffn: FeedForwardParams;
+}
+
+export function initEncoderBlock(key: Key, config: EncoderBlockConfig): EncoderBlockParams {
+  const k = splitNamed(key, ["attn", "ffn"]);
+  return {
+    ln1: initLayerNorm({ dim: config.dim }),
+    attn: initAttention(k.attn, { dim: config.dim, heads: config.heads }),
+    ln2: initLayerNorm({ dim: config.dim }),
+    ffn: initFeedForward(k.ffn, { dim: config.dim, hidden: config.ffn ?? 4 * config.dim }),
+  };
+}
+
+/** Pre-LN transformer encoder block: x + SelfAtt(LN(x)), then + FFN(LN(x)). x [B, T, dim], mask [B, T]. */
+export function applyEncoderBlock(
+  params: EncoderBlockParams,
+  x: tf.Tensor,
+  config: EncoderBlockConfig,
+  mask?: tf.Tensor,
+  ctx: ApplyContext = {},
+): tf.Tensor {
+  const rate = config.dropout ?? 0;
+  const sub = (name: string): ApplyContext => (ctx.key ? { ...ctx, key: foldIn(ctx.key, name) } : ctx);
+  return tf.tidy(() => {
+    const h = applyLayerNorm(params.ln1, x);
+    const a = applyAttention(
+      params.attn,
+      { query: h, key: h, value: h, keyMask: mask },
+      { dim: config.dim, heads: config.heads, dropout: rate },
+      sub("attn"),
+    ).out;
+    const x1 = x.add(dropout(a, rate, sub("drop1"))); // [B, T, dim]
+    const f = applyFeedForward(
+      params.ffn,
+      applyLayerNorm(params.ln2, x1),
+      { dim: config.dim, hidden: config.ffn ?? 4 * config.dim, dropout: rate },
+      sub("ffn"),
+    );
+    return x1.add(dropout(f, rate, sub("drop2"))); // [B, T, dim]
+  });
+}
+
+export const encoderBlock = { init: initEncoderBlock, apply: applyEncoderBlock };

@@ -1,0 +1,31 @@
+import { assertShape } from "../shape";
+import { tf } from "../tf";
+
+export interface LayerNormConfig {
+  dim: number;
+  /** Default 1e-5, as torch.nn.LayerNorm. */
+  eps?: number;
+}
+
+export interface LayerNormParams {
+  [name: string]: tf.Tensor;
+  weight: tf.Tensor1D;
+  bias: tf.Tensor1D;
+}
+
+export function initLayerNorm(config: LayerNormConfig): LayerNormParams {
+  return { weight: tf.ones([config.dim]) as tf.Tensor1D, bias: tf.zeros([config.dim]) as tf.Tensor1D };
+}
+
+/** Normalise over the last axis with biased variance, then scale and shift (torch.nn.LayerNorm). */
+export function applyLayerNorm(params: LayerNormParams, x: tf.Tensor, eps = 1e-5): tf.Tensor {
+  return tf.tidy(() => {
+    assertShape("layerNorm.apply", "x (last axis)", [x.shape[x.rank - 1]!], [params.weight.shape[0]]);
+    const mean = x.mean(-1, true);
+    const centred = x.sub(mean);
+    const variance = centred.square().mean(-1, true);
+    return centred.mul(variance.add(eps).rsqrt()).mul(params.weight).add(params.bias);
+  });
+}
+
+export const layerNorm = { init: initLayerNorm, apply: applyLayerNorm };

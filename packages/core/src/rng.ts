@@ -1,0 +1,152 @@
+import { TavtError } from "./errors";
+import { tf } from "./tf";
+
+/**
+ * A PRNG key: two uint32 words, as in JAX. Keys are values, never mutated; every consumer of
+ * randomness receives its own key, split explicitly from its parent's (`split`, `foldIn`, `splitNamed`).
+ * Bits come from the Threefry-2x32 counter-based generator (20 rounds, Salmon et al. 2011; JAX uses it too).
+ */
+export type Key = readonly [number, number];
+
+const ROT = [13, 15, 26, 6, 17, 29, 16, 24] as const;
+
+/** Threefry-2x32 with 20 rounds: hashes the counter (c0, c1) under the key (k0, k1) into two uint32 words. */
+function threefry(k0: number, k1: number, c0: number, c1: number, out: Uint32Array, at: number): void {
+  const ks = [k0 >>> 0, k1 >>> 0, (k0 ^ k1 ^ 0x1bd11bda) >>> 0];
+  let x0 = (c0 + ks[0]!) >>> 0;
+  let x1 = (c1 + ks[1]!) >>> 0;
+  for (let i = 0; i < 20; i++) {
+    x0 = (x0 + x1) >>> 0;
+    const r = ROT[i % 8]!;
+    x1 = ((x1 << r) | (x1 >>> (32 - r))) >>> 0;
+    x1 = (x1 ^ x0) >>> 0;
+    if (i % 4 === 3) {
+      const d = (i + 1) / 4;
+      x0 = (x0 + ks[d % 3]!) >>> 0;
+      x1 = (x1 + ks[(d + 1) % 3]! + d) >>> 0;
+    }
+  }
+  out[at] = x0;
+  out[at + 1] = x1;
+}
+
+/** A key from an integer seed (any safe integer; negative seeds and seeds above 2^32 are fine). */
+export function key(seed: number): Key {
+  if (!Number.isSafeInteger(seed)) {
+    throw new TavtError("BAD_CONFIG", `rng.key: seed must be a safe integer, got ${seed}`, { field: "seed" });
+  }
+  const lo = seed >>> 0;
+  const hi = Math.floor(seed / 2 ** 32) >>> 0;
+  const out = new Uint32Array(2);
+  threefry(0x243f6a88, 0x85a308d3, lo, hi, out, 0);
+  return [out[0]!, out[1]!];
+}
+
+/** `n` independent child keys. */
+export function split(k: Key, n = 2): Key[] {
+  const out = new Uint32Array(2);
+  const keys: Key[] = [];
+  for (let i = 0; i < n; i++) {
+    threefry(k[0], k[1], i, 0x5e11_7000, out, 0);
+    keys.push([out[0]!, out[1]!]);
+  }
+  return keys;
+}
+
+function hashString(s: string): number {
+  // FNV-1a over UTF-16 code units; only used to turn a child's name into a counter.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** A child key derived from data (an integer such as a step number, or a name). */
+export function foldIn(k: Key, data: number | string): Key {
+  const c = typeof data === "string" ? hashString(data) : data >>> 0;
+  const c1 = typeof data === "string" ? 0xf01d_0001 : (Math.floor(data / 2 ** 32) ^ 0xf01d_0000) >>> 0;
+  const out = new Uint32Array(2);
+  threefry(k[0], k[1], c, c1, out, 0);
+  return [out[0]!, out[1]!];
+}
+
+/** One child key per name, each independent of the others (adding a child never changes a sibling's key). */
+export function splitNamed<N extends string>(k: Key, names: readonly N[]): Record<N, Key> {
+  const r = {} as Record<N, Key>;
+  for (const n of names) r[n] = foldIn(k, n);
+  return r;
+}
+
+/** `count` random uint32 words. */
+export function bits(k: Key, count: number): Uint32Array {
+  const n2 = Math.ceil(count / 2) * 2;
+  const out = new Uint32Array(n2);
+  for (let j = 0; j < n2; j += 2) threefry(k[0], k[1], j >>> 1, 0xb175_0000, out, j);
+  return count === n2 ? out : out.subarray(0, count);
+}
+
+/** `count` floats uniform in [0, 1), each with 24 random bits (exact in float32). */
+export function uniformArray(k: Key, count: number): Float32Array {
+  const b = bits(k, count);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = (b[i]! >>> 8) * 2 ** -24;
+  return out;
+}
+
+/** `count` standard normal floats (Box-Muller). */
+export function normalArray(k: Key, count: number): Float32Array {
+  const n2 = Math.ceil(count / 2) * 2;
+  const b = bits(k, n2);
+  const out = new Float32Array(n2);
+  for (let i = 0; i < n2; i += 2) {
+    const u1 = ((b[i]! >>> 8) + 1) * 2 ** -24; // (0, 1]
+    const u2 = (b[i + 1]! >>> 8) * 2 ** -24;
+    const r = Math.sqrt(-2 * Math.log(u1));
+    out[i] = r * Math.cos(2 * Math.PI * u2);
+    out[i + 1] = r * Math.sin(2 * Math.PI * u2);
+  }
+  return count === n2 ? out : out.slice(0, count);
+}
+
+/** `count` integers uniform in [0, n). */
+export function randint(k: Key, count: number, n: number): Int32Array {
+  if (!(n >= 1 && Number.isInteger(n))) {
+    throw new TavtError("BAD_CONFIG", `rng.randint: n must be a positive integer, got ${n}`);
+  }
+  const b = bits(k, count);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = Math.floor((b[i]! / 4294967296) * n);
+  return out;
+}
+
+/** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
+export function permutation(k: Key, n: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  const b = bits(k, Math.max(n, 1));
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor((b[i]! / 4294967296) * (i + 1));
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A float32 tensor uniform in [lo, hi). */
+export function uniform(k: Key, shape: readonly number[], lo = 0, hi = 1): tf.Tensor {
+  const u = uniformArray(k, sizeOf(shape));
+  if (lo !== 0 || hi !== 1) for (let i = 0; i < u.length; i++) u[i] = lo + (hi - lo) * u[i]!;
+  return tf.tensor(u, [...shape], "float32");
+}
+
+/** A float32 tensor of normal samples with the given mean and standard deviation. */
+export function normal(k: Key, shape: readonly number[], mean = 0, std = 1): tf.Tensor {
+  const z = normalArray(k, sizeOf(shape));
+  if (mean !== 0 || std !== 1) for (let i = 0; i < z.length; i++) z[i] = mean + std * z[i]!;
+  return tf.tensor(z, [...shape], "float32");
+}
