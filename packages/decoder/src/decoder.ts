@@ -1,0 +1,142 @@
+import {
+  type ApplyContext,
+  applyEmbedding,
+  applyLayerNorm,
+  applyLinear,
+  assertRank,
+  assertShape,
+  type EmbeddingParams,
+  initEmbedding,
+  initLayerNorm,
+  initLinear,
+  type Key,
+  type LayerNormParams,
+  type LinearParams,
+  type ParamTree,
+  rng,
+  sinusoidalPositions,
+  TavtError,
+  tf,
+} from "@tavt/core";
+import {
+  applyGatedDecoderBlock,
+  type DecoderMemory,
+  type GatedDecoderBlockParams,
+  initGatedDecoderBlock,
+} from "./block";
+import { type DecoderConfig, resolveDecoderConfig } from "./config";
+
+/** Parameters of the decoder: token embedding, N blocks ("0", "1", ...), final layer norm, output projection. */
+export interface DecoderParams {
+  [name: string]: EmbeddingParams | LayerNormParams | LinearParams | ParamTree;
+  embed: EmbeddingParams;
+  blocks: Record<string, GatedDecoderBlockParams>;
+  lnOut: LayerNormParams;
+}
+
+export interface DecoderInputs extends DecoderMemory {
+  /** Decoder input ids [B, L] int32 (`<bos>` w1 .. wn, padded with `<pad>`). */
+  tokens: tf.Tensor;
+  /** [B, L], 1 for real tokens; default: every position real. */
+  tokenMask?: tf.Tensor | null;
+}
+
+/** Per-block gate values (eq. 4), each [B, L, d]. */
+export interface BlockGates {
+  alphaAv: tf.Tensor;
+  alphaVa: tf.Tensor;
+}
+
+/** Contract 3: logits [B, L, V] and the gates of the last block [B, L, d]; `blockGates` (all blocks) on request. */
+export interface DecoderOutput {
+  logits: tf.Tensor;
+  alphaAv: tf.Tensor;
+  alphaVa: tf.Tensor;
+  blockGates?: BlockGates[];
+}
+
+export interface DecoderApplyOptions {
+  /** Also return the gates of every block (`blockGates`, first block first). */
+  allBlocks?: boolean;
+  /** Project only the last position to the vocabulary (logits [B, 1, V], gates [B, 1, d]); used by the searches. */
+  lastOnly?: boolean;
+}
+
+export function initDecoder(key: Key, config: DecoderConfig): DecoderParams {
+  const c = resolveDecoderConfig(config);
+  const k = rng.splitNamed(key, ["embed", "blocks", "out"]);
+  const blockKeys = rng.split(k.blocks, c.blocks);
+  const blocks: Record<string, GatedDecoderBlockParams> = {};
+  blockKeys.forEach((bk, i) => {
+    blocks[String(i)] = initGatedDecoderBlock(bk, c);
+  });
+  const params: DecoderParams = {
+    embed: initEmbedding(k.embed, { vocab: c.vocab, dim: c.dim }),
+    blocks,
+    lnOut: initLayerNorm({ dim: c.dim }),
+  };
+  if (!c.tieEmbedding) params.out = initLinear(k.out, { inDim: c.dim, outDim: c.vocab });
+  return params;
+}
+
+/**
+ * The gated transformer decoder (eq. 4-5): embed(tokens) * sqrt(d) + sinusoidal positions, N pre-LN gated blocks,
+ * a final layer norm, then the output projection to V logits (the transposed embedding when `tieEmbedding`).
+ */
+export function applyDecoder(
+  params: DecoderParams,
+  inputs: DecoderInputs,
+  config: DecoderConfig,
+  ctx: ApplyContext = {},
+  options: DecoderApplyOptions = {},
+): DecoderOutput {
+  const c = resolveDecoderConfig(config);
+  const { tokens, tokenMask } = inputs;
+  assertRank("decoder.apply", "tokens", tokens, 2);
+  const [b, len] = tokens.shape as [number, number];
+  assertShape("decoder.apply", "xAv", inputs.xAv, [b, null, c.memoryDim]);
+  if (inputs.xAvMask) assertShape("decoder.apply", "xAvMask", inputs.xAvMask, [b, inputs.xAv.shape[1]!]);
+  if (tokenMask) assertShape("decoder.apply", "tokenMask", tokenMask, [b, len]);
+  if (c.streams === "dual") {
+    if (!inputs.xVa) {
+      throw new TavtError("BAD_INPUT", "decoder.apply: xVa is required with streams 'dual' (x_va of eq. 17)", {
+        field: "xVa",
+      });
+    }
+    assertShape("decoder.apply", "xVa", inputs.xVa, [b, null, c.memoryDim]);
+    if (inputs.xVaMask) assertShape("decoder.apply", "xVaMask", inputs.xVaMask, [b, inputs.xVa.shape[1]!]);
+  }
+  const blockCount = Object.keys(params.blocks).length;
+  if (blockCount !== c.blocks) {
+    throw new TavtError("BAD_INPUT", `decoder.apply: params have ${blockCount} blocks, config says ${c.blocks}`, {
+      field: "blocks",
+    });
+  }
+  const r = tf.tidy(() => {
+    const emb = applyEmbedding(params.embed, tokens).mul(Math.sqrt(c.dim)); // [B, L, d]
+    let x: tf.Tensor = emb.add(sinusoidalPositions(len, c.dim).expandDims(0)); // [B, L, d]
+    const gates: tf.Tensor[][] = [];
+    for (let i = 0; i < c.blocks; i++) {
+      const sub = ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, i) } : ctx;
+      const o = applyGatedDecoderBlock(params.blocks[String(i)]!, x, tokenMask ?? null, inputs, c, sub);
+      x = o.x;
+      gates.push([o.alphaAv, o.alphaVa]);
+    }
+    const pick = (t: tf.Tensor) => (options.lastOnly ? t.slice([0, len - 1, 0], [b, 1, -1]) : t); // [B, 1 or L, *]
+    const h = applyLayerNorm(params.lnOut, pick(x)); // [B, L', d]
+    const logits = c.tieEmbedding
+      ? tf
+          .matMul(h.reshape([-1, c.dim]), params.embed.weight, false, true)
+          .reshape([b, -1, c.vocab]) // [B, L', V]
+      : applyLinear(params.out as LinearParams, h); // [B, L', V]
+    const kept = options.allBlocks ? gates : gates.slice(-1);
+    return { logits, gates: kept.map((g) => g.map(pick)) };
+  });
+  const last = r.gates[r.gates.length - 1]!;
+  const out: DecoderOutput = { logits: r.logits, alphaAv: last[0]!, alphaVa: last[1]! };
+  if (options.allBlocks)
+    out.blockGates = r.gates.map(([alphaAv, alphaVa]) => ({ alphaAv: alphaAv!, alphaVa: alphaVa! }));
+  return out;
+}
+
+export const decoder = { init: initDecoder, apply: applyDecoder };

@@ -1,0 +1,53 @@
+import { assertRank, assertShape, tf } from "@tavt/core";
+import { PAD_ID } from "./config";
+
+/** Teacher forcing: decoder inputs, targets and their masks from `<bos> w1 .. wn <eos> <pad>..` rows. */
+export interface ShiftedTokens {
+  input: tf.Tensor2D; // [B, L-1] int32: <bos> w1 .. wn (<eos>) ...
+  target: tf.Tensor2D; // [B, L-1] int32: w1 .. wn <eos> <pad> ...
+  inputMask: tf.Tensor2D; // [B, L-1] float32, 1 where the input is not <pad>
+  targetMask: tf.Tensor2D; // [B, L-1] float32, 1 where the target is not <pad>
+}
+
+/** Split caption rows [B, L] into teacher-forced decoder inputs (all but the last column) and targets (all but the first). */
+export function shiftTokens(tokens: tf.Tensor): ShiftedTokens {
+  assertRank("decoder.shiftTokens", "tokens", tokens, 2);
+  const [b, len] = tokens.shape as [number, number];
+  return tf.tidy(() => {
+    const ids = tokens.toInt();
+    const input = ids.slice([0, 0], [b, len - 1]) as tf.Tensor2D; // [B, L-1]
+    const target = ids.slice([0, 1], [b, len - 1]) as tf.Tensor2D; // [B, L-1]
+    return {
+      input,
+      target,
+      inputMask: tf.notEqual(input, PAD_ID).toFloat() as tf.Tensor2D,
+      targetMask: tf.notEqual(target, PAD_ID).toFloat() as tf.Tensor2D,
+    };
+  });
+}
+
+/**
+ * Eq. 9: L_cap = -sum_t W_ma,t * log p(w_t = y_t | y_<t), averaged over the real target tokens of the batch
+ * (sum over tokens of weight * NLL, divided by the number of tokens with mask 1). Without `weights` it is the
+ * plain token-level cross-entropy. logits [B, L, V], target [B, L] int32, mask and weights [B, L].
+ */
+export function captionCrossEntropy(
+  logits: tf.Tensor,
+  target: tf.Tensor,
+  mask: tf.Tensor,
+  weights?: tf.Tensor | null,
+): tf.Scalar {
+  assertRank("decoder.captionCrossEntropy", "logits", logits, 3);
+  const [b, len, v] = logits.shape as [number, number, number];
+  assertShape("decoder.captionCrossEntropy", "target", target, [b, len]);
+  assertShape("decoder.captionCrossEntropy", "mask", mask, [b, len]);
+  if (weights) assertShape("decoder.captionCrossEntropy", "weights", weights, [b, len]);
+  return tf.tidy(() => {
+    const logp = tf.logSoftmax(logits, -1); // [B, L, V]
+    const picked = logp.mul(tf.oneHot(target.toInt(), v)).sum(-1); // log p(y_t) [B, L]
+    let w = mask.toFloat(); // [B, L]
+    if (weights) w = w.mul(weights);
+    const denom = tf.maximum(mask.toFloat().sum(), 1);
+    return picked.mul(w).sum().neg().div(denom) as tf.Scalar;
+  });
+}
