@@ -1,0 +1,273 @@
+#!/usr/bin/python3
+"""PyTorch reference for @tavt/decoder and @tavt/model: golden fixtures the TypeScript tests compare against.
+
+Written from the paper's equations and the documented semantics of @tavt/core's layers, independently of the
+TypeScript code. Weights are drawn here with torch (seeded), exported by dotted parameter name, and loaded into
+the TypeScript parameter tree by that name; the reference computes in float64.
+
+    /usr/bin/python3 tools/golden/tavt_model.py      # rewrites tools/fixtures/decoder/*.json, tools/fixtures/model/*.json
+"""
+import json
+import math
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+LOWEST = float(torch.finfo(torch.float32).min)  # @tavt/core FLOAT32_LOWEST
+DT = torch.float64
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parameters: a flat {dotted.name: tensor} dict, exported to JSON.
+
+
+class Params:
+    """Draws float32 weights with torch's generator (so the exported values are exact), computes in float64."""
+
+    def __init__(self, seed):
+        self.gen = torch.Generator().manual_seed(seed)
+        self.p = {}
+
+    def normal(self, name, shape, std):
+        self.p[name] = (torch.randn(*shape, generator=self.gen) * std).to(torch.float32).to(DT).requires_grad_()
+
+    def uniform(self, name, shape, lo, hi):
+        self.p[name] = (torch.rand(*shape, generator=self.gen) * (hi - lo) + lo).to(torch.float32).to(DT).requires_grad_()
+
+    def linear(self, name, in_dim, out_dim, bias=True):
+        lim = math.sqrt(6 / (in_dim + out_dim))
+        self.uniform(f"{name}.weight", (out_dim, in_dim), -lim, lim)
+        if bias:
+            self.uniform(f"{name}.bias", (out_dim,), -0.5, 0.5)  # non-zero so the golden test sees the bias
+
+    def layer_norm(self, name, dim):
+        self.uniform(f"{name}.weight", (dim,), 0.5, 1.5)
+        self.uniform(f"{name}.bias", (dim,), -0.5, 0.5)
+
+    def attention(self, name, dim, kv_dim=None):
+        kv = kv_dim or dim
+        self.linear(f"{name}.q", dim, dim)
+        self.linear(f"{name}.k", kv, dim)
+        self.linear(f"{name}.v", kv, dim)
+        self.linear(f"{name}.o", dim, dim)
+
+    def ffn(self, name, dim, hidden):
+        self.linear(f"{name}.fc1", dim, hidden)
+        self.linear(f"{name}.fc2", hidden, dim)
+
+    def __getitem__(self, name):
+        return self.p[name]
+
+
+def export(t):
+    t = t.detach().to(torch.float32)
+    return {"shape": list(t.shape), "data": [float(x) for x in t.reshape(-1).tolist()]}
+
+
+def export_params(params):
+    return {k: export(v) for k, v in sorted(params.p.items())}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# @tavt/core layers (semantics from packages/core/src/nn/*.ts: PyTorch layout, pre-LN blocks, lowest-float masks).
+
+
+def linear(P, name, x):
+    y = x @ P[f"{name}.weight"].t()
+    b = f"{name}.bias"
+    return y + P[b] if b in P.p else y
+
+
+def layer_norm(P, name, x, eps=1e-5):
+    mean = x.mean(-1, keepdim=True)
+    var = ((x - mean) ** 2).mean(-1, keepdim=True)
+    return (x - mean) / torch.sqrt(var + eps) * P[f"{name}.weight"] + P[f"{name}.bias"]
+
+
+def attention(P, name, q_in, k_in, v_in, heads, key_mask=None, causal=False):
+    """Multi-head attention; masked scores become the lowest float32 (a fully masked row: uniform weights)."""
+    b, tq, d = q_in.shape
+    tk = k_in.shape[1]
+    dh = d // heads
+
+    def split(x, t):
+        return x.reshape(b, t, heads, dh).permute(0, 2, 1, 3)
+
+    q = split(linear(P, f"{name}.q", q_in), tq)
+    k = split(linear(P, f"{name}.k", k_in), tk)
+    v = split(linear(P, f"{name}.v", v_in), tk)
+    scores = q @ k.transpose(-1, -2) / math.sqrt(dh)
+    m = torch.ones(1, 1, tq, tk, dtype=DT)
+    if causal:
+        m = m * torch.tril(torch.ones(tq, tk, dtype=DT), diagonal=tk - tq)[None, None]
+    if key_mask is not None:
+        m = m * key_mask.to(DT)[:, None, None, :]
+    if causal or key_mask is not None:
+        scores = scores * m + (1 - m) * LOWEST
+    w = torch.softmax(scores, -1)
+    out = (w @ v).permute(0, 2, 1, 3).reshape(b, tq, d)
+    return linear(P, f"{name}.o", out)
+
+
+def ffn(P, name, x):
+    return linear(P, f"{name}.fc2", torch.relu(linear(P, f"{name}.fc1", x)))
+
+
+def positions(length, dim):
+    pe = torch.zeros(length, dim, dtype=DT)
+    for p in range(length):
+        for i in range(0, dim, 2):
+            angle = p / 10000 ** (i / dim)
+            pe[p, i] = math.sin(angle)
+            if i + 1 < dim:
+                pe[p, i + 1] = math.cos(angle)
+    # @tavt/core builds the table in float32
+    return pe.to(torch.float32).to(DT)
+
+
+def encoder_block(P, name, x, heads, mask=None):
+    h = layer_norm(P, f"{name}.ln1", x)
+    x = x + attention(P, f"{name}.attn", h, h, h, heads, key_mask=mask)
+    return x + ffn(P, f"{name}.ffn", layer_norm(P, f"{name}.ln2", x))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# @tavt/decoder: the gated decoder (eq. 4-5) and the caption cross-entropy (eq. 9).
+
+
+def init_decoder(P, prefix, cfg):
+    d, V = cfg["dim"], cfg["vocab"]
+    P.normal(f"{prefix}embed.weight", (V, d), 0.3)
+    for i in range(cfg["blocks"]):
+        n = f"{prefix}blocks.{i}"
+        P.layer_norm(f"{n}.ln1", d)
+        P.attention(f"{n}.selfAttn", d)
+        P.layer_norm(f"{n}.ln2", d)
+        P.attention(f"{n}.crossAv", d, cfg.get("memoryDim"))
+        if cfg.get("streams", "dual") == "dual":
+            P.attention(f"{n}.crossVa", d, cfg.get("memoryDim"))
+            if cfg.get("fusion", "gated") == "gated":
+                P.linear(f"{n}.gateAv", 2 * d, d)
+                P.linear(f"{n}.gateVa", 2 * d, d)
+        P.layer_norm(f"{n}.ln3", d)
+        P.ffn(f"{n}.ffn", d, cfg["ffn"])
+    P.layer_norm(f"{prefix}lnOut", d)
+    if not cfg.get("tieEmbedding", False):
+        P.linear(f"{prefix}out", d, V)
+
+
+def decoder(P, prefix, cfg, tokens, token_mask, x_av, x_av_mask, x_va=None, x_va_mask=None):
+    """Returns logits [B, L, V] and the last block's alpha_av, alpha_va [B, L, d]."""
+    d, heads = cfg["dim"], cfg["heads"]
+    streams, fusion = cfg.get("streams", "dual"), cfg.get("fusion", "gated")
+    L = tokens.shape[1]
+    x = P[f"{prefix}embed.weight"][tokens] * math.sqrt(d) + positions(L, d)[None]
+    for i in range(cfg["blocks"]):
+        n = f"{prefix}blocks.{i}"
+        h = layer_norm(P, f"{n}.ln1", x)
+        x = x + attention(P, f"{n}.selfAttn", h, h, h, heads, key_mask=token_mask, causal=True)
+        y = layer_norm(P, f"{n}.ln2", x)  # Y of eq. 4
+        att_av = attention(P, f"{n}.crossAv", y, x_av, x_av, heads, key_mask=x_av_mask)
+        if streams == "single":
+            fused = att_av
+            a_av, a_va = torch.ones_like(att_av), torch.zeros_like(att_av)
+        else:
+            att_va = attention(P, f"{n}.crossVa", y, x_va, x_va, heads, key_mask=x_va_mask)
+            if fusion == "gated":
+                a_av = torch.sigmoid(linear(P, f"{n}.gateAv", torch.cat([y, att_av], -1)))  # eq. 4
+                a_va = torch.sigmoid(linear(P, f"{n}.gateVa", torch.cat([y, att_va], -1)))  # eq. 4
+            else:
+                a_av, a_va = torch.ones_like(att_av), torch.ones_like(att_va)
+            fused = a_av * att_av + a_va * att_va  # eq. 5
+        x = x + fused
+        x = x + ffn(P, f"{n}.ffn", layer_norm(P, f"{n}.ln3", x))
+    h = layer_norm(P, f"{prefix}lnOut", x)
+    if cfg.get("tieEmbedding", False):
+        logits = h @ P[f"{prefix}embed.weight"].t()
+    else:
+        logits = linear(P, f"{prefix}out", h)
+    return logits, a_av, a_va
+
+
+def shift(tokens):
+    inp, tgt = tokens[:, :-1], tokens[:, 1:]
+    return inp, tgt, (inp != 0).to(DT), (tgt != 0).to(DT)
+
+
+def caption_ce(logits, target, mask, weights=None):
+    """Eq. 9: sum of weight * NLL over real target tokens, divided by the number of real target tokens."""
+    logp = torch.log_softmax(logits, -1).gather(-1, target[..., None])[..., 0]
+    w = mask if weights is None else mask * weights
+    return -(logp * w).sum() / torch.clamp(mask.sum(), min=1)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fixtures
+
+
+def tensor_in(t):
+    return export(t) if t.dtype.is_floating_point else {"shape": list(t.shape), "data": [int(x) for x in t.reshape(-1).tolist()]}
+
+
+def decoder_fixture(name, cfg, seed):
+    P = Params(seed)
+    init_decoder(P, "", cfg)
+    g = torch.Generator().manual_seed(seed + 1)
+    B, Sav, Sva, m = 3, 5, 4, cfg.get("memoryDim", cfg["dim"])
+    x_av = torch.randn(B, Sav, m, generator=g).to(torch.float32).to(DT)
+    x_va = torch.randn(B, Sva, m, generator=g).to(torch.float32).to(DT)
+    x_av_mask = torch.ones(B, Sav, dtype=DT)
+    x_av_mask[0, 3:] = 0
+    x_va_mask = torch.ones(B, Sva, dtype=DT)
+    x_va_mask[1, 2:] = 0
+    tokens = torch.tensor([[1, 5, 6, 7, 2, 0, 0], [1, 8, 9, 2, 0, 0, 0], [1, 4, 4, 10, 6, 3, 2]])
+    weights = torch.rand(B, tokens.shape[1] - 1, generator=g).to(torch.float32).to(DT) + 0.5
+    inp, tgt, in_mask, tgt_mask = shift(tokens)
+    dual = cfg.get("streams", "dual") == "dual"
+    logits, a_av, a_va = decoder(P, "", cfg, inp, in_mask, x_av, x_av_mask, x_va if dual else None, x_va_mask)
+    loss = caption_ce(logits, tgt, tgt_mask, weights)
+    grads = torch.autograd.grad(loss, list(P.p.values()))
+    out = {
+        "config": cfg,
+        "params": export_params(P),
+        "inputs": {
+            "tokens": tensor_in(tokens),
+            "xAv": export(x_av),
+            "xAvMask": export(x_av_mask),
+            "xVa": export(x_va),
+            "xVaMask": export(x_va_mask),
+            "weights": export(weights),
+        },
+        "expected": {
+            "logits": export(logits),
+            "alphaAv": export(a_av),
+            "alphaVa": export(a_va),
+            "loss": float(loss),
+            "grads": {k: export(gr) for k, gr in zip(P.p.keys(), grads)},
+        },
+    }
+    write(os.path.join(ROOT, "tools", "fixtures", "decoder", f"{name}.json"), out)
+
+
+def write(path, obj):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(obj, f)
+    os.replace(tmp, path)
+    print(f"wrote {os.path.relpath(path, ROOT)}")
+
+
+def main():
+    base = {"vocab": 11, "dim": 8, "heads": 2, "blocks": 2, "ffn": 16, "maxLen": 8}
+    decoder_fixture("gated", base, 11)
+    decoder_fixture("sum", {**base, "fusion": "sum"}, 12)
+    decoder_fixture("single_tied", {**base, "streams": "single", "tieEmbedding": True}, 13)
+
+
+if __name__ == "__main__":
+    main()
