@@ -1,1 +1,21 @@
-export {};
+export { concatAvTransformer, singleStreamDecoderConfig, vanillaTransformer } from "./baselines";
+export type { CaptionBatch, LossFn, LossParts } from "./batch";
+export { benchmarkTrainStep, type TrainStepBenchmark, type TrainStepBenchmarkOptions } from "./benchmark";
+export type { Captioner, CaptionOptions, LossOptions } from "./captioner";
+export {
+  type Ablation,
+  type ConfigName,
+  type ConfigOverrides,
+  configs,
+  FULL_TAVT,
+  makeConfig,
+  type TavtConfig,
+  validateConfig,
+} from "./config";
+export { disposeBatch, type RandomBatchOptions, randomBatch } from "./randomBatch";
+export {
+  applyFrameEncoder,
+  type FrameEncoderConfig,
+  type FrameEncoderParams,
+  initFrameEncoder,
+} from "./visualEncoder";
