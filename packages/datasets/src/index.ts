@@ -1,4 +1,27 @@
 export {
+  type DomainCount,
+  type LoadMsrvttOptions,
+  loadMsrvtt,
+  loadMsrvttAnnotations,
+  MSRVTT_FILES,
+  type MsrvttSplitOptions,
+  type MsrvttVideo,
+  msrvttDomainCounts,
+  msrvttRecords,
+  paperDomainRole,
+} from "./annotations/msrvtt";
+export {
+  type LoadMsvdOptions,
+  loadMsvd,
+  loadMsvdAnnotations,
+  MSVD_DOMAIN,
+  MSVD_FILES,
+  type MsvdVideo,
+  msvdRecords,
+} from "./annotations/msvd";
+export { CaptionDataset, type CaptionDatasetInit } from "./dataset";
+export { DATASET_ANNOTATIONS, type DatasetAnnotationsFile, loadDataset, writeDataset } from "./datasetDir";
+export {
   MSRVTT_CATEGORY_NAMES,
   MSRVTT_DOMAIN_CATEGORIES,
   msrvttCategoryDomain,
@@ -8,6 +31,8 @@ export {
   TABLE1_COUNTS,
   TARGET_DOMAINS,
 } from "./domains";
+export { type FeaturePaths, openFeaturePaths } from "./featureOptions";
+export { DEFAULT_SPLIT, naturalSort, type SplitOptions, splitByDomainRandom } from "./split";
 export { Hdf5Store, writeHdf5 } from "./stores/hdf5";
 export { MemoryStore } from "./stores/memory";
 export { decodeNpy, encodeNpy, type NpyHeader, parseNpyHeader } from "./stores/npy";
@@ -21,4 +46,19 @@ export {
   writeFeatureStore,
 } from "./stores/open";
 export type { FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
+export {
+  CAPTION_TEMPLATES,
+  DOMAIN_LEXICON,
+  type DomainLexicon,
+  SOUND_EVENTS,
+  type SoundEvent,
+} from "./synthetic/lexicon";
+export {
+  DEFAULT_SYNTHETIC,
+  makeSynthetic,
+  type SyntheticConfig,
+  SyntheticDataset,
+  type SyntheticTruth,
+  syntheticDomainSizes,
+} from "./synthetic/synthetic";
 export type { DomainRole, Sample, SplitName, VideoRecord } from "./types";
