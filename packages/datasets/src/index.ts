@@ -19,6 +19,7 @@ export {
   type MsvdVideo,
   msvdRecords,
 } from "./annotations/msvd";
+export { type CaptionBatch, type CollateOptions, collate, disposeBatch } from "./collate";
 export { CaptionDataset, type CaptionDatasetInit } from "./dataset";
 export { DATASET_ANNOTATIONS, type DatasetAnnotationsFile, loadDataset, writeDataset } from "./datasetDir";
 export {
@@ -32,7 +33,9 @@ export {
   TARGET_DOMAINS,
 } from "./domains";
 export { type FeaturePaths, openFeaturePaths } from "./featureOptions";
+export { EpisodicSampler, type EpisodicSamplerOptions, type MetaBatch, miniBatches } from "./sampler";
 export { DEFAULT_SPLIT, naturalSort, type SplitOptions, splitByDomainRandom } from "./split";
+export { type DatasetStats, type DomainStatsRow, datasetStats } from "./stats";
 export { Hdf5Store, writeHdf5 } from "./stores/hdf5";
 export { MemoryStore } from "./stores/memory";
 export { decodeNpy, encodeNpy, type NpyHeader, parseNpyHeader } from "./stores/npy";
@@ -62,3 +65,16 @@ export {
   syntheticDomainSizes,
 } from "./synthetic/synthetic";
 export type { DomainRole, Sample, SplitName, VideoRecord } from "./types";
+export {
+  BOS_ID,
+  type BuildVocabularyOptions,
+  buildVocabulary,
+  captionTokens,
+  EOS_ID,
+  PAD_ID,
+  SPECIAL_TOKENS,
+  UNK_ID,
+  Vocabulary,
+  type VocabularyFile,
+} from "./vocabulary";
+export { writeSynthetic } from "./writeSynthetic";

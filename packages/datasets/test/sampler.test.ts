@@ -1,0 +1,65 @@
+import { rng } from "@tavt/core";
+import { describe, expect, it } from "vitest";
+import { EpisodicSampler, makeSynthetic, miniBatches, SOURCE_DOMAINS } from "../src";
+
+const ds = makeSynthetic({ videos: 400, seed: 1 });
+
+describe("EpisodicSampler (Algorithm 1)", () => {
+  it("gives K-1 support domains and 1 query domain from the sources, batches of 32 from the train split", () => {
+    const s = new EpisodicSampler(ds, { seed: 5 });
+    const seenQuery = new Set<string>();
+    for (let step = 0; step < 20; step++) {
+      const mb = s.next();
+      expect(mb.step).toBe(step);
+      expect(mb.supportDomains.length).toBe(4);
+      expect(new Set([...mb.supportDomains, mb.queryDomain])).toEqual(new Set(SOURCE_DOMAINS));
+      expect(mb.support.length).toBe(4);
+      mb.support.forEach((batch, i) => {
+        expect(batch.length).toBe(Math.min(32, ds.domainVideos(mb.supportDomains[i]!, "train").length));
+        expect(new Set(batch.map((x) => x.id)).size).toBe(batch.length);
+        for (const x of batch) {
+          expect(x.domain).toBe(mb.supportDomains[i]);
+          expect(ds.video(x.id).split).toBe("train");
+        }
+      });
+      expect(mb.query.every((x) => x.domain === mb.queryDomain)).toBe(true);
+      expect(mb.query.length).toBe(Math.min(32, ds.domainVideos(mb.queryDomain, "train").length));
+      seenQuery.add(mb.queryDomain);
+    }
+    expect(seenQuery.size).toBeGreaterThan(2);
+  });
+
+  it("is reproducible from (seed, step) and changes with the seed", () => {
+    const a = new EpisodicSampler(ds, { seed: 5 });
+    const b = new EpisodicSampler(ds, { seed: 5 });
+    const c = new EpisodicSampler(ds, { seed: 6 });
+    expect(b.episodeIds(3)).toEqual(a.episodeIds(3));
+    const walked = new EpisodicSampler(ds, { seed: 5 });
+    walked.next();
+    walked.next();
+    walked.next();
+    expect(walked.next().query.map((x) => x.id)).toEqual(a.episodeIds(3).query);
+    expect(c.episodeIds(3)).not.toEqual(a.episodeIds(3));
+  });
+
+  it("honours batch sizes, fewer support domains, and refuses a bad configuration", () => {
+    const s = new EpisodicSampler(ds, { batchSize: 4, queryBatchSize: 6, supportDomains: 2 });
+    const mb = s.episode(0);
+    expect(mb.support.map((b) => b.length)).toEqual([4, 4]);
+    expect(mb.query.length).toBe(6);
+    expect(() => new EpisodicSampler(ds, { sourceDomains: ["News"] })).toThrow(/at least 2 source domains/);
+    expect(() => new EpisodicSampler(ds, { supportDomains: 5 })).toThrow(/supportDomains/);
+  });
+});
+
+describe("miniBatches", () => {
+  it("covers every id once, shuffled by the key", () => {
+    const ids = ds.ids({ domains: ["Music"] });
+    const plain = miniBatches(ids, 7);
+    expect(plain.flat()).toEqual(ids);
+    const shuffled = miniBatches(ids, 7, rng.key(1));
+    expect(shuffled.flat().sort()).toEqual([...ids].sort());
+    expect(shuffled.flat()).not.toEqual(ids);
+    expect(shuffled.at(-1)!.length).toBe(ids.length % 7 || 7);
+  });
+});
