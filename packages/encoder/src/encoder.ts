@@ -1,0 +1,155 @@
+import {
+  type ApplyContext,
+  applyLinear,
+  assertRank,
+  assertShape,
+  dropout,
+  initLinear,
+  type Key,
+  type LinearParams,
+  rng,
+  sinusoidalPositions,
+  TavtError,
+  tf,
+} from "@tavt/core";
+import { type EncoderConfig, resolveEncoderConfig } from "./config";
+import {
+  applyCrossStack,
+  applySelfStack,
+  type CrossStackParams,
+  initCrossStack,
+  initSelfStack,
+  type SelfStackParams,
+} from "./stacks";
+
+/**
+ * Encoder parameters. `audioProj`, `selfA`, `crossAv` and `crossVa` exist unless the config is `visualOnly`.
+ * Names: visualProj, audioProj (linear, [d, dv] / [d, da]); selfV, selfA (eq. 12-13); crossAv, crossVa (eq. 16-17).
+ */
+export interface EncoderParams {
+  [name: string]: LinearParams | SelfStackParams | CrossStackParams;
+  visualProj: LinearParams;
+  selfV: SelfStackParams;
+}
+
+export interface EncoderInputs {
+  visual: tf.Tensor; // [B, Tv, dv]
+  visualMask: tf.Tensor; // [B, Tv], 1 = real frame
+  /** The visual prefix p [B, l, d] from @tavt/avmm; absent = no prefix (V' = V, the w/o AVMM ablation). */
+  prefix?: tf.Tensor | null;
+  prefixMask?: tf.Tensor | null; // [B, l]; default all ones
+  /** Audio A [B, Ta, da] (real audio, or A_rec / A+ / A- [B, l, da]); absent = the visual-only mode. */
+  audio?: tf.Tensor | null;
+  audioMask?: tf.Tensor | null; // [B, Ta]; default all ones
+}
+
+export interface EncoderOutput {
+  /**
+   * x_av [B, l+Tv, d] (eq. 16), queried by the visual positions of V' = [p; V]. In the visual-only mode (no audio)
+   * it is f'_v, the self-attended V' (eq. 12), so a single-stream decoder reads it unchanged.
+   */
+  xAv: tf.Tensor3D;
+  /** x_va [B, Ta, d] (eq. 17), queried by the audio positions; null in the visual-only mode. */
+  xVa: tf.Tensor3D | null;
+  /** [B, l+Tv]: [prefixMask, visualMask]. */
+  avMask: tf.Tensor2D;
+  /** [B, Ta]: audioMask; null in the visual-only mode. */
+  vaMask: tf.Tensor2D | null;
+}
+
+export function initEncoder(key: Key, config: EncoderConfig): EncoderParams {
+  const c = resolveEncoderConfig(config);
+  const k = rng.splitNamed(key, ["visualProj", "audioProj", "selfV", "selfA", "crossAv", "crossVa"]);
+  const s = { dim: c.dim, heads: c.heads, ffn: c.ffn, dropout: c.dropout };
+  const params: EncoderParams = {
+    visualProj: initLinear(k.visualProj, { inDim: c.visualDim, outDim: c.dim }),
+    selfV: initSelfStack(k.selfV, c.blocks, s),
+  };
+  if (!c.visualOnly) {
+    params.audioProj = initLinear(k.audioProj, { inDim: c.audioDim, outDim: c.dim });
+    params.selfA = initSelfStack(k.selfA, c.blocks, s);
+    params.crossAv = initCrossStack(k.crossAv, c.crossBlocks, s);
+    params.crossVa = initCrossStack(k.crossVa, c.crossBlocks, s);
+  }
+  return params;
+}
+
+/**
+ * The audio-visual encoder (section 3.2 eq. 3; appendix A eq. 12-17):
+ *   V' = [p; W_v V] + PE,  A' = W_a A + PE            (prefix prepended after projecting V from dv to d)
+ *   f'_v = SelfAtt(V'), f'_a = SelfAtt(A')            (eq. 12-13; N pre-LN blocks and a final LN each)
+ *   x_av = CrossAtt(f'_v, f'_a, f'_a), x_va = CrossAtt(f'_a, f'_v, f'_v)   (eq. 16-17)
+ * with padding masks on every key. Without audio (or with a `visualOnly` config) it returns x_av = f'_v, x_va null.
+ */
+export function applyEncoder(
+  params: EncoderParams,
+  inputs: EncoderInputs,
+  config: EncoderConfig,
+  ctx: ApplyContext = {},
+): EncoderOutput {
+  const fn = "encoder.applyEncoder";
+  const c = resolveEncoderConfig(config);
+  const { visual, visualMask } = inputs;
+  const prefix = inputs.prefix ?? null;
+  const audio = c.visualOnly ? null : (inputs.audio ?? null);
+  assertRank(fn, "visual", visual, 3);
+  const [b, tv] = visual.shape as [number, number, number];
+  assertShape(fn, "visual", visual, [b, tv, c.visualDim]);
+  assertShape(fn, "visualMask", visualMask, [b, tv]);
+  if (prefix) {
+    assertShape(fn, "prefix", prefix, [b, null, c.dim]);
+    if (inputs.prefixMask) assertShape(fn, "prefixMask", inputs.prefixMask, [b, prefix.shape[1]!]);
+  }
+  if (audio) {
+    if (!params.audioProj) {
+      throw new TavtError("BAD_INPUT", `${fn}: audio given, but the parameters have no audio stream (visualOnly)`, {
+        field: "audio",
+      });
+    }
+    assertShape(fn, "audio", audio, [b, null, c.audioDim]);
+    if (inputs.audioMask) assertShape(fn, "audioMask", inputs.audioMask, [b, audio.shape[1]!]);
+  }
+  const sub = (name: string): ApplyContext => (ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, name) } : ctx);
+  const s = { dim: c.dim, heads: c.heads, ffn: c.ffn, dropout: c.dropout };
+  const r = tf.tidy((): Record<string, tf.Tensor> => {
+    let v = applyLinear(params.visualProj, visual); // [B, Tv, d]
+    let vMask = visualMask.toFloat(); // [B, Tv]
+    if (prefix) {
+      const l = prefix.shape[1]!;
+      v = tf.concat([prefix, v], 1); // V' [B, l+Tv, d]
+      vMask = tf.concat([inputs.prefixMask ? inputs.prefixMask.toFloat() : tf.ones([b, l]), vMask], 1); // [B, l+Tv]
+    }
+    const tvp = v.shape[1]!;
+    v = dropout(v.add(sinusoidalPositions(tvp, c.dim).expandDims(0)), c.dropout, sub("inV")); // [B, l+Tv, d]
+    const fV = applySelfStack(params.selfV as SelfStackParams, v, vMask, s, sub("selfV")); // f'_v [B, l+Tv, d]
+    if (!audio) {
+      return { xAv: fV, avMask: vMask };
+    }
+    const ta = audio.shape[1]!;
+    const aMask = inputs.audioMask ? inputs.audioMask.toFloat() : tf.ones([b, ta]); // [B, Ta]
+    let a = applyLinear(params.audioProj as LinearParams, audio); // [B, Ta, d]
+    a = dropout(a.add(sinusoidalPositions(ta, c.dim).expandDims(0)), c.dropout, sub("inA")); // [B, Ta, d]
+    const fA = applySelfStack(params.selfA as SelfStackParams, a, aMask, s, sub("selfA")); // f'_a [B, Ta, d]
+    const xAv = applyCrossStack(params.crossAv as CrossStackParams, fV, fA, aMask, s, sub("crossAv")); // [B, l+Tv, d]
+    const xVa = applyCrossStack(params.crossVa as CrossStackParams, fA, fV, vMask, s, sub("crossVa")); // [B, Ta, d]
+    return { xAv, xVa, avMask: vMask, vaMask: aMask };
+  });
+  return {
+    xAv: r.xAv as tf.Tensor3D,
+    xVa: (r.xVa ?? null) as tf.Tensor3D | null,
+    avMask: r.avMask as tf.Tensor2D,
+    vaMask: (r.vaMask ?? null) as tf.Tensor2D | null,
+  };
+}
+
+/** The decoder's memory (@tavt/decoder `DecoderMemory`) from the encoder output: `{xAv, xAvMask, xVa, xVaMask}`. */
+export function toDecoderMemory(out: EncoderOutput): {
+  xAv: tf.Tensor;
+  xAvMask: tf.Tensor;
+  xVa: tf.Tensor | null;
+  xVaMask: tf.Tensor | null;
+} {
+  return { xAv: out.xAv, xAvMask: out.avMask, xVa: out.xVa, xVaMask: out.vaMask };
+}
+
+export const encoder = { init: initEncoder, apply: applyEncoder };

@@ -1,0 +1,91 @@
+import {
+  type ApplyContext,
+  applyEncoderBlock,
+  applyLayerNorm,
+  type EncoderBlockParams,
+  initEncoderBlock,
+  initLayerNorm,
+  type Key,
+  type LayerNormParams,
+  rng,
+  tf,
+} from "@tavt/core";
+import { applyCrossBlock, type CrossBlockParams, initCrossBlock } from "./crossBlock";
+
+interface StackConfig {
+  dim: number;
+  heads: number;
+  ffn: number;
+  dropout: number;
+}
+
+/** SelfAtt of eq. 12-13: `blocks` pre-LN encoder blocks and a final layer norm. */
+export interface SelfStackParams {
+  [name: string]: Record<string, EncoderBlockParams> | LayerNormParams;
+  blocks: Record<string, EncoderBlockParams>;
+  lnOut: LayerNormParams;
+}
+
+/** CrossAtt of eq. 16-17: `crossBlocks` cross-attention blocks and a final layer norm. */
+export interface CrossStackParams {
+  [name: string]: Record<string, CrossBlockParams> | LayerNormParams;
+  blocks: Record<string, CrossBlockParams>;
+  lnOut: LayerNormParams;
+}
+
+const sub = (ctx: ApplyContext, name: string | number): ApplyContext =>
+  ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, name) } : ctx;
+
+export function initSelfStack(key: Key, n: number, config: StackConfig): SelfStackParams {
+  const blocks: Record<string, EncoderBlockParams> = {};
+  (n > 0 ? rng.split(key, n) : []).forEach((k, i) => {
+    blocks[String(i)] = initEncoderBlock(k, config);
+  });
+  return { blocks, lnOut: initLayerNorm({ dim: config.dim }) };
+}
+
+/** Eq. 12-13: f' = LN(SelfAtt^N(f)). x [B, T, d], mask [B, T] -> [B, T, d]. */
+export function applySelfStack(
+  params: SelfStackParams,
+  x: tf.Tensor,
+  mask: tf.Tensor,
+  config: StackConfig,
+  ctx: ApplyContext = {},
+): tf.Tensor {
+  return tf.tidy(() => {
+    let h = x;
+    const n = Object.keys(params.blocks).length;
+    for (let i = 0; i < n; i++) h = applyEncoderBlock(params.blocks[String(i)]!, h, config, mask, sub(ctx, i)); // [B, T, d]
+    return applyLayerNorm(params.lnOut, h); // [B, T, d]
+  });
+}
+
+export function initCrossStack(key: Key, n: number, config: StackConfig): CrossStackParams {
+  const blocks: Record<string, CrossBlockParams> = {};
+  (n > 0 ? rng.split(key, n) : []).forEach((k, i) => {
+    blocks[String(i)] = initCrossBlock(k, config);
+  });
+  return { blocks, lnOut: initLayerNorm({ dim: config.dim }) };
+}
+
+/**
+ * Eq. 16-17: x = LN(CrossAtt^n(f_i, f_j, f_j)): every block queries with the running stream-i state and attends to
+ * the fixed f_j. query [B, Tq, d], memory [B, Tk, d], memoryMask [B, Tk] -> [B, Tq, d].
+ */
+export function applyCrossStack(
+  params: CrossStackParams,
+  query: tf.Tensor,
+  memory: tf.Tensor,
+  memoryMask: tf.Tensor,
+  config: StackConfig,
+  ctx: ApplyContext = {},
+): tf.Tensor {
+  return tf.tidy(() => {
+    let h = query;
+    const n = Object.keys(params.blocks).length;
+    for (let i = 0; i < n; i++) {
+      h = applyCrossBlock(params.blocks[String(i)]!, h, memory, memoryMask, config, sub(ctx, i)); // [B, Tq, d]
+    }
+    return applyLayerNorm(params.lnOut, h); // [B, Tq, d]
+  });
+}
