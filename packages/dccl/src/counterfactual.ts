@@ -38,20 +38,38 @@ export function counterfactualWeights(weights: tf.Tensor, config: Counterfactual
         .scalar(1)
         .sub(weights)
         .div(k - 1); // (1 - w) / (K - 1)
-    const w = weights.reshape([-1, k]); // [N, K]
-    const n = w.shape[0]!;
-    const idx = tf.topk(w, k, true).indices; // [N, K]: prototypes by decreasing weight (rank r -> prototype)
-    const rank = tf.topk(idx.toFloat().neg(), k, true).indices; // [N, K]: prototype -> its rank
-    const revIdx = tf.reverse(idx, -1); // [N, K]: rank r -> the prototype ranked K-1-r
-    const perm = tf.gather(revIdx, rank, 1, 1); // [N, K]: pi(k) = idx[K-1-rank(k)]
-    const p = tf
-      .oneHot(perm.reshape([-1]), k)
-      .reshape([n, k, k])
-      .toFloat(); // [N, K, K]
-    const out = tf.matMul(p, w.reshape([n, k, 1])); // [N, K, 1]: w-_k = w_{pi(k)}
-    return out.reshape(shape);
+    return rankInverse(weights.reshape([-1, k])).reshape(shape); // [N, K] -> [.., K]
   });
 }
+
+type CustomGradFn = Parameters<typeof tf.customGrad>[0];
+type Save = (tensors: tf.Tensor[]) => void;
+
+/**
+ * w-_k = w_{pi(k)} with pi(k) = the prototype whose rank is K-1-rank(k), as P w with the one-hot permutation P
+ * [N, K, K]. The permutation is built inside a custom gradient (sorting is piecewise constant, and tfjs cannot
+ * back-propagate through integer indices): the gradient is dL/dw = P^T dL/dw-, itself differentiable (MAML).
+ */
+const rankInverse = tf.customGrad(((w: tf.Tensor, save: Save) => {
+  const [n, k] = w.shape as [number, number];
+  const idx = tf.topk(w, k, true).indices; // [N, K]: prototypes by decreasing weight (rank r -> prototype)
+  const rankOf = tf.topk(idx.toFloat().neg(), k, true).indices; // [N, K]: prototype -> its rank
+  const byRank = tf
+    .oneHot(rankOf.reshape([-1]), k)
+    .reshape([n, k, k])
+    .toFloat(); // [N, K(proto), K(rank)]
+  const reversed = tf
+    .oneHot(tf.reverse(idx, -1).reshape([-1]), k)
+    .reshape([n, k, k])
+    .toFloat(); // [N, K(rank), K(proto)]
+  const p = tf.matMul(byRank, reversed); // [N, K, K]: p[k, j] = 1 iff j = pi(k)
+  save([p]);
+  return {
+    value: tf.matMul(p, w.reshape([n, k, 1])).reshape([n, k]), // [N, K]
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      tf.matMul(saved[0]!, dy.reshape([n, k, 1]), true, false).reshape([n, k]), // P^T dy [N, K]
+  };
+}) as unknown as CustomGradFn) as (w: tf.Tensor) => tf.Tensor;
 
 /**
  * Section 3.3: the counterfactual audio A- = sum_k w-_k m_k from the reconstructor's weights [B, l, K] and the bank
