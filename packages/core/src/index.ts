@@ -55,6 +55,7 @@ export {
 } from "./nn/feedForward";
 export { applyLayerNorm, initLayerNorm, type LayerNormConfig, type LayerNormParams, layerNorm } from "./nn/layerNorm";
 export { applyLinear, initLinear, type LinearConfig, type LinearParams, linear } from "./nn/linear";
+export { logSoftmax } from "./nn/logSoftmax";
 export { sinusoidalPositions } from "./nn/positions";
 export { type AdamConfig, type AdamState, adamInit, adamStep } from "./optim/adam";
 export { clipByGlobalNorm, globalNorm } from "./optim/clip";

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import "./secondOrderGrads";
 
 // tfjs prints a "install tfjs-node" banner on first use of the cpu backend; a library never prints.
 tf.enableProdMode();

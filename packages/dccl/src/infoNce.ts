@@ -1,4 +1,4 @@
-import { assertRank, assertShape, FLOAT32_LOWEST, tf } from "@tavt/core";
+import { assertRank, assertShape, FLOAT32_LOWEST, logSoftmax, tf } from "@tavt/core";
 import type { ResolvedContrastiveConfig } from "./config";
 import { cosineSimilarity } from "./similarity";
 
@@ -31,7 +31,7 @@ export function infoNce(
       ? tf.maximum(own, tf.concat([m, m], 0).expandDims(0).tile([n, 1])) // [N, 2N]
       : own;
     const masked = logits.mul(allowed).add(tf.scalar(1).sub(allowed).mul(FLOAT32_LOWEST)); // [N, 2N]
-    const logp = tf.logSoftmax(masked, -1); // [N, 2N]
+    const logp = logSoftmax(masked); // [N, 2N]
     const pos = logp.mul(tf.concat([eye, tf.zeros([n, n])], 1)).sum(-1); // [N]: log p(positive)
     return pos.mul(m).sum().neg().div(tf.maximum(m.sum(), 1)) as tf.Scalar;
   });

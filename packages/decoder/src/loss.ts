@@ -1,4 +1,4 @@
-import { assertRank, assertShape, tf } from "@tavt/core";
+import { assertRank, assertShape, logSoftmax, tf } from "@tavt/core";
 import { PAD_ID } from "./config";
 
 /** Teacher forcing: decoder inputs, targets and their masks from `<bos> w1 .. wn <eos> <pad>..` rows. */
@@ -43,7 +43,7 @@ export function captionCrossEntropy(
   assertShape("decoder.captionCrossEntropy", "mask", mask, [b, len]);
   if (weights) assertShape("decoder.captionCrossEntropy", "weights", weights, [b, len]);
   return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits, -1); // [B, L, V]
+    const logp = logSoftmax(logits); // [B, L, V]
     const picked = logp.mul(tf.oneHot(target.toInt(), v)).sum(-1); // log p(y_t) [B, L]
     let w = mask.toFloat(); // [B, L]
     if (weights) w = w.mul(weights);
