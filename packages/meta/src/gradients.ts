@@ -1,0 +1,36 @@
+import { type FlatParams, TavtError, tf } from "@tavt/core";
+
+/**
+ * The value of `loss` and its gradient with respect to the leaves of `xs` (a flat map, names kept).
+ * Like @tavt/core `valueAndGrad` (and nestable in the same way, which MAML's second order relies on), except that a
+ * leaf the loss does not reach gets a zero gradient instead of an error: a caption-only loss leaves AVMM's
+ * reconstructor unreached, and a meta-learner cannot know that in advance.
+ */
+export function valueAndGradFlat(
+  loss: (xs: FlatParams) => tf.Scalar,
+  xs: FlatParams,
+): { value: tf.Scalar; grads: FlatParams } {
+  const names = Object.keys(xs);
+  const ts = names.map((n) => xs[n]!);
+  if (ts.length === 0) return { value: loss(xs), grads: {} };
+  const { value, grads } = tf.engine().gradients(
+    () => {
+      const y = loss(xs);
+      if (y.rank !== 0) {
+        throw new TavtError(
+          "BAD_INPUT",
+          `meta: the loss function must return a scalar, got shape [${y.shape.join(", ")}]`,
+        );
+      }
+      return y;
+    },
+    ts,
+    undefined,
+    true,
+  );
+  const out: FlatParams = {};
+  names.forEach((n, i) => {
+    out[n] = grads[i] ?? tf.zerosLike(ts[i]!);
+  });
+  return { value: value as tf.Scalar, grads: out };
+}

@@ -1,0 +1,76 @@
+import { type FlatParams, type Key, rng, tf, unflatten } from "@tavt/core";
+import { valueAndGradFlat } from "./gradients";
+import type { LossFn } from "./types";
+
+export interface InnerLoopOptions {
+  steps: number;
+  lr: number;
+  /** Which leaves the loop adapts; the others stay as given. */
+  adapt: (name: string) => boolean;
+  /**
+   * true: keep every inner gradient in the graph, so an enclosing gradient differentiates through the loop
+   * (second-order MAML); call it inside that gradient's function. false: each step is computed, kept and the
+   * previous intermediate disposed (the result is a constant to any enclosing gradient: first order).
+   */
+  differentiable: boolean;
+}
+
+export interface InnerLoopResult {
+  /**
+   * All leaves: the adapted ones new, the others the tensors given. Not differentiable: the new leaves are kept
+   * tensors the caller disposes (`disposeAdapted`); differentiable: the enclosing gradient's scope collects them.
+   */
+  adapted: FlatParams;
+  /** The loss at the starting point (before the first step), or null when `steps` is 0. Kept: the caller disposes it. */
+  firstLoss: tf.Scalar | null;
+}
+
+/** theta'_i = theta - alpha grad L_{B_i}(theta), repeated `steps` times (Algorithm 1, line 5); step s on batches[s % n]. */
+export function innerLoop<B>(
+  params: FlatParams,
+  batches: readonly B[],
+  loss: LossFn<B>,
+  options: InnerLoopOptions,
+  key: Key,
+): InnerLoopResult {
+  const fast: FlatParams = {};
+  const rest: FlatParams = {};
+  for (const [n, t] of Object.entries(params)) {
+    if (options.adapt(n)) fast[n] = t;
+    else rest[n] = t;
+  }
+  let current = fast;
+  const first: { loss: tf.Scalar | null } = { loss: null };
+  for (let s = 0; s < options.steps; s++) {
+    const batch = batches[s % batches.length]!;
+    const k = rng.foldIn(key, s);
+    const run = () => {
+      const { value, grads } = valueAndGradFlat((sub) => loss(unflatten({ ...rest, ...sub }), batch, k), current);
+      const next: FlatParams = {};
+      for (const [n, p] of Object.entries(current)) next[n] = p.sub(grads[n]!.mul(options.lr));
+      return { value, next };
+    };
+    if (options.differentiable) {
+      const { value, next } = run();
+      if (s === 0) first.loss = tf.keep(value);
+      current = next;
+    } else {
+      const previous = current;
+      let next: FlatParams = {};
+      tf.tidy(() => {
+        const r = run();
+        for (const t of Object.values(r.next)) tf.keep(t);
+        if (s === 0) first.loss = tf.keep(r.value);
+        next = r.next;
+      });
+      if (previous !== fast) for (const t of Object.values(previous)) t.dispose();
+      current = next;
+    }
+  }
+  return { adapted: { ...rest, ...current }, firstLoss: first.loss };
+}
+
+/** Dispose the leaves an inner loop created (those that are not the tensors it was given). */
+export function disposeAdapted(result: InnerLoopResult, given: FlatParams): void {
+  for (const [n, t] of Object.entries(result.adapted)) if (given[n] !== t) t.dispose();
+}

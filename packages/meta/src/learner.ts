@@ -1,0 +1,133 @@
+import {
+  adamInit,
+  adamStep,
+  clipByGlobalNorm,
+  disposeTree,
+  type FlatParams,
+  flatten,
+  globalNorm,
+  type Key,
+  type ParamTree,
+  rng,
+  tf,
+  unflatten,
+} from "@tavt/core";
+import { valueAndGradFlat } from "./gradients";
+import { paramPredicate, partitionTree, requireSome } from "./select";
+import type { AdaptOptions, LossFn, MetaLearner, MetaState, MetaStepResult, ResolvedMetaConfig, Task } from "./types";
+
+/** What a learner's meta-gradient rule gets. Tensors are borrowed: the rule must not dispose them. */
+export interface MetaGradientContext<B> {
+  /** The full tree theta. */
+  params: ParamTree;
+  /** The leaves the outer step updates (not frozen), by dotted name. */
+  trainable: FlatParams;
+  /** The frozen leaves (held constant everywhere). */
+  fixed: FlatParams;
+  tasks: Task<B>[];
+  loss: LossFn<B>;
+  config: ResolvedMetaConfig;
+  key: Key;
+}
+
+/** A learner's answer: a gradient for the outer optimiser plus the numbers of the report. */
+export interface MetaGradient {
+  /** One tensor per name of `trainable` (new tensors; the learner disposes them after the outer step). */
+  grads: FlatParams;
+  loss: number;
+  innerLoss: number;
+  queryLoss: number;
+}
+
+/** The rule that makes a learner: from a meta-batch to a meta-gradient. */
+export type MetaGradientFn = <B>(context: MetaGradientContext<B>) => MetaGradient;
+
+/**
+ * A meta-learner from a meta-gradient rule: the outer step is Adam (lr `outerLr`, optional global-norm clipping)
+ * on the trainable leaves, and `adapt` is plain SGD (Algorithm 1, lines 14 and 16). The built-in learners are all
+ * made this way, and so can a user's (see the README).
+ */
+export function makeMetaLearner(name: string, config: ResolvedMetaConfig, metaGradient: MetaGradientFn): MetaLearner {
+  return {
+    name,
+    config,
+    init(params: ParamTree): MetaState {
+      const { picked } = partitionTree(params, (n) => !config.frozen(n));
+      requireSome(Object.keys(picked), "frozen (everything is frozen)", Object.keys(flatten(params)));
+      return { step: 0, adam: adamInit(unflatten(picked)) };
+    },
+    step<B>(params: ParamTree, state: MetaState, tasks: Task<B>[], loss: LossFn<B>, key: Key): MetaStepResult {
+      if (tasks.length === 0) throw new TypeError(`meta: ${name}.step needs at least one task`);
+      const { picked: trainable, rest: fixed } = partitionTree(params, (n) => !config.frozen(n));
+      const g = metaGradient({ params, trainable, fixed, tasks, loss, config, key });
+      const holder: { result?: MetaStepResult } = {};
+      tf.tidy(() => {
+        const gradTree = unflatten(g.grads);
+        const gradNorm = globalNorm(gradTree);
+        const clipped = config.clipNorm !== null ? clipByGlobalNorm(gradTree, config.clipNorm).grads : gradTree;
+        const next = adamStep(unflatten(trainable), clipped, state.adam, { ...config.adam, lr: config.outerLr });
+        const out: FlatParams = { ...flatten(next.params) };
+        for (const [n, t] of Object.entries(fixed)) out[n] = t.clone(); // frozen: same values, new tensors
+        const newParams = unflatten(out);
+        const newState: MetaState = { step: state.step + 1, adam: next.state };
+        for (const tree of [newParams, newState.adam.m, newState.adam.v])
+          for (const t of Object.values(flatten(tree))) tf.keep(t);
+        holder.result = {
+          params: newParams,
+          state: newState,
+          report: { loss: g.loss, innerLoss: g.innerLoss, queryLoss: g.queryLoss, gradNorm, tasks: tasks.length },
+        };
+      });
+      for (const t of Object.values(g.grads)) t.dispose();
+      return holder.result!;
+    },
+    adapt<B>(params: ParamTree, support: B[], loss: LossFn<B>, options: AdaptOptions, key: Key): ParamTree {
+      return sgdAdapt(params, support, loss, config, options, key);
+    },
+    disposeState(state: MetaState): void {
+      disposeTree(state.adam.m);
+      disposeTree(state.adam.v);
+    },
+  };
+}
+
+/** Meta-test adaptation: `steps` SGD steps theta = theta - alpha grad L(f_theta) on the support batches (Algorithm 1, line 14). */
+export function sgdAdapt<B>(
+  params: ParamTree,
+  support: B[],
+  loss: LossFn<B>,
+  config: ResolvedMetaConfig,
+  options: AdaptOptions,
+  key: Key,
+): ParamTree {
+  const steps = options.steps ?? config.innerSteps;
+  const lr = options.lr ?? config.innerLr;
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new TypeError(`meta: adapt steps must be an integer >= 0, got ${steps}`);
+  if (steps > 0 && support.length === 0) throw new TypeError("meta: adapt needs at least one support batch");
+  const trainable = options.trainable === undefined ? config.innerParams : paramPredicate(options.trainable);
+  const extraFrozen = options.frozen === undefined ? () => false : paramPredicate(options.frozen);
+  const pick = (n: string) => trainable(n) && !config.frozen(n) && !extraFrozen(n);
+  const { picked, rest } = partitionTree(params, pick);
+  if (steps > 0) requireSome(Object.keys(picked), "trainable", Object.keys(flatten(params)));
+  let current = picked;
+  for (let s = 0; s < steps; s++) {
+    const batch = support[s % support.length]!;
+    const k = rng.foldIn(key, s);
+    const previous = current;
+    const next: FlatParams = {};
+    let lossValue = Number.NaN;
+    tf.tidy(() => {
+      const { value, grads } = valueAndGradFlat((sub) => loss(unflatten({ ...rest, ...sub }), batch, k), current);
+      for (const [n, p] of Object.entries(current)) next[n] = tf.keep(p.sub(grads[n]!.mul(lr)));
+      if (options.onStep) lossValue = value.dataSync()[0]!;
+    });
+    if (previous !== picked) for (const t of Object.values(previous)) t.dispose();
+    current = next;
+    options.onStep?.(s, lossValue);
+  }
+  const out: FlatParams = {};
+  for (const [n, t] of Object.entries(rest)) out[n] = t.clone();
+  for (const [n, t] of Object.entries(current)) out[n] = current === picked ? t.clone() : t;
+  return unflatten(out);
+}

@@ -1,0 +1,99 @@
+import { cloneTree, disposeTree, type Key, type ParamTree, rng, TavtError } from "@tavt/core";
+import type { LossFn, MetaLearner, MetaState, MetaStepReport, Task } from "./types";
+
+/** What `onStep` sees after each meta-step. `params` and `state` are borrowed: valid during the call only. */
+export interface MetaTrainProgress {
+  /** The step just taken (counting from `startStep`). */
+  step: number;
+  /** The last step index this run will take + 1. */
+  endStep: number;
+  report: MetaStepReport;
+  params: ParamTree;
+  state: MetaState;
+}
+
+export interface MetaTrainOptions<B> {
+  /** theta at the start: borrowed, never disposed. */
+  params: ParamTree;
+  learner: MetaLearner;
+  /**
+   * The meta-batch of step `step` (e.g. `episodeTasks(sampler.episode(step, key))`); `key` is derived from the run's
+   * key and the step, so a run is reproducible. The tasks' batches are the sampler's: see `releaseTasks`.
+   */
+  sampleTasks: (step: number, key: Key) => Task<B>[];
+  loss: LossFn<B>;
+  /** Meta-steps to take. */
+  steps: number;
+  key: Key;
+  /** Resume from this outer state (borrowed, never disposed); default `learner.init(params)`. */
+  state?: MetaState;
+  /** Index of the first step (for resumed runs: keys and `onStep` continue the count); default 0. */
+  startStep?: number;
+  /** Progress after each step; may be async (it is awaited, e.g. to write a checkpoint). Return `false` to stop. */
+  onStep?: (progress: MetaTrainProgress) => undefined | boolean | Promise<undefined | boolean>;
+  /** Called with each step's tasks once the step is done, to dispose their batches. */
+  releaseTasks?: (tasks: Task<B>[]) => void;
+}
+
+export interface MetaTrainResult {
+  /** Final theta: new tensors the caller owns (a copy of `params` when no step ran). */
+  params: ParamTree;
+  /** Final outer state: the caller owns it (`learner.disposeState`). */
+  state: MetaState;
+  reports: MetaStepReport[];
+}
+
+/**
+ * The meta-training loop of Algorithm 1 (lines 1-11) for any learner and any task source: per step, sample a
+ * meta-batch, take one `learner.step`, report. Everything a step creates and does not return is disposed.
+ */
+export async function metaTrain<B>(options: MetaTrainOptions<B>): Promise<MetaTrainResult> {
+  const { learner, loss, key } = options;
+  if (!Number.isInteger(options.steps) || options.steps < 0) {
+    throw new TavtError("BAD_CONFIG", `meta: metaTrain "steps" must be an integer >= 0, got ${options.steps}`);
+  }
+  const start = options.startStep ?? 0;
+  const end = start + options.steps;
+  let params: ParamTree | null = null; // ours once a step ran
+  let state: MetaState | null = null; // ours unless it is options.state
+  const reports: MetaStepReport[] = [];
+  try {
+    for (let step = start; step < end; step++) {
+      const k = rng.splitNamed(rng.foldIn(key, step), ["tasks", "step"]);
+      const tasks = options.sampleTasks(step, k.tasks);
+      let result: ReturnType<MetaLearner["step"]>;
+      try {
+        const theta = params ?? options.params;
+        const st = state ?? options.state ?? learner.init(options.params);
+        if (state === null && options.state === undefined) state = st;
+        result = learner.step(theta, st, tasks, loss, k.step);
+      } finally {
+        options.releaseTasks?.(tasks);
+      }
+      if (params !== null) disposeTree(params);
+      if (state !== null) learner.disposeState(state);
+      params = result.params;
+      state = result.state;
+      reports.push(result.report);
+      const go = await options.onStep?.({ step, endStep: end, report: result.report, params, state });
+      if (go === false) break;
+    }
+  } catch (e) {
+    if (params !== null) disposeTree(params);
+    if (state !== null) learner.disposeState(state);
+    throw e;
+  }
+  return {
+    params: params ?? cloneTree(options.params),
+    state: state ?? (options.state ? cloneMetaState(options.state) : learner.init(options.params)),
+    reports,
+  };
+}
+
+/** A deep copy of an outer state (new tensors). */
+export function cloneMetaState(state: MetaState): MetaState {
+  return {
+    step: state.step,
+    adam: { step: state.adam.step, m: cloneTree(state.adam.m), v: cloneTree(state.adam.v) },
+  };
+}
