@@ -1,4 +1,5 @@
 import { TavtError } from "@tavt/core";
+import type { Counterfactual } from "@tavt/dccl";
 import type { Fusion } from "@tavt/decoder";
 
 /** The ablation switches of Tables 4-5 (all false / realAudio true = full TAVT). */
@@ -30,7 +31,12 @@ export interface TavtConfig {
   /** Hidden width d of every attention layer. */
   dim: number;
   heads: number;
+  /** Self-attention blocks per stream of the encoder (eq. 12-13). */
   encoderBlocks: number;
+  /** Cross-attention blocks per direction of the encoder (eq. 16-17). */
+  crossBlocks: number;
+  /** Self-attention blocks of the AVMM mapper SA (eq. 1). */
+  avmmBlocks: number;
   decoderBlocks: number;
   /** Feed-forward inner width. */
   ffn: number;
@@ -60,6 +66,8 @@ export interface TavtConfig {
   lambda: number;
   /** Weight of L_dep in eq. 10; paper 1e-2. */
   mu: number;
+  /** How DCCL builds A- from the reconstructor's weights (see @tavt/dccl); default "rank-inverse". */
+  counterfactual: Counterfactual;
   /** Decoder fusion: "gated" (eq. 4-5) or "sum" (ablation: gates replaced by a plain sum). */
   fusion: Fusion;
   /** Output projection tied to the token embedding. */
@@ -89,6 +97,8 @@ const tiny: TavtConfig = {
   dim: 16,
   heads: 2,
   encoderBlocks: 1,
+  crossBlocks: 1,
+  avmmBlocks: 1,
   decoderBlocks: 1,
   ffn: 32,
   dropout: 0,
@@ -103,6 +113,7 @@ const tiny: TavtConfig = {
   captionLen: 8,
   batch: 4,
   ...paperLoss,
+  counterfactual: "rank-inverse",
   fusion: "gated",
   tieEmbedding: false,
   ablation: FULL_TAVT,
@@ -114,6 +125,8 @@ const S: TavtConfig = {
   dim: 256,
   heads: 8,
   encoderBlocks: 2,
+  crossBlocks: 1,
+  avmmBlocks: 1,
   decoderBlocks: 2,
   ffn: 1024,
   dropout: 0.1,
@@ -128,6 +141,7 @@ const S: TavtConfig = {
   captionLen: 20,
   batch: 32,
   ...paperLoss,
+  counterfactual: "rank-inverse",
   fusion: "gated",
   tieEmbedding: false,
   ablation: FULL_TAVT,
@@ -140,6 +154,8 @@ const paper: TavtConfig = {
   dim: 1024,
   heads: 8,
   encoderBlocks: 8,
+  crossBlocks: 1,
+  avmmBlocks: 1,
   decoderBlocks: 8,
   ffn: 4096,
 };
@@ -169,6 +185,8 @@ export function validateConfig(c: TavtConfig): void {
     "dim",
     "heads",
     "encoderBlocks",
+    "crossBlocks",
+    "avmmBlocks",
     "decoderBlocks",
     "ffn",
     "visualDim",

@@ -12,6 +12,18 @@ export {
   type TavtConfig,
   validateConfig,
 } from "./config";
+export {
+  avmmConfigOf,
+  type CaptionBatchOptions,
+  captionBatch,
+  decoderConfigOf,
+  encoderConfigOf,
+  initTavt,
+  type TavtLossOptions,
+  tavt,
+  tavtLoss,
+  tavtLossFn,
+} from "./model";
 export { disposeBatch, type RandomBatchOptions, randomBatch } from "./randomBatch";
 export {
   applyFrameEncoder,

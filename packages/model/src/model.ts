@@ -1,0 +1,342 @@
+/**
+ * TAVT, the whole captioner f_theta of the paper, top to bottom (sections 3.2-3.4):
+ *
+ *   visual V [B, Tv, dv] --AVMM (eq. 1-2)--> prefix p [B, l, d], A_rec [B, l, da], weights w [B, l, K]
+ *   A+ = A_rec, A- = counterfactual(w, M)                                            (section 3.3)
+ *   encoder (eq. 3, 12-17) + gated decoder (eq. 4-5) on (V, A), (V, A+), (V, A-)
+ *   L = L_cap (eq. 9, weighted by W_ma of eq. 8) + L_rec + lambda L_dis (eq. 6) + mu L_dep (eq. 7)   (eq. 10)
+ *
+ * Parameters live in one tree with the branches "avmm", "encoder", "decoder" (dotted names "avmm.mapper...", ...).
+ * The cluster bank M [K, da] is a constant input, never a parameter.
+ */
+import { type AvmmConfig, type AvmmOutput, type AvmmParams, applyAvmm, initAvmm } from "@tavt/avmm";
+import { type ApplyContext, type Key, type ParamTree, rng, TavtError, tf } from "@tavt/core";
+import { counterfactualAudio, lossDep, lossDis, modalityAwareWeights, psi } from "@tavt/dccl";
+import {
+  applyDecoder,
+  beamSearch,
+  captionCrossEntropy,
+  type DecodedCaption,
+  type DecoderConfig,
+  type DecoderMemory,
+  type DecoderOutput,
+  type DecoderParams,
+  greedySearch,
+  initDecoder,
+  shiftTokens,
+} from "@tavt/decoder";
+import { applyEncoder, type EncoderConfig, type EncoderParams, initEncoder } from "@tavt/encoder";
+import type { CaptionBatch, LossFn, LossParts } from "./batch";
+import type { Captioner, CaptionOptions, LossOptions } from "./captioner";
+import { type ConfigName, makeConfig, type TavtConfig } from "./config";
+
+// ----------------------------------------------------------------------------------------------------------------
+// Sub-module configurations, derived from the one TavtConfig.
+
+/** Does this variant have an AVMM (prefix and A_rec)? Not "w/o AVMM" and not "w/o audio". */
+const hasAvmm = (c: TavtConfig) => !c.ablation.noAvmm && !c.ablation.visualOnly;
+
+export function avmmConfigOf(c: TavtConfig): AvmmConfig {
+  return {
+    visualDim: c.visualDim,
+    audioDim: c.audioDim,
+    dim: c.dim,
+    heads: c.heads,
+    clusters: c.clusters,
+    clips: c.clips,
+    clipLength: c.clipLen,
+    blocks: c.avmmBlocks,
+    ffn: c.ffn,
+    dropout: c.dropout,
+  };
+}
+
+export function encoderConfigOf(c: TavtConfig): EncoderConfig {
+  return {
+    visualDim: c.visualDim,
+    audioDim: c.audioDim,
+    dim: c.dim,
+    heads: c.heads,
+    blocks: c.encoderBlocks,
+    crossBlocks: c.crossBlocks,
+    ffn: c.ffn,
+    dropout: c.dropout,
+    visualOnly: c.ablation.visualOnly,
+  };
+}
+
+export function decoderConfigOf(c: TavtConfig): DecoderConfig {
+  return {
+    vocab: c.vocab,
+    dim: c.dim,
+    heads: c.heads,
+    blocks: c.decoderBlocks,
+    ffn: c.ffn,
+    maxLen: c.captionLen,
+    dropout: c.dropout,
+    fusion: c.fusion,
+    streams: c.ablation.visualOnly ? "single" : "dual",
+    tieEmbedding: c.tieEmbedding,
+  };
+}
+
+const resolve = (config: TavtConfig | ConfigName) => makeConfig(config);
+
+// ----------------------------------------------------------------------------------------------------------------
+// Parameters.
+
+export function initTavt(key: Key, config: TavtConfig | ConfigName): ParamTree {
+  const c = resolve(config);
+  const k = rng.splitNamed(key, ["avmm", "encoder", "decoder"]);
+  const params: ParamTree = {};
+  if (hasAvmm(c)) params.avmm = initAvmm(k.avmm, avmmConfigOf(c));
+  params.encoder = initEncoder(k.encoder, encoderConfigOf(c));
+  params.decoder = initDecoder(k.decoder, decoderConfigOf(c));
+  return params;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Forward pieces.
+
+/** What one batch sends through the model: the audio used, whether it is real, and the AVMM outputs. */
+interface Front {
+  avmm: AvmmOutput | null;
+  /** Real audio A is used (losses that need it are on). */
+  realAudio: boolean;
+  /** The audio the (V, A) pass encodes [B, Ta or l, da] and its mask; null in the visual-only variant. */
+  audio: tf.Tensor | null;
+  audioMask: tf.Tensor | null;
+}
+
+/** AVMM (eq. 1-2) and the choice of audio: real A, or A_rec where the batch has none (section 3.5). */
+function front(
+  params: ParamTree,
+  batch: CaptionBatch,
+  bank: tf.Tensor | null,
+  c: TavtConfig,
+  ctx: ApplyContext,
+  freezeAvmm: boolean | "auto",
+): Front {
+  const a = c.ablation;
+  if (a.visualOnly) return { avmm: null, realAudio: false, audio: null, audioMask: null };
+  const realAudio = a.realAudio && batch.audio !== null;
+  if (!hasAvmm(c)) {
+    if (!batch.audio) {
+      throw new TavtError(
+        "BAD_INPUT",
+        `tavt (${c.name}, w/o AVMM): batch ${batch.ids[0] ?? ""}... has no audio and nothing can stand in for it without AVMM`,
+        { field: "audio" },
+      );
+    }
+    return { avmm: null, realAudio, audio: batch.audio, audioMask: batch.audioMask };
+  }
+  if (!bank) {
+    throw new TavtError("BAD_INPUT", `tavt (${c.name}): the cluster bank M [K, da] is required (options.bank)`, {
+      field: "bank",
+    });
+  }
+  const out = applyAvmm(
+    params.avmm as AvmmParams,
+    {
+      visual: batch.visual,
+      visualMask: batch.visualMask,
+      bank,
+      audio: realAudio ? batch.audio : null,
+      audioMask: realAudio ? batch.audioMask : null,
+    },
+    avmmConfigOf(c),
+    ctx,
+    { freeze: freezeAvmm === "auto" ? !realAudio : freezeAvmm }, // section 3.5: frozen AVMM without audio
+  ); // prefix [B, l, d], aRec [B, l, da], weights [B, l, K], encoderAudio = A or A_rec
+  return { avmm: out, realAudio, audio: out.encoderAudio, audioMask: out.encoderAudioMask };
+}
+
+/** Encoder (eq. 3, 12-17) on (V, audio) with the AVMM prefix: the decoder's memories x_av, x_va. */
+function encode(
+  params: ParamTree,
+  batch: CaptionBatch,
+  f: Front,
+  audio: tf.Tensor | null,
+  audioMask: tf.Tensor | null,
+  c: TavtConfig,
+  ctx: ApplyContext,
+): DecoderMemory {
+  const out = applyEncoder(
+    params.encoder as EncoderParams,
+    {
+      visual: batch.visual,
+      visualMask: batch.visualMask,
+      prefix: f.avmm?.prefix ?? null,
+      prefixMask: f.avmm?.prefixMask ?? null,
+      audio,
+      audioMask,
+    },
+    encoderConfigOf(c),
+    ctx,
+  ); // xAv [B, l+Tv, d], xVa [B, Ta, d]
+  return { xAv: out.xAv, xAvMask: out.avMask, xVa: out.xVa, xVaMask: out.vaMask };
+}
+
+/** Gated decoder (eq. 4-5), teacher-forced on the batch's captions. */
+function decode(
+  params: ParamTree,
+  memory: DecoderMemory,
+  input: tf.Tensor,
+  inputMask: tf.Tensor,
+  c: TavtConfig,
+  ctx: ApplyContext,
+): DecoderOutput {
+  return applyDecoder(
+    params.decoder as DecoderParams,
+    { ...memory, tokens: input, tokenMask: inputMask },
+    decoderConfigOf(c),
+    ctx,
+  ); // logits [B, L-1, V], alphaAv / alphaVa [B, L-1, d]
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// The loss (eq. 10).
+
+export interface TavtLossOptions extends LossOptions {
+  /** The universal auditory space M [K, da] (constant; not needed by the "w/o AVMM" and "w/o audio" variants). */
+  bank?: tf.Tensor2D | null;
+  config: TavtConfig | ConfigName;
+  /**
+   * Stop gradients into the AVMM: "auto" (default) freezes it exactly when the batch's real audio is not used
+   * (audio-absent data, or realAudio=false), as section 3.5 prescribes for audio-absent targets.
+   */
+  freezeAvmm?: boolean | "auto";
+}
+
+/**
+ * Eq. 10 for one batch: L = L_cap + L_rec + lambda L_dis + mu L_dep, with its parts.
+ * - L_cap (eq. 9): token cross-entropy on the (V, A) pass, weighted by W_ma (eq. 8) from that pass's gates.
+ * - L_rec: MSE of A_rec to the real audio pooled into clips (from @tavt/avmm).
+ * - L_dis (eq. 6): A (real audio clips) against A+ = A_rec and A- (counterfactual).
+ * - L_dep (eq. 7): psi = alpha_av / alpha_va of the (V, A), (V, A+), (V, A-) passes as anchor, positive, negative.
+ * The three passes share the dropout key, so they differ only in their audio. Without real audio (audio-absent batch,
+ * or realAudio=false) A_rec stands in for A and L = L_cap.
+ */
+export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, options: TavtLossOptions): LossParts {
+  const c = resolve(options.config);
+  const a = c.ablation;
+  const training = options.training ?? true;
+  const k = rng.splitNamed(key, ["avmm", "encoder", "decoder"]);
+  const ctx = (kk: Key): ApplyContext => ({ training, key: kk });
+  const parts = tf.tidy(() => {
+    const zero = tf.scalar(0);
+    // 1. AVMM (eq. 1-2): p [B, l, d], A_rec [B, l, da], w [B, l, K]; the audio of the (V, A) pass.
+    const f = front(params, batch, options.bank ?? null, c, ctx(k.avmm), options.freezeAvmm ?? "auto");
+    const s = shiftTokens(batch.tokens); // input / target [B, L-1]
+
+    // 2. The (V, A) pass: encoder -> decoder; logits [B, L-1, V], gates [B, L-1, d].
+    const memA = encode(params, batch, f, f.audio, f.audioMask, c, ctx(k.encoder));
+    const outA = decode(params, memA, s.input, s.inputMask, c, ctx(k.decoder));
+
+    // 3. L_cap (eq. 9) weighted by the token-wise modality-aware weights W_ma (eq. 8) [B, L-1].
+    const gated = !a.visualOnly && c.fusion === "gated";
+    const wMa = gated && !a.noWma ? modalityAwareWeights(outA.alphaAv, outA.alphaVa, s.target, s.targetMask) : null;
+    const cap = captionCrossEntropy(outA.logits, s.target, s.targetMask, wMa);
+
+    // 4. L_rec (section 3.2): only with real audio.
+    const rec = f.realAudio && f.avmm?.lossRec && !a.noRec ? f.avmm.lossRec : zero;
+
+    // 5. DCCL (section 3.3): A+ = A_rec, A- from the inverted cluster/weight pairings; needs AVMM and real audio.
+    const dccl = f.realAudio && f.avmm !== null && !a.noDccl;
+    let dis: tf.Scalar = zero;
+    let dep: tf.Scalar = zero;
+    if (dccl && f.avmm) {
+      const aPos = f.avmm.aRec; // A+ [B, l, da]
+      const aNeg = counterfactualAudio(f.avmm.weights, options.bank!, { counterfactual: c.counterfactual }); // A- [B, l, da]
+      if (!a.noDis) {
+        dis = lossDis(f.avmm.audioClips!, aPos, aNeg, f.avmm.audioClipMask!, { tau: c.tau }); // eq. 6
+      }
+      if (!a.noDep) {
+        // (V, A+) and (V, A-) passes: same dropout keys, only the audio differs.
+        const clipMask = f.avmm.prefixMask; // [B, l]
+        const outPos = decode(
+          params,
+          encode(params, batch, f, aPos, clipMask, c, ctx(k.encoder)),
+          s.input,
+          s.inputMask,
+          c,
+          ctx(k.decoder),
+        );
+        const outNeg = decode(
+          params,
+          encode(params, batch, f, aNeg, clipMask, c, ctx(k.encoder)),
+          s.input,
+          s.inputMask,
+          c,
+          ctx(k.decoder),
+        );
+        const r = psi(outA.alphaAv, outA.alphaVa); // anchor r
+        const rPos = psi(outPos.alphaAv, outPos.alphaVa); // r+
+        const rNeg = psi(outNeg.alphaAv, outNeg.alphaVa); // r-
+        dep = lossDep(r, rPos, rNeg, s.targetMask, { tau: c.tau }); // eq. 7
+      }
+    }
+
+    // 6. Eq. 10.
+    const total = cap.add(rec).add(dis.mul(c.lambda)).add(dep.mul(c.mu)) as tf.Scalar;
+    return { cap, rec: rec.clone(), dis: dis.clone(), dep: dep.clone(), total };
+  });
+  return parts as LossParts;
+}
+
+/** Contract 4: the total loss of eq. 10 as `(params, batch, key) => scalar`, for meta-learners. */
+export function tavtLossFn(options: TavtLossOptions): LossFn<CaptionBatch> {
+  return (params, batch, key) => {
+    const p = tavtLoss(params, batch, key, options);
+    for (const t of [p.cap, p.rec, p.dis, p.dep]) t.dispose();
+    return p.total;
+  };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Inference.
+
+export interface CaptionBatchOptions extends CaptionOptions {
+  bank?: tf.Tensor2D | null;
+  config: TavtConfig | ConfigName;
+}
+
+/**
+ * Captions for a batch (beam search, width 5 by default; or greedy), each with its score and the per-word traces of
+ * alpha_av and alpha_va (mean over d; Figure 11). Audio-absent batches use A_rec in place of audio.
+ */
+export function captionBatch(params: ParamTree, batch: CaptionBatch, options: CaptionBatchOptions): DecodedCaption[] {
+  const c = resolve(options.config);
+  const memory = tf.tidy(() => {
+    const f = front(params, batch, options.bank ?? null, c, { training: false }, false);
+    const m = encode(params, batch, f, f.audio, f.audioMask, c, { training: false });
+    return { xAv: m.xAv, xAvMask: m.xAvMask ?? null, xVa: m.xVa ?? null, xVaMask: m.xVaMask ?? null };
+  });
+  try {
+    const search = options.greedy ? greedySearch : beamSearch;
+    return search(params.decoder as DecoderParams, memory, decoderConfigOf(c), {
+      maxLen: c.captionLen - 2,
+      ...options,
+    });
+  } finally {
+    for (const t of [memory.xAv, memory.xAvMask, memory.xVa, memory.xVaMask]) t?.dispose();
+  }
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// The Captioner interface (shared with the baselines).
+
+/** TAVT as a `Captioner` with its bank bound: what meta-learners, the CLI and benchmarks swap. */
+export function tavt(config: TavtConfig | ConfigName, options: { bank?: tf.Tensor2D | null } = {}): Captioner {
+  const c = resolve(config);
+  const bank = options.bank ?? null;
+  return {
+    kind: "tavt",
+    config: c,
+    frozenWhenAudioAbsent: hasAvmm(c) ? ["avmm."] : [],
+    init: (key) => initTavt(key, c),
+    lossParts: (params, batch, key, o = {}) => tavtLoss(params, batch, key, { ...o, bank, config: c }),
+    lossFn: (o = {}) => tavtLossFn({ ...o, bank, config: c }),
+    caption: (params, batch, o = {}) => captionBatch(params, batch, { ...o, bank, config: c }),
+  };
+}
