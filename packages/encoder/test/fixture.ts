@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type FlatParams, type ParamTree, tf, unflatten } from "@tavt/core";
+import { expect } from "vitest";
+
+// Fixtures written by tools/golden/tavt_modules.py (PyTorch, float64): `/usr/bin/python3 tools/golden/tavt_modules.py`.
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../../tools/fixtures");
+
+export interface Json {
+  shape: number[];
+  data: number[];
+}
+
+export const loadFixture = <T>(area: string, name: string): T =>
+  JSON.parse(readFileSync(join(ROOT, area, `${name}.json`), "utf8")) as T;
+
+export const fromJson = (j: Json, dtype: "float32" | "int32" = "float32") => tf.tensor(j.data, j.shape, dtype);
+
+export function paramsFromJson(params: Record<string, Json>): ParamTree {
+  const flat: FlatParams = {};
+  for (const [k, v] of Object.entries(params)) flat[k] = fromJson(v);
+  return unflatten(flat);
+}
+
+/** The worst of |got - want| / max(1, |want|) must stay under `tol`. */
+export function expectClose(got: tf.Tensor, want: Json, tol: number, what: string): void {
+  expect(got.shape, what).toEqual(want.shape);
+  const g = got.dataSync();
+  let worst = 0;
+  want.data.forEach((w, i) => {
+    worst = Math.max(worst, Math.abs(g[i]! - w) / Math.max(1, Math.abs(w)));
+  });
+  expect(worst, `${what}: worst relative error`).toBeLessThan(tol);
+}

@@ -1,0 +1,55 @@
+import { flatten, initBackend, type ParamTree, type tf, valueAndGrad } from "@tavt/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { applyEncoder, type EncoderConfig, type EncoderParams } from "../src";
+import { expectClose, fromJson, type Json, loadFixture, paramsFromJson } from "./fixture";
+
+type InputName = "prefix" | "prefixMask" | "visual" | "visualMask" | "audio" | "audioMask" | "rAv" | "rVa";
+interface Fixture {
+  config: EncoderConfig;
+  params: Record<string, Json>;
+  inputs: Record<InputName, Json>;
+  expected: Record<"xAv" | "xVa" | "avMask" | "vaMask" | "visualOnly", Json> & {
+    loss: number;
+    grads: Record<string, Json>;
+  };
+}
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe("encoder against PyTorch", () => {
+  it("matches x_av, x_va, the masks, the visual-only output (1e-5) and every gradient (1e-4)", () => {
+    const fx = loadFixture<Fixture>("encoder", "encoder");
+    const params = paramsFromJson(fx.params) as EncoderParams;
+    const x = Object.fromEntries(Object.entries(fx.inputs).map(([k, v]) => [k, fromJson(v)])) as Record<
+      InputName,
+      tf.Tensor
+    >;
+    const inputs = {
+      prefix: x.prefix,
+      prefixMask: x.prefixMask,
+      visual: x.visual,
+      visualMask: x.visualMask,
+      audio: x.audio,
+      audioMask: x.audioMask,
+    };
+    const out = applyEncoder(params, inputs, fx.config);
+    expectClose(out.xAv, fx.expected.xAv, 1e-5, "xAv");
+    expectClose(out.xVa!, fx.expected.xVa, 1e-5, "xVa");
+    expectClose(out.avMask, fx.expected.avMask, 1e-5, "avMask");
+    expectClose(out.vaMask!, fx.expected.vaMask, 1e-5, "vaMask");
+    const vo = applyEncoder(params, { ...inputs, audio: null, audioMask: null }, fx.config);
+    expectClose(vo.xAv, fx.expected.visualOnly, 1e-5, "visual-only xAv");
+    const { value, grads } = valueAndGrad((p: ParamTree) => {
+      const o = applyEncoder(p as EncoderParams, inputs, fx.config);
+      return o.xAv.mul(x.rAv).sum().add(o.xVa!.mul(x.rVa).sum()) as tf.Scalar;
+    }, params);
+    expect(Math.abs(value.dataSync()[0]! - fx.expected.loss) / Math.max(1, Math.abs(fx.expected.loss))).toBeLessThan(
+      1e-5,
+    );
+    const g = flatten(grads);
+    expect(Object.keys(g).sort()).toEqual(Object.keys(fx.expected.grads).sort());
+    for (const [k, want] of Object.entries(fx.expected.grads)) expectClose(g[k]!, want, 1e-4, `grad ${k}`);
+  });
+});

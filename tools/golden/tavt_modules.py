@@ -1,0 +1,363 @@
+#!/usr/bin/python3
+"""PyTorch reference for @tavt/avmm, @tavt/encoder and @tavt/dccl: golden fixtures the TypeScript tests compare against.
+
+Written from the paper's equations (eq. 1-3, 6-8, 12-17) and the documented semantics of @tavt/core's layers
+(packages/core/src/nn/*.ts: PyTorch weight layout, pre-LN blocks, masked scores set to the lowest float32),
+independently of the TypeScript code: loops where the TypeScript is batched. Weights are drawn here with torch
+(seeded), exported by dotted parameter name and loaded into the TypeScript parameter trees by that name; the
+reference computes in float64.
+
+    /usr/bin/python3 tools/golden/tavt_modules.py   # rewrites tools/fixtures/{avmm,encoder,dccl}/*.json
+"""
+import json
+import math
+import os
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+FIXTURES = os.path.join(ROOT, "tools", "fixtures")
+
+LOWEST = float(torch.finfo(torch.float32).min)  # @tavt/core FLOAT32_LOWEST
+DT = torch.float64
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parameters and export
+
+
+class Params:
+    """Draws float32 values with torch's generator (exact when exported), computes in float64."""
+
+    def __init__(self, seed):
+        self.gen = torch.Generator().manual_seed(seed)
+        self.p = {}
+
+    def uniform(self, name, shape, lo, hi):
+        self.p[name] = (torch.rand(*shape, generator=self.gen) * (hi - lo) + lo).to(torch.float32).to(DT).requires_grad_()
+
+    def linear(self, name, in_dim, out_dim):
+        lim = math.sqrt(6 / (in_dim + out_dim))
+        self.uniform(f"{name}.weight", (out_dim, in_dim), -lim, lim)
+        self.uniform(f"{name}.bias", (out_dim,), -0.5, 0.5)  # non-zero so the test sees the bias
+
+    def layer_norm(self, name, dim):
+        self.uniform(f"{name}.weight", (dim,), 0.5, 1.5)
+        self.uniform(f"{name}.bias", (dim,), -0.5, 0.5)
+
+    def attention(self, name, dim):
+        for h in "qkvo":
+            self.linear(f"{name}.{h}", dim, dim)
+
+    def block(self, name, dim, ffn):
+        """A core encoder block, or (same names) one CrossAtt block of @tavt/encoder: ln1, attn, ln2, ffn."""
+        self.layer_norm(f"{name}.ln1", dim)
+        self.attention(f"{name}.attn", dim)
+        self.layer_norm(f"{name}.ln2", dim)
+        self.linear(f"{name}.ffn.fc1", dim, ffn)
+        self.linear(f"{name}.ffn.fc2", ffn, dim)
+
+    def __getitem__(self, name):
+        return self.p[name]
+
+
+def rand(gen, shape, lo=-1.0, hi=1.0):
+    return (torch.rand(*shape, generator=gen) * (hi - lo) + lo).to(torch.float32).to(DT)
+
+
+def export(t):
+    t = t.detach().to(torch.float32)
+    return {"shape": list(t.shape), "data": [float(x) for x in t.reshape(-1).tolist()]}
+
+
+def export_grads(params, loss):
+    names = sorted(params.p)
+    gs = torch.autograd.grad(loss, [params.p[n] for n in names])
+    return {n: export(g) for n, g in zip(names, gs)}
+
+
+def write(area, name, obj):
+    path = os.path.join(FIXTURES, area, f"{name}.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(obj, f)
+    os.replace(path + ".tmp", path)
+    print(f"wrote {os.path.relpath(path, ROOT)}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# @tavt/core layers (semantics of packages/core/src/nn/*.ts)
+
+
+def linear(P, name, x):
+    return x @ P[f"{name}.weight"].t() + P[f"{name}.bias"]
+
+
+def layer_norm(P, name, x, eps=1e-5):
+    mean = x.mean(-1, keepdim=True)
+    var = ((x - mean) ** 2).mean(-1, keepdim=True)
+    return (x - mean) / torch.sqrt(var + eps) * P[f"{name}.weight"] + P[f"{name}.bias"]
+
+
+def attention(P, name, q_in, kv_in, heads, key_mask):
+    b, tq, d = q_in.shape
+    tk = kv_in.shape[1]
+    dh = d // heads
+
+    def split(x, t):
+        return x.reshape(b, t, heads, dh).permute(0, 2, 1, 3)
+
+    q = split(linear(P, f"{name}.q", q_in), tq)
+    k = split(linear(P, f"{name}.k", kv_in), tk)
+    v = split(linear(P, f"{name}.v", kv_in), tk)
+    scores = q @ k.transpose(-1, -2) / math.sqrt(dh)
+    m = key_mask.to(DT)[:, None, None, :]
+    scores = scores * m + (1 - m) * LOWEST
+    w = torch.softmax(scores, -1)
+    return linear(P, f"{name}.o", (w @ v).permute(0, 2, 1, 3).reshape(b, tq, d))
+
+
+def ffn(P, name, x):
+    return linear(P, f"{name}.fc2", torch.relu(linear(P, f"{name}.fc1", x)))
+
+
+def positions(length, dim):
+    pe = torch.zeros(length, dim, dtype=DT)
+    for p in range(length):
+        for i in range(0, dim, 2):
+            angle = p / 10000 ** (i / dim)
+            pe[p, i] = math.sin(angle)
+            if i + 1 < dim:
+                pe[p, i + 1] = math.cos(angle)
+    return pe.to(torch.float32).to(DT)  # @tavt/core builds the table in float32
+
+
+def encoder_block(P, name, x, heads, mask):
+    h = layer_norm(P, f"{name}.ln1", x)
+    x = x + attention(P, f"{name}.attn", h, h, heads, mask)
+    return x + ffn(P, f"{name}.ffn", layer_norm(P, f"{name}.ln2", x))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# @tavt/avmm (eq. 1-2)
+
+
+def clip_pool(frames, mask, clip_len, clips):
+    """Eq. 1 with ragged lengths: clip i = mean of its real frames among i*T .. i*T+T-1; empty clips are 0, masked."""
+    b, t, d = frames.shape
+    out = torch.zeros(b, clips, d, dtype=DT)
+    cmask = torch.zeros(b, clips, dtype=DT)
+    for bi in range(b):
+        for ci in range(clips):
+            rows = [f for f in range(ci * clip_len, (ci + 1) * clip_len) if f < t and mask[bi, f] > 0]
+            if rows:
+                out[bi, ci] = torch.stack([frames[bi, f] for f in rows]).mean(0)
+                cmask[bi, ci] = 1
+    return out, cmask
+
+
+def avmm_case():
+    cfg = {"visualDim": 6, "audioDim": 4, "dim": 8, "heads": 2, "clusters": 5, "clips": 3, "clipLength": 2,
+           "blocks": 1, "ffn": 16}
+    P = Params(601)
+    d = cfg["dim"]
+    P.linear("mapper.proj", cfg["visualDim"], d)
+    for i in range(cfg["blocks"]):
+        P.block(f"mapper.blocks.{i}", d, cfg["ffn"])
+    P.layer_norm("mapper.lnOut", d)
+    P.linear("phi", d, cfg["clusters"])
+    g = torch.Generator().manual_seed(602)
+    vmask = torch.tensor([[1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0, 0]], dtype=DT)  # 7 frames > l*T = 6
+    amask = torch.tensor([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0]], dtype=DT)
+    visual = rand(g, (2, 7, cfg["visualDim"])) * vmask[:, :, None]
+    audio = rand(g, (2, 6, cfg["audioDim"])) * amask[:, :, None]
+    bank = rand(g, (cfg["clusters"], cfg["audioDim"]), -2, 2)
+
+    clips, cmask = clip_pool(visual, vmask, cfg["clipLength"], cfg["clips"])
+    x = linear(P, "mapper.proj", clips) + positions(cfg["clips"], d)[None]
+    for i in range(cfg["blocks"]):
+        x = encoder_block(P, f"mapper.blocks.{i}", x, cfg["heads"], cmask)
+    prefix = layer_norm(P, "mapper.lnOut", x)  # eq. 1: p = SA(c)
+    weights = torch.softmax(linear(P, "phi", prefix), -1)  # eq. 2
+    a_rec = weights @ bank  # eq. 2: sum_k w_k m_k
+    aclips, acmask = clip_pool(audio, amask, cfg["clipLength"], cfg["clips"])
+    both = acmask * cmask
+    loss = (((a_rec - aclips) ** 2).sum(-1) * both).sum() / (both.sum().clamp(min=1) * cfg["audioDim"])
+    write("avmm", "avmm", {
+        "config": cfg,
+        "params": {k: export(v) for k, v in sorted(P.p.items())},
+        "inputs": {"visual": export(visual), "visualMask": export(vmask), "audio": export(audio),
+                   "audioMask": export(amask), "bank": export(bank)},
+        "expected": {"clips": export(clips), "clipMask": export(cmask), "prefix": export(prefix),
+                     "weights": export(weights), "aRec": export(a_rec), "audioClips": export(aclips),
+                     "audioClipMask": export(both), "lossRec": float(loss), "grads": export_grads(P, loss)},
+    })
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# @tavt/encoder (eq. 12-17)
+
+
+def encoder_case():
+    cfg = {"visualDim": 6, "audioDim": 4, "dim": 8, "heads": 2, "blocks": 2, "crossBlocks": 1, "ffn": 16}
+    d, h = cfg["dim"], cfg["heads"]
+    P = Params(701)
+    P.linear("visualProj", cfg["visualDim"], d)
+    P.linear("audioProj", cfg["audioDim"], d)
+    for s in ("selfV", "selfA"):
+        for i in range(cfg["blocks"]):
+            P.block(f"{s}.blocks.{i}", d, cfg["ffn"])
+        P.layer_norm(f"{s}.lnOut", d)
+    for s in ("crossAv", "crossVa"):
+        for i in range(cfg["crossBlocks"]):
+            P.block(f"{s}.blocks.{i}", d, cfg["ffn"])
+        P.layer_norm(f"{s}.lnOut", d)
+    g = torch.Generator().manual_seed(702)
+    prefix = rand(g, (2, 3, d))
+    pmask = torch.tensor([[1, 1, 1], [1, 1, 0]], dtype=DT)
+    vmask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=DT)
+    amask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]], dtype=DT)
+    visual = rand(g, (2, 5, cfg["visualDim"]))
+    audio = rand(g, (2, 4, cfg["audioDim"]))
+    r_av = rand(g, (2, 8, d))
+    r_va = rand(g, (2, 4, d))
+
+    def self_stack(name, x, mask):
+        for i in range(cfg["blocks"]):
+            x = encoder_block(P, f"{name}.blocks.{i}", x, h, mask)
+        return layer_norm(P, f"{name}.lnOut", x)
+
+    def cross_stack(name, x, mem, mem_mask):
+        for i in range(cfg["crossBlocks"]):
+            n = f"{name}.blocks.{i}"
+            x = x + attention(P, f"{n}.attn", layer_norm(P, f"{n}.ln1", x), mem, h, mem_mask)
+            x = x + ffn(P, f"{n}.ffn", layer_norm(P, f"{n}.ln2", x))
+        return layer_norm(P, f"{name}.lnOut", x)
+
+    vp = torch.cat([prefix, linear(P, "visualProj", visual)], 1)  # V' = [p; W_v V]
+    vpmask = torch.cat([pmask, vmask], 1)
+    f_v = self_stack("selfV", vp + positions(vp.shape[1], d)[None], vpmask)  # eq. 12
+    a = linear(P, "audioProj", audio) + positions(audio.shape[1], d)[None]
+    f_a = self_stack("selfA", a, amask)  # eq. 13
+    x_av = cross_stack("crossAv", f_v, f_a, amask)  # eq. 16
+    x_va = cross_stack("crossVa", f_a, f_v, vpmask)  # eq. 17
+    loss = (x_av * r_av).sum() + (x_va * r_va).sum()
+    write("encoder", "encoder", {
+        "config": cfg,
+        "params": {k: export(v) for k, v in sorted(P.p.items())},
+        "inputs": {"prefix": export(prefix), "prefixMask": export(pmask), "visual": export(visual),
+                   "visualMask": export(vmask), "audio": export(audio), "audioMask": export(amask),
+                   "rAv": export(r_av), "rVa": export(r_va)},
+        "expected": {"xAv": export(x_av), "xVa": export(x_va), "avMask": export(vpmask), "vaMask": export(amask),
+                     "visualOnly": export(f_v), "loss": float(loss), "grads": export_grads(P, loss)},
+    })
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# @tavt/dccl (section 3.3, eq. 6-8)
+
+
+def counterfactual(w, mode):
+    if mode == "reverse":
+        return w.flip(-1)
+    if mode == "complement":
+        return (1 - w) / (w.shape[-1] - 1)
+    order = torch.sort(w, dim=-1, descending=True, stable=True).indices  # rank r -> prototype
+    rank = torch.argsort(order, dim=-1)  # prototype -> rank
+    perm = order.flip(-1).gather(-1, rank)  # pi(k): the prototype ranked K-1-rank(k)
+    return w.gather(-1, perm)
+
+
+def cos(p, q, eps=1e-8):
+    return (p @ q) / torch.sqrt(torch.clamp((p @ p) * (q @ q), min=eps * eps))
+
+
+def info_nce(anchor, pos, neg, mask, tau, in_batch):
+    """-log(e^{s(x, x+)/tau} / sum_i e^{s(x, x_i)/tau}), mean over real anchors; loops over anchors and candidates."""
+    n = anchor.shape[0]
+    terms = []
+    for i in range(n):
+        if mask[i] == 0:
+            continue
+        if in_batch:
+            cands = [pos[j] for j in range(n) if j == i or mask[j] > 0] + [neg[j] for j in range(n) if j == i or mask[j] > 0]
+        else:
+            cands = [pos[i], neg[i]]
+        logits = torch.stack([cos(anchor[i], c) for c in cands]) / tau
+        terms.append(torch.logsumexp(logits, 0) - cos(anchor[i], pos[i]) / tau)
+    return torch.stack(terms).sum() / max(len(terms), 1)
+
+
+def dccl_case():
+    tau = 0.4
+    psi_eps = 1e-6
+    g = torch.Generator().manual_seed(801)
+    B, l, K, da = 2, 3, 5, 4
+    z = (rand(g, (B, l, K), -2, 2)).requires_grad_()
+    bank = rand(g, (K, da), -2, 2)
+    audio = rand(g, (B, l, da))
+    cmask = torch.tensor([[1, 1, 1], [1, 0, 1]], dtype=DT)
+    out = {"inputs": {"logits": export(z), "bank": export(bank), "audioClips": export(audio), "clipMask": export(cmask)},
+           "expected": {"weightsNeg": {}, "aNeg": {}, "lossDis": {}, "gradLogits": {}}}
+    e = out["expected"]
+    for mode in ("rank-inverse", "reverse", "complement"):
+        for in_batch in (False, True):
+            w = torch.softmax(z, -1)
+            a_pos = w @ bank  # A+ = A_rec
+            w_neg = counterfactual(w, mode)
+            a_neg = w_neg @ bank
+            flat = lambda t: t.reshape(B * l, -1)
+            loss = info_nce(flat(audio), flat(a_pos), flat(a_neg), cmask.reshape(-1), tau, in_batch)
+            key = f"{mode}{'+inBatch' if in_batch else ''}"
+            e["weightsNeg"][mode] = export(w_neg)
+            e["aNeg"][mode] = export(a_neg)
+            e["lossDis"][key] = float(loss)
+            e["gradLogits"][key] = export(torch.autograd.grad(loss, z)[0])
+
+    # L_dep over psi of three gate pairs (A, A+, A-), gates [B, L, d]
+    L, d = 4, 3
+    gates = {n: rand(g, (B, L, d), 0.05, 0.95).requires_grad_() for n in
+             ("alphaAv", "alphaVa", "alphaAvPos", "alphaVaPos", "alphaAvNeg", "alphaVaNeg")}
+    tmask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=DT)
+
+    def r_vec(av, va):
+        return (av / (va + psi_eps)).mean(-1) * tmask  # psi, mean over d, padded tokens zeroed
+
+    real = (tmask.sum(-1) > 0).to(DT)
+    dep = {}
+    for in_batch in (False, True):
+        loss = info_nce(r_vec(gates["alphaAv"], gates["alphaVa"]), r_vec(gates["alphaAvPos"], gates["alphaVaPos"]),
+                        r_vec(gates["alphaAvNeg"], gates["alphaVaNeg"]), real, tau, in_batch)
+        names = sorted(gates)
+        gs = torch.autograd.grad(loss, [gates[n] for n in names])
+        dep["inBatch" if in_batch else "own"] = {"loss": float(loss), "grads": {n: export(x) for n, x in zip(names, gs)}}
+
+    # W_ma (eq. 8): mean over each word's occurrences of mean_d(alpha_av / alpha_va)
+    tokens = torch.tensor([[5, 6, 5, 9], [6, 7, 5, 0]])
+    ratio = (gates["alphaAv"] / (gates["alphaVa"] + psi_eps)).mean(-1)
+    wma = torch.zeros(B, L, dtype=DT)
+    for b in range(B):
+        for t in range(L):
+            if tmask[b, t] == 0:
+                continue
+            occ = [ratio[bb, tt] for bb in range(B) for tt in range(L)
+                   if tmask[bb, tt] > 0 and tokens[bb, tt] == tokens[b, t]]
+            wma[b, t] = torch.stack(occ).mean()
+    wma_norm = wma / (wma.sum() / tmask.sum())
+    c = rand(g, (B, L))
+    gw = torch.autograd.grad((wma * c).sum(), [gates["alphaAv"], gates["alphaVa"]])
+    e["lossDep"] = dep
+    e["wma"] = export(wma)
+    e["wmaNormalized"] = export(wma_norm)
+    e["wmaGrads"] = {"alphaAv": export(gw[0]), "alphaVa": export(gw[1])}
+    out["inputs"].update({k: export(v) for k, v in gates.items()})
+    out["inputs"].update({"tokenMask": export(tmask), "tokens": export(tokens.to(DT)), "wmaCoef": export(c)})
+    out["config"] = {"tau": tau, "psiEps": psi_eps}
+    write("dccl", "dccl", out)
+
+
+if __name__ == "__main__":
+    torch.set_printoptions(precision=8)
+    avmm_case()
+    encoder_case()
+    dccl_case()
