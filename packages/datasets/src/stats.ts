@@ -1,4 +1,4 @@
-import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
 import type { CaptionDataset } from "./dataset";
 import { type BuildVocabularyOptions, buildVocabulary, captionTokens, type Vocabulary } from "./vocabulary";
 
@@ -18,7 +18,7 @@ export interface DomainStatsRow {
 
 export interface DatasetStats {
   /** Per-domain rows (dataset order) then an "all" row, as an arquero table (`table.print()`, `toCSV`, ...). */
-  table: aq.ColumnTable;
+  table: ColumnTable;
   rows: DomainStatsRow[];
   /** Tokens in the dataset's joint vocabulary (specials included), or the given vocabulary's size. */
   vocabularySize: number;
@@ -29,11 +29,13 @@ export interface DatasetStats {
 /**
  * Per-domain counts of a dataset: videos, train/test split sizes, captions per video, words per caption (metrics
  * tokenizer), and the vocabulary size (built with `minCount`, default 3, unless `vocabulary` is given).
+ * Async because arquero is an ES module, loaded on first use (so `require("@tavt/datasets")` works too).
  */
-export function datasetStats(
+export async function datasetStats(
   dataset: CaptionDataset,
   options: BuildVocabularyOptions & { vocabulary?: Vocabulary } = {},
-): DatasetStats {
+): Promise<DatasetStats> {
+  const aq = await import("arquero");
   const perVideo = dataset.videos.map((v) => ({
     domain: v.domain,
     train: v.split === "train" ? 1 : 0,

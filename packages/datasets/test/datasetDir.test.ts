@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DATASET_ANNOTATIONS, loadDataset, makeSynthetic, TARGET_DOMAINS, writeFeatureStore, writeSynthetic } from "../src";
+import {
+  DATASET_ANNOTATIONS,
+  loadDataset,
+  makeSynthetic,
+  TARGET_DOMAINS,
+  writeFeatureStore,
+  writeSynthetic,
+} from "../src";
 
 const tmp = mkdtempSync(join(tmpdir(), "tavt-datasetdir-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -57,7 +64,9 @@ describe("bad dataset directories name the file and the id", () => {
     await writeSynthetic(dir, config);
     const ds0 = await loadDataset(dir);
     const [first, second] = ds0.ids();
-    await writeFeatureStore(join(dir, "visual"), "npy", [{ id: second!, data: new Float32Array(6 * 15), shape: [6, 15] }]);
+    await writeFeatureStore(join(dir, "visual"), "npy", [
+      { id: second!, data: new Float32Array(6 * 15), shape: [6, 15] },
+    ]);
     const ds = await loadDataset(dir);
     ds.sample(first!);
     const e = (() => {
