@@ -77,6 +77,29 @@ def export_grads(params, loss):
     return {n: export(g) for n, g in zip(names, gs)}
 
 
+class View:
+    """Parameters by name, for the MAML-stepped copy of a `Params`."""
+
+    def __init__(self, p):
+        self.p = p
+
+    def __getitem__(self, name):
+        return self.p[name]
+
+
+MAML_ALPHA = 0.1
+
+
+def export_maml_grads(params, loss_fn):
+    """Second order (MAML): the gradient of loss_fn(theta - alpha * grad loss_fn(theta)) with respect to theta."""
+    names = sorted(params.p)
+    xs = [params.p[n] for n in names]
+    gs = torch.autograd.grad(loss_fn(params), xs, create_graph=True)
+    stepped = View({n: x - MAML_ALPHA * g for n, x, g in zip(names, xs, gs)})
+    outer = torch.autograd.grad(loss_fn(stepped), xs)
+    return {n: export(g) for n, g in zip(names, outer)}
+
+
 def write(area, name, obj):
     path = os.path.join(FIXTURES, area, f"{name}.json")
     with open(path + ".tmp", "w") as f:
@@ -174,15 +197,20 @@ def avmm_case():
     bank = rand(g, (cfg["clusters"], cfg["audioDim"]), -2, 2)
 
     clips, cmask = clip_pool(visual, vmask, cfg["clipLength"], cfg["clips"])
-    x = linear(P, "mapper.proj", clips) + positions(cfg["clips"], d)[None]
-    for i in range(cfg["blocks"]):
-        x = encoder_block(P, f"mapper.blocks.{i}", x, cfg["heads"], cmask)
-    prefix = layer_norm(P, "mapper.lnOut", x)  # eq. 1: p = SA(c)
-    weights = torch.softmax(linear(P, "phi", prefix), -1)  # eq. 2
-    a_rec = weights @ bank  # eq. 2: sum_k w_k m_k
     aclips, acmask = clip_pool(audio, amask, cfg["clipLength"], cfg["clips"])
     both = acmask * cmask
-    loss = (((a_rec - aclips) ** 2).sum(-1) * both).sum() / (both.sum().clamp(min=1) * cfg["audioDim"])
+
+    def forward(P):
+        x = linear(P, "mapper.proj", clips) + positions(cfg["clips"], d)[None]
+        for i in range(cfg["blocks"]):
+            x = encoder_block(P, f"mapper.blocks.{i}", x, cfg["heads"], cmask)
+        prefix = layer_norm(P, "mapper.lnOut", x)  # eq. 1: p = SA(c)
+        weights = torch.softmax(linear(P, "phi", prefix), -1)  # eq. 2
+        a_rec = weights @ bank  # eq. 2: sum_k w_k m_k
+        loss = (((a_rec - aclips) ** 2).sum(-1) * both).sum() / (both.sum().clamp(min=1) * cfg["audioDim"])
+        return prefix, weights, a_rec, loss
+
+    prefix, weights, a_rec, loss = forward(P)
     write("avmm", "avmm", {
         "config": cfg,
         "params": {k: export(v) for k, v in sorted(P.p.items())},
@@ -190,7 +218,8 @@ def avmm_case():
                    "audioMask": export(amask), "bank": export(bank)},
         "expected": {"clips": export(clips), "clipMask": export(cmask), "prefix": export(prefix),
                      "weights": export(weights), "aRec": export(a_rec), "audioClips": export(aclips),
-                     "audioClipMask": export(both), "lossRec": float(loss), "grads": export_grads(P, loss)},
+                     "audioClipMask": export(both), "lossRec": float(loss), "grads": export_grads(P, loss),
+                     "mamlAlpha": MAML_ALPHA, "mamlGrads": export_maml_grads(P, lambda Q: forward(Q)[3])},
     })
 
 
@@ -222,26 +251,30 @@ def encoder_case():
     r_av = rand(g, (2, 8, d))
     r_va = rand(g, (2, 4, d))
 
-    def self_stack(name, x, mask):
+    def self_stack(P, name, x, mask):
         for i in range(cfg["blocks"]):
             x = encoder_block(P, f"{name}.blocks.{i}", x, h, mask)
         return layer_norm(P, f"{name}.lnOut", x)
 
-    def cross_stack(name, x, mem, mem_mask):
+    def cross_stack(P, name, x, mem, mem_mask):
         for i in range(cfg["crossBlocks"]):
             n = f"{name}.blocks.{i}"
             x = x + attention(P, f"{n}.attn", layer_norm(P, f"{n}.ln1", x), mem, h, mem_mask)
             x = x + ffn(P, f"{n}.ffn", layer_norm(P, f"{n}.ln2", x))
         return layer_norm(P, f"{name}.lnOut", x)
 
-    vp = torch.cat([prefix, linear(P, "visualProj", visual)], 1)  # V' = [p; W_v V]
     vpmask = torch.cat([pmask, vmask], 1)
-    f_v = self_stack("selfV", vp + positions(vp.shape[1], d)[None], vpmask)  # eq. 12
-    a = linear(P, "audioProj", audio) + positions(audio.shape[1], d)[None]
-    f_a = self_stack("selfA", a, amask)  # eq. 13
-    x_av = cross_stack("crossAv", f_v, f_a, amask)  # eq. 16
-    x_va = cross_stack("crossVa", f_a, f_v, vpmask)  # eq. 17
-    loss = (x_av * r_av).sum() + (x_va * r_va).sum()
+
+    def forward(P):
+        vp = torch.cat([prefix, linear(P, "visualProj", visual)], 1)  # V' = [p; W_v V]
+        f_v = self_stack(P, "selfV", vp + positions(vp.shape[1], d)[None], vpmask)  # eq. 12
+        a = linear(P, "audioProj", audio) + positions(audio.shape[1], d)[None]
+        f_a = self_stack(P, "selfA", a, amask)  # eq. 13
+        x_av = cross_stack(P, "crossAv", f_v, f_a, amask)  # eq. 16
+        x_va = cross_stack(P, "crossVa", f_a, f_v, vpmask)  # eq. 17
+        return f_v, x_av, x_va, (x_av * r_av).sum() + (x_va * r_va).sum()
+
+    f_v, x_av, x_va, loss = forward(P)
     write("encoder", "encoder", {
         "config": cfg,
         "params": {k: export(v) for k, v in sorted(P.p.items())},
@@ -249,7 +282,8 @@ def encoder_case():
                    "visualMask": export(vmask), "audio": export(audio), "audioMask": export(amask),
                    "rAv": export(r_av), "rVa": export(r_va)},
         "expected": {"xAv": export(x_av), "xVa": export(x_va), "avMask": export(vpmask), "vaMask": export(amask),
-                     "visualOnly": export(f_v), "loss": float(loss), "grads": export_grads(P, loss)},
+                     "visualOnly": export(f_v), "loss": float(loss), "grads": export_grads(P, loss),
+                     "mamlAlpha": MAML_ALPHA, "mamlGrads": export_maml_grads(P, lambda Q: forward(Q)[3])},
     })
 
 
@@ -314,6 +348,16 @@ def dccl_case():
             e["lossDis"][key] = float(loss)
             e["gradLogits"][key] = export(torch.autograd.grad(loss, z)[0])
 
+    def dis_of(zz):
+        w = torch.softmax(zz, -1)
+        flat = lambda t: t.reshape(B * l, -1)
+        return info_nce(flat(audio), flat(w @ bank), flat(counterfactual(w, "rank-inverse") @ bank), cmask.reshape(-1),
+                        tau, False)
+
+    (gz,) = torch.autograd.grad(dis_of(z), z, create_graph=True)
+    e["mamlAlpha"] = MAML_ALPHA
+    e["mamlGradLogits"] = export(torch.autograd.grad(dis_of(z - MAML_ALPHA * gz), z)[0])
+
     # L_dep over psi of three gate pairs (A, A+, A-), gates [B, L, d]
     L, d = 4, 3
     gates = {n: rand(g, (B, L, d), 0.05, 0.95).requires_grad_() for n in
@@ -331,6 +375,16 @@ def dccl_case():
         names = sorted(gates)
         gs = torch.autograd.grad(loss, [gates[n] for n in names])
         dep["inBatch" if in_batch else "own"] = {"loss": float(loss), "grads": {n: export(x) for n, x in zip(names, gs)}}
+
+    def dep_of(G):
+        return info_nce(r_vec(G["alphaAv"], G["alphaVa"]), r_vec(G["alphaAvPos"], G["alphaVaPos"]),
+                        r_vec(G["alphaAvNeg"], G["alphaVaNeg"]), real, tau, False)
+
+    names = sorted(gates)
+    gs = torch.autograd.grad(dep_of(gates), [gates[n] for n in names], create_graph=True)
+    stepped = {n: gates[n] - MAML_ALPHA * gi for n, gi in zip(names, gs)}
+    outer = torch.autograd.grad(dep_of(stepped), [gates[n] for n in names])
+    dep["mamlGrads"] = {n: export(x) for n, x in zip(names, outer)}
 
     # W_ma (eq. 8): mean over each word's occurrences of mean_d(alpha_av / alpha_va)
     tokens = torch.tensor([[5, 6, 5, 9], [6, 7, 5, 0]])

@@ -1,7 +1,7 @@
 import { flatten, initBackend, type ParamTree, tf, valueAndGrad } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AvmmConfig, type AvmmParams, applyAvmm } from "../src";
-import { expectClose, fromJson, type Json, loadFixture, paramsFromJson } from "./fixture";
+import { expectClose, fromJson, type Json, loadFixture, mamlGrads, paramsFromJson } from "./fixture";
 
 interface Fixture {
   config: AvmmConfig;
@@ -10,6 +10,8 @@ interface Fixture {
   expected: Record<"clips" | "clipMask" | "prefix" | "weights" | "aRec" | "audioClips" | "audioClipMask", Json> & {
     lossRec: number;
     grads: Record<string, Json>;
+    mamlAlpha: number;
+    mamlGrads: Record<string, Json>;
   };
 }
 
@@ -42,5 +44,16 @@ describe("avmm against PyTorch", () => {
     expect(Object.keys(g).sort()).toEqual(Object.keys(fx.expected.grads).sort());
     for (const [k, want] of Object.entries(fx.expected.grads)) expectClose(g[k]!, want, 1e-4, `grad ${k}`);
     tf.dispose(Object.values(g));
+  });
+
+  it("matches the second-order (MAML) gradient of L_rec to 1e-4", () => {
+    const fx = loadFixture<Fixture>("avmm", "avmm");
+    const params = paramsFromJson(fx.params) as AvmmParams;
+    const inputs = Object.fromEntries(Object.entries(fx.inputs).map(([k, v]) => [k, fromJson(v)])) as Record<
+      keyof Fixture["inputs"],
+      tf.Tensor
+    >;
+    const g = mamlGrads((p) => applyAvmm(p as AvmmParams, inputs, fx.config).lossRec!, params, fx.expected.mamlAlpha);
+    for (const [k, want] of Object.entries(fx.expected.mamlGrads)) expectClose(g[k]!, want, 1e-4, `MAML grad ${k}`);
   });
 });

@@ -1,4 +1,4 @@
-import { initBackend, tf } from "@tavt/core";
+import { initBackend, type ParamTree, tf } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   type Counterfactual,
@@ -9,7 +9,7 @@ import {
   modalityAwareWeights,
   psi,
 } from "../src";
-import { expectClose, fromJson, type Json, loadFixture } from "./fixture";
+import { expectClose, fromJson, type Json, loadFixture, mamlGrads } from "./fixture";
 
 const GATES = ["alphaAv", "alphaAvNeg", "alphaAvPos", "alphaVa", "alphaVaNeg", "alphaVaPos"] as const;
 type Gate = (typeof GATES)[number];
@@ -21,7 +21,11 @@ interface Fixture {
     aNeg: Record<Counterfactual, Json>;
     lossDis: Record<string, number>;
     gradLogits: Record<string, Json>;
-    lossDep: Record<"own" | "inBatch", { loss: number; grads: Record<Gate, Json> }>;
+    lossDep: Record<"own" | "inBatch", { loss: number; grads: Record<Gate, Json> }> & {
+      mamlGrads: Record<Gate, Json>;
+    };
+    mamlAlpha: number;
+    mamlGradLogits: Json;
     wma: Json;
     wmaNormalized: Json;
     wmaGrads: Record<"alphaAv" | "alphaVa", Json>;
@@ -75,6 +79,28 @@ describe("dccl against PyTorch", () => {
     );
     const { grads } = { grads: tf.grads(f as (...t: tf.Tensor[]) => tf.Tensor)(gates) };
     GATES.forEach((g, i) => expectClose(grads[i]!, want.grads[g], 1e-4, `dL_dep/d${g}`));
+  });
+
+  it("second-order (MAML) gradients of L_dis (rank-inverse) and L_dep", () => {
+    const bank = fromJson(fx.inputs.bank);
+    const audio = fromJson(fx.inputs.audioClips);
+    const mask = fromJson(fx.inputs.clipMask);
+    const dis = (p: ParamTree) => {
+      const w = tf.softmax(p.z as tf.Tensor, -1);
+      const aPos = tf.matMul(w.reshape([6, 5]), bank).reshape([2, 3, 4]);
+      return lossDis(audio, aPos, counterfactualAudio(w, bank), mask, { tau: fx.config.tau });
+    };
+    const gz = mamlGrads(dis, { z: fromJson(fx.inputs.logits) }, fx.expected.mamlAlpha);
+    expectClose(gz.z!, fx.expected.mamlGradLogits, 1e-4, "MAML dL_dis/dlogits");
+    const tm = fromJson(fx.inputs.tokenMask);
+    const dep = (p: ParamTree) => {
+      const g = p as Record<Gate, tf.Tensor>;
+      return lossDep(psi(g.alphaAv, g.alphaVa), psi(g.alphaAvPos, g.alphaVaPos), psi(g.alphaAvNeg, g.alphaVaNeg), tm, {
+        tau: fx.config.tau,
+      });
+    };
+    const gg = mamlGrads(dep, Object.fromEntries(GATES.map((g) => [g, fromJson(fx.inputs[g])])), fx.expected.mamlAlpha);
+    for (const g of GATES) expectClose(gg[g]!, fx.expected.lossDep.mamlGrads[g], 1e-4, `MAML dL_dep/d${g}`);
   });
 
   it("W_ma (eq. 8), normalised, and its gradient when not stopped", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FlatParams, type ParamTree, tf, unflatten } from "@tavt/core";
+import { type FlatParams, flatten, type ParamTree, tf, unflatten, valueAndGrad } from "@tavt/core";
 import { expect } from "vitest";
 
 // Fixtures written by tools/golden/tavt_modules.py (PyTorch, float64): `/usr/bin/python3 tools/golden/tavt_modules.py`.
@@ -32,4 +32,16 @@ export function expectClose(got: tf.Tensor, want: Json, tol: number, what: strin
     worst = Math.max(worst, Math.abs(g[i]! - w) / Math.max(1, Math.abs(w)));
   });
   expect(worst, `${what}: worst relative error`).toBeLessThan(tol);
+}
+
+/** Second order (MAML): the gradient of loss(theta - alpha * grad loss(theta)) with respect to theta, flattened. */
+export function mamlGrads(loss: (p: ParamTree) => tf.Scalar, params: ParamTree, alpha: number): FlatParams {
+  const { value, grads } = valueAndGrad((p) => {
+    const inner = valueAndGrad(loss, p);
+    const g = flatten(inner.grads);
+    const stepped = Object.fromEntries(Object.entries(flatten(p)).map(([k, v]) => [k, v.sub(g[k]!.mul(alpha))]));
+    return loss(unflatten(stepped));
+  }, params);
+  value.dispose();
+  return flatten(grads);
 }

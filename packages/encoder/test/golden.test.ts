@@ -1,7 +1,7 @@
 import { flatten, initBackend, type ParamTree, type tf, valueAndGrad } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { applyEncoder, type EncoderConfig, type EncoderParams } from "../src";
-import { expectClose, fromJson, type Json, loadFixture, paramsFromJson } from "./fixture";
+import { expectClose, fromJson, type Json, loadFixture, mamlGrads, paramsFromJson } from "./fixture";
 
 type InputName = "prefix" | "prefixMask" | "visual" | "visualMask" | "audio" | "audioMask" | "rAv" | "rVa";
 interface Fixture {
@@ -11,6 +11,8 @@ interface Fixture {
   expected: Record<"xAv" | "xVa" | "avMask" | "vaMask" | "visualOnly", Json> & {
     loss: number;
     grads: Record<string, Json>;
+    mamlAlpha: number;
+    mamlGrads: Record<string, Json>;
   };
 }
 
@@ -19,7 +21,7 @@ beforeAll(async () => {
 });
 
 describe("encoder against PyTorch", () => {
-  it("matches x_av, x_va, the masks, the visual-only output (1e-5) and every gradient (1e-4)", () => {
+  it("matches x_av, x_va, the masks, the visual-only output (1e-5) and every first- and second-order (MAML) gradient (1e-4)", () => {
     const fx = loadFixture<Fixture>("encoder", "encoder");
     const params = paramsFromJson(fx.params) as EncoderParams;
     const x = Object.fromEntries(Object.entries(fx.inputs).map(([k, v]) => [k, fromJson(v)])) as Record<
@@ -51,5 +53,11 @@ describe("encoder against PyTorch", () => {
     const g = flatten(grads);
     expect(Object.keys(g).sort()).toEqual(Object.keys(fx.expected.grads).sort());
     for (const [k, want] of Object.entries(fx.expected.grads)) expectClose(g[k]!, want, 1e-4, `grad ${k}`);
+    const loss = (p: ParamTree) => {
+      const o = applyEncoder(p as EncoderParams, inputs, fx.config);
+      return o.xAv.mul(x.rAv).sum().add(o.xVa!.mul(x.rVa).sum()) as tf.Scalar;
+    };
+    const mg = mamlGrads(loss, params, fx.expected.mamlAlpha);
+    for (const [k, want] of Object.entries(fx.expected.mamlGrads)) expectClose(mg[k]!, want, 1e-4, `MAML grad ${k}`);
   });
 });
