@@ -27,6 +27,10 @@ describe("counterfactual weights and audio (section 3.3)", () => {
     close(arr(counterfactualWeights(w)), [0.2, 0.5, 0.3, 0.6, 0.1, 0.3]);
   });
 
+  it("breaks ties by ranking the lower prototype index first", () => {
+    close(arr(counterfactualWeights(tf.tensor2d([[0.2, 0.2, 0.6]], [1, 3]))), [0.2, 0.6, 0.2]);
+  });
+
   it("reverse and complement are the documented alternatives", () => {
     close(arr(counterfactualWeights(w, { counterfactual: "reverse" })), [0.3, 0.2, 0.5, 0.3, 0.6, 0.1]);
     close(arr(counterfactualWeights(w, { counterfactual: "complement" })), [0.25, 0.4, 0.35, 0.45, 0.2, 0.35]);
