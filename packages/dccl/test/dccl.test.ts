@@ -3,8 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { counterfactualAudio, counterfactualWeights, lossDep, lossDis, modalityAwareWeights, psi } from "../src";
 
 const arr = (t: tf.Tensor) => Array.from(t.dataSync());
-const close = (got: number[], want: number[], tol = 1e-6) =>
-  got.forEach((g, i) => expect(Math.abs(g - want[i]!), `index ${i}: ${g} vs ${want[i]}`).toBeLessThan(tol));
+const close = (got: number[], want: number[], tol = 1e-6) => {
+  got.forEach((g, i) => {
+    expect(Math.abs(g - want[i]!), `index ${i}: ${g} vs ${want[i]}`).toBeLessThan(tol);
+  });
+};
 const maxAbs = (t: tf.Tensor) => tf.abs(t).max().dataSync()[0]!;
 
 beforeAll(async () => {

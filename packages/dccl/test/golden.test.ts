@@ -77,8 +77,10 @@ describe("dccl against PyTorch", () => {
       want.loss,
       "L_dep",
     );
-    const { grads } = { grads: tf.grads(f as (...t: tf.Tensor[]) => tf.Tensor)(gates) };
-    GATES.forEach((g, i) => expectClose(grads[i]!, want.grads[g], 1e-4, `dL_dep/d${g}`));
+    const grads = tf.grads(f as (...t: tf.Tensor[]) => tf.Tensor)(gates);
+    GATES.forEach((g, i) => {
+      expectClose(grads[i]!, want.grads[g], 1e-4, `dL_dep/d${g}`);
+    });
   });
 
   it("second-order (MAML) gradients of L_dis (rank-inverse) and L_dep", () => {
