@@ -14,7 +14,7 @@ out=$3
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
-javac -nowarn -encoding UTF-8 -d "$build" $(find "$src/src" -name '*.java') "$here/MeteorCocoStdio.java" 2>/dev/null
+javac -nowarn -encoding UTF-8 -d "$build" $(find "$src/src" -name '*.java') "$here/MeteorCocoStdio.java" "$here/StemmerDump.java" 2>/dev/null
 mkdir -p "$build/function" "$build/nonbreaking" "$build/synonym"
 cp "$src/resources/function/"*.words "$build/function/"
 cp "$src/resources/nonbreaking/"*.prefixes "$build/nonbreaking/"

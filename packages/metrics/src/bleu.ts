@@ -59,8 +59,8 @@ export function bleu(refs: readonly (readonly string[])[], cands: readonly strin
     totalRef += refLen;
     let b = 1;
     for (let k = 0; k < n; k++) {
-      totalCorrect[k]! += correct[k]!;
-      totalGuess[k]! += guess[k]!;
+      totalCorrect[k]! += correct[k];
+      totalGuess[k]! += guess[k];
       b *= (correct[k]! + TINY) / (guess[k]! + SMALL);
       items[k]!.push(b ** (1 / (k + 1)));
     }

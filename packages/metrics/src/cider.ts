@@ -28,7 +28,11 @@ interface Vec {
  * clipping min(hyp, ref) * ref, Gaussian length penalty exp(-(d^2) / (2 sigma^2)), mean over orders, mean over
  * references, times 10. The length used in the penalty is coco-caption's (bigram count), reproduced exactly.
  */
-export function ciderD(refs: readonly (readonly string[])[], cands: readonly string[], options: CiderOptions = {}): CiderResult {
+export function ciderD(
+  refs: readonly (readonly string[])[],
+  cands: readonly string[],
+  options: CiderOptions = {},
+): CiderResult {
   const n = options.n ?? 4;
   const sigma = options.sigma ?? 6;
   const crefs = refs.map((rs) => rs.map((r) => precook(r, n).counts));

@@ -3,6 +3,7 @@
  * (bidi class WS/B/S or category Zs), dropping empty strings. Differs from JS `\s`: no U+FEFF, plus U+001C-U+001F
  * and U+0085. The n-gram scorers of pycocoevalcap (BLEU, CIDEr) tokenize with it.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+001C-U+001F are whitespace to Python
 const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 export function pySplit(s: string): string[] {

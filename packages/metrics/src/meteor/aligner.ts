@@ -1,0 +1,358 @@
+import type { ParaphraseTable } from "./paraphrase";
+
+/** Matcher modules in Meteor's numbering. */
+export type MeteorModule = "exact" | "stem" | "synonym" | "paraphrase";
+
+/** One sentence prepared for alignment: words and the per-word keys every module compares. */
+export interface PreparedSentence {
+  words: readonly string[];
+  /** Java String.hashCode of each word (Meteor compares words by it). */
+  keys: Int32Array;
+  /** hashCode of each word's stem (stem module), when the stem module is on. */
+  stemKeys?: Int32Array;
+  /** Synsets of each word and its base forms (synonym module). */
+  synsets?: readonly (readonly number[])[];
+  /** synset id -> positions of the words that have it; built on first use as a test sentence. */
+  synsetIndex?: Map<number, number[]>;
+  /** Paraphrase-table word ids (paraphrase module), -1 for unknown words. */
+  paraIds?: readonly number[];
+  /** 1 where the word is a function word. */
+  isFunction: Uint8Array;
+}
+
+/** A match of `length` words at `start` in the reference to `matchLength` words at `matchStart` in the test. */
+interface Match {
+  start: number;
+  length: number;
+  matchStart: number;
+  matchLength: number;
+  /** Index of the module (position in the module list) that made the match. */
+  module: number;
+}
+
+/** A partial alignment in the beam search (Meteor's PartialAlignment). */
+class Path {
+  matches: (Match | null)[];
+  matches1 = 0;
+  matches2 = 0;
+  allMatches1 = 0;
+  allMatches2 = 0;
+  chunks = 0;
+  idx = 0;
+  lastMatchEnd = -1;
+  distance = 0;
+  used1: Uint8Array;
+  used2: Uint8Array;
+
+  constructor(matches: (Match | null)[], used1: Uint8Array, used2: Uint8Array) {
+    this.matches = matches.slice();
+    this.used1 = used1.slice();
+    this.used2 = used2.slice();
+  }
+
+  static copy(p: Path): Path {
+    const q = new Path(p.matches, p.used1, p.used2);
+    q.matches1 = p.matches1;
+    q.matches2 = p.matches2;
+    q.allMatches1 = p.allMatches1;
+    q.allMatches2 = p.allMatches2;
+    q.chunks = p.chunks;
+    q.idx = p.idx;
+    q.lastMatchEnd = p.lastMatchEnd;
+    q.distance = p.distance;
+    return q;
+  }
+
+  isUsed(m: Match): boolean {
+    for (let i = 0; i < m.length; i++) if (this.used2[m.start + i]) return true;
+    for (let i = 0; i < m.matchLength; i++) if (this.used1[m.matchStart + i]) return true;
+    return false;
+  }
+
+  setUsed(m: Match): void {
+    for (let i = 0; i < m.length; i++) this.used2[m.start + i] = 1;
+    for (let i = 0; i < m.matchLength; i++) this.used1[m.matchStart + i] = 1;
+  }
+}
+
+/** Meteor's PARTIAL_COMPARE_TOTAL: more (weighted) matched words, then fewer chunks, then less distance. */
+function comparePaths(x: Path, y: Path): number {
+  const matchDiff = y.matches1 + y.matches2 - (x.matches1 + x.matches2);
+  if (matchDiff > 0) return 1;
+  if (matchDiff < 0) return -1;
+  const chunkDiff = x.chunks - y.chunks;
+  if (chunkDiff !== 0) return chunkDiff;
+  return x.distance - y.distance;
+}
+
+/** Result of aligning a test sentence (line 1) to a reference (line 2). */
+export interface Alignment {
+  testLength: number;
+  referenceLength: number;
+  testFunctionWords: number;
+  referenceFunctionWords: number;
+  /** Per module: matched content / function words in the test and in the reference. */
+  testContent: number[];
+  referenceContent: number[];
+  testFunction: number[];
+  referenceFunction: number[];
+  chunks: number;
+}
+
+export interface AlignerConfig {
+  modules: readonly MeteorModule[];
+  beamSize: number;
+  paraphrase?: ParaphraseTable;
+}
+
+/** Weights the aligner ranks partial alignments by (MeteorScorer: exact 1.0, every other module 0.5). */
+function searchWeight(module: MeteorModule): number {
+  return module === "exact" ? 1 : 0.5;
+}
+
+/**
+ * Meteor 1.5's aligner: every module adds its candidate matches (exact, then stem, synonym, paraphrase, each
+ * only between words not equal under the previous key), one-to-one uncontested matches are fixed, and a beam
+ * search (beam 40) over reference positions picks the alignment. Reproduces Meteor's integer arithmetic in the
+ * search (weighted match counts are Java ints, so a 0.5-weighted single-word match adds nothing) and its
+ * bookkeeping exactly, since those decide which alignment wins.
+ */
+export function align(test: PreparedSentence, ref: PreparedSentence, config: AlignerConfig): Alignment {
+  const n1 = test.words.length;
+  const n2 = ref.words.length;
+  const { modules } = config;
+  const weights = modules.map(searchWeight);
+  const matches: Match[][] = [];
+  for (let j = 0; j < n2; j++) matches.push([]);
+  const cov1 = new Int32Array(n1);
+  const cov2 = new Int32Array(n2);
+  const add = (m: Match) => {
+    matches[m.start]!.push(m);
+    for (let k = 0; k < m.matchLength; k++) cov1[m.matchStart + k]!++;
+    for (let k = 0; k < m.length; k++) cov2[m.start + k]!++;
+  };
+  const k1 = test.keys;
+  const k2 = ref.keys;
+  let identical = n1 === n2;
+  for (let i = 0; identical && i < n1; i++) if (k1[i] !== k2[i]) identical = false;
+  const modsUsed = identical ? Math.min(1, modules.length) : modules.length;
+
+  for (let mod = 0; mod < modsUsed; mod++) {
+    const kind = modules[mod]!;
+    if (kind === "exact") {
+      for (let j = 0; j < n2; j++)
+        for (let i = 0; i < n1; i++)
+          if (k1[i] === k2[j]) add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
+    } else if (kind === "stem") {
+      const s1 = test.stemKeys!;
+      const s2 = ref.stemKeys!;
+      for (let j = 0; j < n2; j++)
+        for (let i = 0; i < n1; i++)
+          if (s1[i] === s2[j] && k1[i] !== k2[j])
+            add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
+    } else if (kind === "synonym") {
+      // Pairs whose synset sets intersect, found through the test sentence's synset index.
+      const index1 = synsetIndex(test);
+      const y2 = ref.synsets!;
+      const shared = new Uint8Array(n1 * n2);
+      for (let j = 0; j < n2; j++) {
+        for (const id of y2[j]!) {
+          const is = index1.get(id);
+          if (is) for (const i of is) shared[i * n2 + j] = 1;
+        }
+      }
+      for (let j = 0; j < n2; j++)
+        for (let i = 0; i < n1; i++)
+          if (shared[i * n2 + j] && k1[i] !== k2[j])
+            add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
+    } else {
+      paraphraseMatches(test.paraIds!, ref.paraIds!, config.paraphrase!, mod, add);
+    }
+  }
+
+  // One-to-one, non-overlapping matches are definite.
+  const initial = new Path(new Array<Match | null>(n2).fill(null), new Uint8Array(n1), new Uint8Array(n2));
+  for (let j = 0; j < n2; j++) {
+    const list = matches[j]!;
+    if (list.length !== 1) continue;
+    const m = list[0]!;
+    let overlap = false;
+    for (let k = 0; k < m.length; k++) if (cov2[j + k] !== 1) overlap = true;
+    for (let k = 0; k < m.matchLength; k++) if (cov1[m.matchStart + k] !== 1) overlap = true;
+    if (!overlap) {
+      initial.matches[j] = m;
+      initial.setUsed(m);
+    }
+  }
+
+  const best = resolve(matches, initial, weights, config.beamSize);
+
+  const testContent = new Array<number>(modules.length).fill(0);
+  const referenceContent = new Array<number>(modules.length).fill(0);
+  const testFunction = new Array<number>(modules.length).fill(0);
+  const referenceFunction = new Array<number>(modules.length).fill(0);
+  for (const m of best.matches) {
+    if (m === null) continue;
+    for (let k = 0; k < m.matchLength; k++) {
+      if (test.isFunction[m.matchStart + k]) testFunction[m.module]!++;
+      else testContent[m.module]!++;
+    }
+    for (let k = 0; k < m.length; k++) {
+      if (ref.isFunction[m.start + k]) referenceFunction[m.module]!++;
+      else referenceContent[m.module]!++;
+    }
+  }
+  let testFunctionWords = 0;
+  for (let i = 0; i < n1; i++) testFunctionWords += test.isFunction[i]!;
+  let referenceFunctionWords = 0;
+  for (let j = 0; j < n2; j++) referenceFunctionWords += ref.isFunction[j]!;
+  return {
+    testLength: n1,
+    referenceLength: n2,
+    testFunctionWords,
+    referenceFunctionWords,
+    testContent,
+    referenceContent,
+    testFunction,
+    referenceFunction,
+    chunks: countChunks(best.matches),
+  };
+}
+
+function synsetIndex(s: PreparedSentence): Map<number, number[]> {
+  if (s.synsetIndex) return s.synsetIndex;
+  const index = new Map<number, number[]>();
+  s.synsets!.forEach((ids, i) => {
+    for (const id of ids) {
+      const is = index.get(id);
+      if (is === undefined) index.set(id, [i]);
+      else if (is[is.length - 1] !== i) is.push(i);
+    }
+  });
+  s.synsetIndex = index;
+  return index;
+}
+
+function paraphraseMatches(
+  line1: readonly number[],
+  line2: readonly number[],
+  pt: ParaphraseTable,
+  mod: number,
+  add: (m: Match) => void,
+): void {
+  // Paraphrases in line 1 of phrases in line 2.
+  for (let j = 0; j < line2.length; j++) {
+    const pars = pt.referencePaths(line2, j);
+    for (let p = 0; p < pars.length; p += 2) {
+      const len = pars[p]!;
+      const words = pt.paraphrase(pars[p + 1]!);
+      for (let i = 0; i < line1.length; i++) {
+        if (phraseAt(line1, i, words))
+          add({ start: j, length: len, matchStart: i, matchLength: words.length, module: mod });
+      }
+    }
+  }
+  // Paraphrases in line 2 of phrases in line 1.
+  for (let i = 0; i < line1.length; i++) {
+    const pars = pt.referencePaths(line1, i);
+    for (let p = 0; p < pars.length; p += 2) {
+      const len = pars[p]!;
+      const words = pt.paraphrase(pars[p + 1]!);
+      for (let j = 0; j < line2.length; j++) {
+        if (phraseAt(line2, j, words))
+          add({ start: j, length: words.length, matchStart: i, matchLength: len, module: mod });
+      }
+    }
+  }
+}
+
+function phraseAt(line: readonly number[], at: number, words: readonly number[]): boolean {
+  for (let k = 0; k < words.length; k++) if (at + k === line.length || line[at + k] !== words[k]) return false;
+  return true;
+}
+
+/** Beam search over reference positions (Meteor's Aligner.resolve, including its in-place updates). */
+function resolve(matches: readonly Match[][], start: Path, weights: readonly number[], beamSize: number): Path {
+  let nextPaths: Path[] = [start];
+  const n = matches.length;
+  for (let current = 0; current <= n; current++) {
+    const paths = nextPaths;
+    nextPaths = [];
+    paths.sort(comparePaths);
+    for (let rank = 0; rank < beamSize && rank < paths.length; rank++) {
+      const path = paths[rank]!;
+      if (current === n) {
+        if (path.lastMatchEnd !== -1) path.chunks++;
+        nextPaths.push(path);
+        continue;
+      }
+      if (path.used2[current]) {
+        if (current < path.idx) {
+          nextPaths.push(path);
+        } else if (path.matches[path.idx] != null) {
+          const m = path.matches[path.idx]!;
+          const w = weights[m.module]!;
+          path.matches1 = Math.trunc(path.matches1 + m.matchLength * w);
+          path.matches2 = Math.trunc(path.matches2 + m.length * w);
+          path.allMatches1 += m.matchLength;
+          path.allMatches2 += m.length;
+          if (path.lastMatchEnd !== -1 && m.matchStart !== path.lastMatchEnd) path.chunks++;
+          path.idx = m.start + m.length;
+          path.lastMatchEnd = m.matchStart + m.matchLength;
+          path.distance += Math.abs(m.start - m.matchStart);
+          nextPaths.push(path);
+        }
+        continue;
+      }
+      for (const m of matches[current]!) {
+        if (path.isUsed(m)) continue;
+        const next = Path.copy(path);
+        next.setUsed(m);
+        next.matches[current] = m;
+        const w = weights[m.module]!;
+        next.matches1 = Math.trunc(next.matches1 + m.matchLength * w);
+        next.matches2 = Math.trunc(next.matches2 + m.length * w);
+        next.allMatches1 += m.matchLength;
+        next.allMatches2 += m.length;
+        if (next.lastMatchEnd !== -1 && m.matchStart !== next.lastMatchEnd) next.chunks++;
+        next.idx = m.start + m.length;
+        next.lastMatchEnd = m.matchStart + m.matchLength;
+        // Meteor adds this distance to the path being extended, not to the new one; kept as is.
+        path.distance += Math.abs(m.start - m.matchStart);
+        nextPaths.push(next);
+      }
+      if (path.lastMatchEnd !== -1) {
+        path.chunks++;
+        path.lastMatchEnd = -1;
+      }
+      path.idx++;
+      nextPaths.push(path);
+    }
+    if (nextPaths.length === 0) nextPaths.push(paths[0]!);
+  }
+  nextPaths.sort(comparePaths);
+  return nextPaths[0]!;
+}
+
+/** Chunks of an alignment: runs of matches contiguous and in order in both sentences. */
+function countChunks(matches: readonly (Match | null)[]): number {
+  let chunks = 0;
+  let idx = 0;
+  let lastMatchEnd = -1;
+  while (idx < matches.length) {
+    const m = matches[idx];
+    if (m == null) {
+      if (lastMatchEnd !== -1) {
+        chunks++;
+        lastMatchEnd = -1;
+      }
+      idx++;
+    } else {
+      if (lastMatchEnd !== -1 && m.matchStart !== lastMatchEnd) chunks++;
+      idx = m.start + m.length;
+      lastMatchEnd = m.matchStart + m.matchLength;
+    }
+  }
+  if (lastMatchEnd !== -1) chunks++;
+  return chunks;
+}

@@ -1,0 +1,101 @@
+import { javaTokenize } from "../text";
+import { readLines, readResource } from "./resources";
+
+/** WordNet suffix rules for morphological base forms (WordNet 3 morph, as Meteor's SynonymDictionary.morph). */
+const SUFFIX = [
+  "s",
+  "ses",
+  "xes",
+  "zes",
+  "ches",
+  "shes",
+  "men",
+  "ies",
+  "s",
+  "ies",
+  "es",
+  "es",
+  "ed",
+  "ed",
+  "ing",
+  "ing",
+  "er",
+  "est",
+  "er",
+  "est",
+];
+const ENDING = ["", "s", "x", "z", "ch", "sh", "man", "y", "", "y", "e", "", "e", "", "e", "", "", "", "e", "e"];
+
+const EMPTY: readonly number[] = [];
+
+/**
+ * Meteor 1.5's WordNet synonym dictionary: word -> synset ids (english.synsets), irregular forms -> base words
+ * (english.exceptions), and WordNet's suffix rules for regular forms. Two words are synonyms when the synsets of
+ * the words and of their base forms intersect.
+ */
+export class SynonymDictionary {
+  /** word -> its synset line, parsed on first use (most of the 147k words are never looked up). */
+  private readonly wordToSynsets = new Map<string, string | readonly number[]>();
+  private readonly wordToBases = new Map<string, string[]>();
+  private readonly cache = new Map<string, readonly number[]>();
+
+  constructor(synsetsText: string, exceptionsText: string) {
+    const exc = readLines(exceptionsText);
+    for (let i = 0; i + 1 < exc.length; i += 2) {
+      const base = exc[i]!;
+      for (const form of javaTokenize(exc[i + 1]!)) {
+        const bases = this.wordToBases.get(form);
+        if (bases) bases.push(base);
+        else this.wordToBases.set(form, [base]);
+      }
+    }
+    const syn = readLines(synsetsText);
+    for (let i = 0; i + 1 < syn.length; i += 2) {
+      this.wordToSynsets.set(syn[i]!, syn[i + 1]!);
+    }
+  }
+
+  /** Load english.synsets(.gz) and english.exceptions(.gz) from a folder. */
+  static load(dir: string): SynonymDictionary {
+    return new SynonymDictionary(readResource(dir, "english.synsets"), readResource(dir, "english.exceptions"));
+  }
+
+  private synsets(word: string): readonly number[] {
+    const v = this.wordToSynsets.get(word);
+    if (v === undefined) return EMPTY;
+    if (typeof v !== "string") return v;
+    const ids = javaTokenize(v).map((t) => Number.parseInt(t, 10));
+    this.wordToSynsets.set(word, ids);
+    return ids;
+  }
+
+  /** Synsets of the word's base forms: listed exceptions, else the first suffix rule that gives a WordNet word. */
+  private stemSynsets(word: string): readonly number[] {
+    const bases = this.wordToBases.get(word);
+    if (bases) return bases.flatMap((b) => this.synsets(b));
+    return this.synsets(this.morph(word));
+  }
+
+  private morph(word: string): string {
+    // Words ending in "ful" can never end in one of the suffixes below, so WordNet's "ful" handling is moot.
+    if (word.endsWith("ss") || word.length <= 2) return word;
+    for (let i = 0; i < SUFFIX.length; i++) {
+      const suffix = SUFFIX[i]!;
+      if (word.endsWith(suffix)) {
+        const base = word.slice(0, word.length - suffix.length) + ENDING[i]!;
+        if (this.wordToSynsets.has(base)) return base;
+      }
+    }
+    return "";
+  }
+
+  /** All synsets of a word and of its base forms, without repeats (cached). */
+  allSynsets(word: string): readonly number[] {
+    let ids = this.cache.get(word);
+    if (!ids) {
+      ids = [...new Set<number>([...this.synsets(word), ...this.stemSynsets(word)])];
+      this.cache.set(word, ids);
+    }
+    return ids;
+  }
+}
