@@ -108,7 +108,7 @@ export function decodeSafetensors(
     if (!(a >= 0 && b >= a && b <= dataLen)) fail(source, `"${name}" points outside the data (truncated file?)`);
     if (b - a !== count * BYTES[e.dtype]) fail(source, `"${name}" has ${b - a} bytes for shape [${e.shape}]`);
     covered += b - a;
-    const buf = bytes.slice(dataStart + a, dataStart + b);
+    const buf = new Uint8Array(bytes.subarray(dataStart + a, dataStart + b)); // a copy: Buffer#slice would be a view
     const dv = new DataView(buf.buffer);
     let t: tf.Tensor;
     switch (e.dtype) {
