@@ -1,1 +1,56 @@
-export {};
+export { configOf, ensureBackend } from "./commands/common";
+export type { ResolveConfigOptions } from "./config/load";
+export {
+  configToYaml,
+  deepMerge,
+  formatIssues,
+  parseSet,
+  readConfigFile,
+  resolveConfig,
+  validateConfig,
+} from "./config/load";
+export { PRESET_NAMES, PRESETS, type PresetName } from "./config/presets";
+export {
+  DATA_SOURCES,
+  type DataConfig,
+  type ExperimentConfig,
+  experimentSchema,
+  MODEL_KINDS,
+  type ModelSection,
+} from "./config/schema";
+export { EXIT, errorLine, isUserError, usageError } from "./errors";
+export { Output, type OutputOptions } from "./output";
+export { type AdaptResult, adaptExperiment, supportIds } from "./pipeline/adapt";
+export {
+  CONFIG_FILE,
+  loadModel,
+  loadTrainState,
+  MODEL_FILE,
+  SPACE_FILE,
+  STATE_FILE,
+  saveModel,
+  saveTrainState,
+  type TrainStateMeta,
+  VOCAB_FILE,
+} from "./pipeline/checkpoint";
+export { batchOf, domainHasAudio, type ExperimentData, loadExperimentData, openDataset } from "./pipeline/data";
+export {
+  type CaptionScores,
+  captionVideos,
+  type EvaluationResult,
+  evalIds,
+  evaluateDomains,
+  type GeneratedCaption,
+  SCORE_COLUMNS,
+  scoreCaptions,
+  tracesOf,
+} from "./pipeline/evaluate";
+export { type Experiment, learnerOf, type PrepareOptions, prepareExperiment } from "./pipeline/experiment";
+export { captionLossOf, makeCaptioner, modelConfigOf, needsBank } from "./pipeline/model";
+export { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace, saveSpace } from "./pipeline/space";
+export { type TrainRunOptions, type TrainRunResult, trainExperiment } from "./pipeline/train";
+export { buildProgram, type MainIo, main } from "./program";
+export { createProgress, type Progress, type ProgressOptions } from "./progress";
+export { type AlphaTrace, alphaTraceSvg, type BarChartOptions, barChartSvg, renderVegaLite } from "./results/charts";
+export { type RunInfo, runInfo, saveRunInfo, TAVT_PACKAGES, versions } from "./results/runInfo";
+export { alignedTable, markdownTable, toTable, type WriteTableOptions, writeResultTable } from "./results/tables";

@@ -1,0 +1,103 @@
+import { disposeTree, rng, type tf } from "@tavt/core";
+import { getMetaLearner, type Task, timeMetaSteps } from "@tavt/meta";
+import {
+  benchmarkTrainStep,
+  type CaptionBatch,
+  configs,
+  disposeBatch,
+  makeConfig,
+  randomBank,
+  randomBatch,
+  tavt,
+} from "@tavt/model";
+import { Command } from "commander";
+import { usageError } from "../errors";
+import { type CommonOptions, ensureBackend, example, outputOf, parseInt10, withCommon } from "./common";
+
+interface SpeedOptions extends CommonOptions {
+  config: string;
+  steps: string;
+  warmup: string;
+  batch?: string;
+}
+
+/**
+ * Training throughput of TAVT (issue 7) and of its meta-steps (issue 9): a full training step (all three
+ * encoder-decoder passes of DCCL, backward, Adam) and second-order / first-order MAML meta-steps (one support
+ * and one query batch per task, 2 tasks), median of timed steps after warm-up.
+ */
+async function speed(o: SpeedOptions) {
+  const out = outputOf(o);
+  if (!(o.config in configs))
+    throw usageError(`--config ${o.config}: expected one of ${Object.keys(configs).join(", ")}`);
+  const backend = await ensureBackend(out);
+  const steps = parseInt10("--steps", o.steps)!;
+  const warmup = parseInt10("--warmup", o.warmup)!;
+  const config = makeConfig(o.config as keyof typeof configs);
+  const batch = parseInt10("--batch", o.batch) ?? config.batch;
+  const bank = randomBank(rng.key(7), config) as tf.Tensor2D;
+  const model = tavt(config, { bank });
+  out.note(`timing a full TAVT training step (config ${config.name}, batch ${batch}) ...`);
+  const train = benchmarkTrainStep(model, {
+    steps,
+    warmup,
+    batch,
+    onStep: (i, ms) => out.note(`  train step ${i + 1}/${steps}: ${ms.toFixed(0)} ms`),
+  });
+  const params = model.init(rng.key(0));
+  const batches: CaptionBatch[] = [0, 1, 2, 3].map((i) => randomBatch(rng.key(100 + i), config, { batch }));
+  const tasks: Task<CaptionBatch>[] = [
+    { support: [batches[0]!], query: batches[1]! },
+    { support: [batches[2]!], query: batches[3]! },
+  ];
+  const meta: Record<string, number> = {};
+  for (const name of ["maml", "fomaml"]) {
+    out.note(`timing ${name} meta-steps (2 tasks of one support and one query batch) ...`);
+    const t = timeMetaSteps({
+      learner: getMetaLearner(name),
+      params,
+      tasks,
+      loss: model.lossFn({ training: true }),
+      batchSize: (b) => b.ids.length,
+      steps,
+      warmup,
+      onStep: (i, ms) => out.note(`  ${name} step ${i + 1}/${steps}: ${ms.toFixed(0)} ms`),
+    });
+    meta[name === "maml" ? "maml2_samples_per_s" : "fomaml_samples_per_s"] = t.samples_per_s;
+    meta[name === "maml" ? "maml2_step_ms" : "fomaml_step_ms"] = t.step_ms;
+  }
+  disposeTree(params);
+  for (const b of batches) disposeBatch(b);
+  bank.dispose();
+  const result = {
+    backend,
+    config: config.name,
+    params: train.params,
+    batch,
+    steps,
+    warmup,
+    train_step_ms: train.step_ms,
+    train_samples_per_s: train.train_samples_per_s,
+    ...meta,
+  };
+  out.result(result, () =>
+    Object.entries(result)
+      .map(([k, v]) => `${k.padEnd(22)} ${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(2) : v}`)
+      .join("\n"),
+  );
+}
+
+export function benchCommand(): Command {
+  const bench = new Command("bench").description("speed benchmarks");
+  const s = withCommon(
+    new Command("speed")
+      .description("samples per second of a full TAVT training step and of MAML / first-order MAML meta-steps")
+      .option("--config <name>", "model configuration: tiny, S or paper", "S")
+      .option("--steps <n>", "timed steps (median reported)", "5")
+      .option("--warmup <n>", "untimed steps first", "2")
+      .option("--batch <n>", "videos per batch (default the configuration's)"),
+  ).action(speed);
+  example(s, "pnpm tavt bench speed --config S --json");
+  bench.addCommand(s);
+  return bench;
+}

@@ -1,0 +1,276 @@
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { disposeTree, type ParamTree, rng, TavtError, writeFileAtomic } from "@tavt/core";
+import { BUILTIN_META_LEARNERS } from "@tavt/meta";
+import { Command, Option } from "commander";
+import { configToYaml, readConfigFile, resolveConfig } from "../config/load";
+import type { ExperimentConfig } from "../config/schema";
+import { usageError } from "../errors";
+
+import { adaptExperiment } from "../pipeline/adapt";
+import { CONFIG_FILE, loadModel, MODEL_FILE, SPACE_FILE, saveModel, VOCAB_FILE } from "../pipeline/checkpoint";
+import { captionVideos, evalIds, scoreCaptions, tracesOf } from "../pipeline/evaluate";
+import { type Experiment, prepareExperiment } from "../pipeline/experiment";
+import { trainExperiment } from "../pipeline/train";
+import { alphaTraceSvg } from "../results/charts";
+import { runInfo, saveRunInfo } from "../results/runInfo";
+import { alignedTable } from "../results/tables";
+import {
+  type CommonOptions,
+  type ConfigOptions,
+  configOf,
+  ensureBackend,
+  example,
+  outputOf,
+  withCommon,
+  withConfig,
+} from "./common";
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** The config saved in a run directory, with `--set` overrides on top. */
+function savedConfig(dir: string, sets: readonly string[] = []): ExperimentConfig {
+  const file = join(dir, CONFIG_FILE);
+  if (!existsSync(file))
+    throw new TavtError("NOT_FOUND", `${file}: not found (is ${dir} a tavt run directory?)`, { file });
+  const doc = readConfigFile(file);
+  return resolveConfig({ overrides: doc, sets, file });
+}
+
+/** A trained (or adapted) model from a run directory: the experiment and its parameters. */
+async function loadRun(dir: string, config: ExperimentConfig): Promise<{ exp: Experiment; params: ParamTree }> {
+  const exp = await prepareExperiment(config, { fromDir: dir });
+  const shapes = exp.captioner.init(rng.key(0));
+  try {
+    const { params } = loadModel(join(dir, MODEL_FILE), shapes);
+    return { exp, params };
+  } finally {
+    disposeTree(shapes);
+  }
+}
+
+interface TrainOptions extends ConfigOptions {
+  out?: string;
+  resume?: string;
+  stopAfter?: string;
+}
+
+function trainCommand(): Command {
+  const cmd = withConfig(
+    new Command("train")
+      .description("meta-train a captioner on the source domains (Algorithm 1) and write .safetensors checkpoints")
+      .addOption(new Option("--meta-learner <name>", "meta-learner (@tavt/meta)").choices([...BUILTIN_META_LEARNERS]))
+      .option("-o, --out <dir>", "run directory: config.yaml, vocab.json, space.safetensors, checkpoint and model")
+      .option("--resume <dir>", "continue the run in <dir> from its last checkpoint (same final parameters)")
+      .addOption(new Option("--stop-after <steps>", "stop after this many steps, as if killed (testing)").hideHelp()),
+  ).action(async (o: TrainOptions) => {
+    const out = outputOf(o);
+    if (!o.out && !o.resume) throw usageError("train: give --out DIR (or --resume DIR)");
+    const dir = (o.resume ?? o.out)!;
+    const config = o.resume ? savedConfig(o.resume, o.set) : configOf(o);
+    await ensureBackend(out);
+    const exp = await prepareExperiment(config, o.resume ? { fromDir: o.resume } : {});
+    out.note(`${exp.data.describe}; model ${exp.modelConfig.name}; learner ${exp.learner.name}; seed ${config.seed}`);
+    const stopAfter = o.stopAfter !== undefined ? Number(o.stopAfter) : undefined;
+    const r = await trainExperiment(exp, { out, dir, resume: Boolean(o.resume), stopAfter });
+    const last = r.reports.at(-1);
+    const summary = {
+      out: dir,
+      learner: exp.learner.name,
+      seed: config.seed,
+      step: r.step,
+      steps: config.train.steps,
+      stopped: r.stopped,
+      seconds: Number(r.seconds.toFixed(2)),
+      loss: last?.loss ?? null,
+      queryLoss: last?.queryLoss ?? null,
+      checkpoint: join(dir, r.stopped ? "checkpoint.safetensors" : MODEL_FILE),
+    };
+    disposeTree(r.params);
+    exp.dispose();
+    out.result(summary, () =>
+      r.stopped
+        ? `stopped at step ${r.step}/${config.train.steps}; resume with: tavt train --resume ${dir}`
+        : `trained ${r.step} steps in ${summary.seconds}s (last loss ${last?.loss.toFixed(4) ?? "n/a"}); model: ${summary.checkpoint}`,
+    );
+  });
+  return example(
+    cmd,
+    "pnpm tavt train --preset quick --meta-learner maml --seed 1 --out runs/maml-1",
+    "pnpm tavt train --resume runs/maml-1",
+  );
+}
+
+interface AdaptOptions extends CommonOptions {
+  model: string;
+  domain: string;
+  out: string;
+  set?: string[];
+}
+
+function adaptCommand(): Command {
+  const cmd = withCommon(
+    new Command("adapt")
+      .description("meta-test adaptation on a target domain (Algorithm 1, lines 12-16): SGD on its support set")
+      .requiredOption("-m, --model <dir>", "a run directory written by `tavt train`")
+      .requiredOption("-d, --domain <name>", "the target domain (e.g. Animation)")
+      .requiredOption("-o, --out <dir>", "directory for the adapted model")
+      .option("--set <key=value>", "override a config key (e.g. adapt.steps=50)", collect, []),
+  ).action(async (o: AdaptOptions) => {
+    const out = outputOf(o);
+    const config = savedConfig(o.model, o.set);
+    await ensureBackend(out);
+    const { exp, params } = await loadRun(o.model, config);
+    if (!exp.data.dataset.domains.includes(o.domain)) {
+      throw usageError(
+        `--domain ${o.domain}: not a domain of ${exp.data.dataset.name} (${exp.data.dataset.domains.join(", ")})`,
+      );
+    }
+    const r = await adaptExperiment(exp, params, o.domain, { out });
+    mkdirSync(o.out, { recursive: true });
+    writeFileAtomic(join(o.out, CONFIG_FILE), configToYaml(config));
+    copyFileSync(join(o.model, VOCAB_FILE), join(o.out, VOCAB_FILE));
+    if (existsSync(join(o.model, SPACE_FILE))) copyFileSync(join(o.model, SPACE_FILE), join(o.out, SPACE_FILE));
+    saveModel(join(o.out, MODEL_FILE), r.params, { adaptedTo: o.domain, from: o.model, lossUsed: r.lossUsed });
+    const summary = {
+      out: o.out,
+      domain: o.domain,
+      lossUsed: r.lossUsed,
+      supportVideos: r.supportVideos,
+      steps: r.losses.length,
+      firstLoss: r.losses[0] ?? null,
+      lastLoss: r.losses.at(-1) ?? null,
+      seconds: Number(r.seconds.toFixed(2)),
+    };
+    disposeTree(params);
+    disposeTree(r.params);
+    exp.dispose();
+    out.result(
+      summary,
+      () =>
+        `adapted to ${o.domain} (${r.lossUsed} loss, ${r.supportVideos} support videos, ${summary.steps} steps): ${join(o.out, MODEL_FILE)}`,
+    );
+  });
+  return example(cmd, "pnpm tavt adapt --model runs/maml-1 --domain Animation --out runs/maml-1-animation");
+}
+
+interface EvalOptions extends CommonOptions {
+  model: string;
+  domain?: string[];
+  out?: string;
+  set?: string[];
+}
+
+function evalCommand(): Command {
+  const cmd = withCommon(
+    new Command("eval")
+      .description("caption a split and score it: BLEU-4, METEOR, ROUGE-L, CIDEr (x100), plus an alpha-trace SVG")
+      .requiredOption("-m, --model <dir>", "a run directory (from `tavt train` or `tavt adapt`)")
+      .option("-d, --domain <name>", "domain to evaluate (repeatable; default the target domains)", collect, [])
+      .option("-o, --out <dir>", "write captions.json, scores.json, alpha-traces.svg, config.yaml and run.json here")
+      .option("--set <key=value>", "override a config key (e.g. eval.split=train, eval.beam=5)", collect, []),
+  ).action(async (o: EvalOptions) => {
+    const out = outputOf(o);
+    const config = savedConfig(o.model, o.set);
+    await ensureBackend(out);
+    const { exp, params } = await loadRun(o.model, config);
+    const domains = o.domain && o.domain.length > 0 ? o.domain : [...exp.data.dataset.targetDomains];
+    for (const d of domains) {
+      if (!exp.data.dataset.domains.includes(d))
+        throw usageError(`--domain ${d}: not a domain of ${exp.data.dataset.name}`);
+    }
+    const rows: Record<string, string | number>[] = [];
+    const all = [];
+    for (const d of domains) {
+      const caps = captionVideos(exp, params, evalIds(exp, d));
+      all.push(...caps);
+      rows.push({ domain: d, videos: caps.length, ...scoreCaptions(caps) });
+    }
+    if (domains.length > 1) rows.push({ domain: "all", videos: all.length, ...scoreCaptions(all) });
+    if (o.out) {
+      const info = runInfo(`tavt eval --model ${o.model}`, [config.seed], { eval: config });
+      saveRunInfo(o.out, info);
+      writeFileAtomic(join(o.out, "scores.json"), `${JSON.stringify(rows, null, 2)}\n`);
+      writeFileAtomic(join(o.out, "captions.json"), `${JSON.stringify(all, null, 1)}\n`);
+      const traces = tracesOf(all, 4);
+      if (traces.length > 0) writeFileAtomic(join(o.out, "alpha-traces.svg"), await alphaTraceSvg(traces));
+    }
+    disposeTree(params);
+    exp.dispose();
+    out.result({ split: config.eval.split, rows }, () => alignedTable(rows));
+  });
+  return example(cmd, "pnpm tavt eval --model runs/maml-1-animation --domain Animation --out results/eval-animation");
+}
+
+interface CaptionOptions extends CommonOptions {
+  model: string;
+  features: string;
+  audioFeatures?: string;
+  out?: string;
+  set?: string[];
+}
+
+function captionCommand(): Command {
+  const cmd = withCommon(
+    new Command("caption")
+      .description("caption videos from feature files; prints captions with per-word alpha traces (Figure 11)")
+      .requiredOption("-m, --model <dir>", "a run directory (from `tavt train` or `tavt adapt`)")
+      .requiredOption("--features <path>", "visual features: .npy directory, .npz or HDF5 (one entry per video id)")
+      .option("--audio-features <path>", "audio features in the same layout (without: A_rec stands in)")
+      .option("-o, --out <dir>", "write captions.json and alpha-traces.svg here")
+      .option("--set <key=value>", "override a config key (e.g. eval.beam=5)", collect, []),
+  ).action(async (o: CaptionOptions) => {
+    const out = outputOf(o);
+    const config = savedConfig(o.model, o.set);
+    await ensureBackend(out);
+    const { exp, params } = await loadRun(o.model, config);
+    const { openFeaturePaths, CaptionDataset } = await import("@tavt/datasets");
+    const stores = await openFeaturePaths({
+      visual: o.features,
+      audio: o.audioFeatures,
+      visualDim: exp.modelConfig.visualDim,
+      audioDim: o.audioFeatures ? exp.modelConfig.audioDim : undefined,
+    });
+    const ids = stores.visual!.ids();
+    const ds = new CaptionDataset({
+      name: o.features,
+      videos: ids.map((id) => ({ id, domain: "input", captions: [""], split: "test" as const })),
+      visual: stores.visual,
+      audio: stores.audio,
+    });
+    const caps = captionVideos({ ...exp, data: { ...exp.data, dataset: ds } }, params, ids);
+    const result = caps.map((c) => ({
+      id: c.id,
+      caption: c.caption,
+      words: c.words,
+      alphaAv: c.alphaAv,
+      alphaVa: c.alphaVa,
+    }));
+    if (o.out) {
+      writeFileAtomic(join(o.out, "captions.json"), `${JSON.stringify(result, null, 1)}\n`);
+      const traces = tracesOf(caps, 6);
+      if (traces.length > 0) writeFileAtomic(join(o.out, "alpha-traces.svg"), await alphaTraceSvg(traces));
+    }
+    ds.close();
+    disposeTree(params);
+    exp.dispose();
+    out.result(result, () =>
+      result
+        .map((c) => {
+          const gates = c.words.map(
+            (w, i) => `${w}(a${(c.alphaAv[i] ?? 0).toFixed(2)}/v${(c.alphaVa[i] ?? 0).toFixed(2)})`,
+          );
+          return `${c.id}\t${c.caption}\n\t${gates.join(" ")}`;
+        })
+        .join("\n"),
+    );
+  });
+  return example(
+    cmd,
+    "pnpm tavt caption --model runs/maml-1 --features feats/visual.npz --audio-features feats/audio.npz --out captions/",
+  );
+}
+
+export function pipelineCommands(): Command[] {
+  return [trainCommand(), adaptCommand(), evalCommand(), captionCommand()];
+}

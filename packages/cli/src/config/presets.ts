@@ -1,0 +1,68 @@
+import type { ExperimentConfig } from "./schema";
+
+/** The preset names `--preset` accepts. */
+export const PRESET_NAMES = ["quick", "default", "paper"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const base: ExperimentConfig = {
+  seed: 0,
+  data: {
+    source: "synthetic",
+    annotations: null,
+    features: { visual: null, audio: null, visualDim: null, audioDim: null, group: null },
+    synthetic: {},
+    targetDomains: null,
+    minCount: 3,
+    maxLen: 16,
+    frames: 20,
+  },
+  model: {
+    kind: "tavt",
+    base: "S",
+    dim: 64,
+    heads: 4,
+    encoderBlocks: 1,
+    crossBlocks: 1,
+    avmmBlocks: 1,
+    decoderBlocks: 1,
+    ffn: 128,
+    dropout: 0.1,
+    clips: 4,
+    clipLen: 5,
+    ablation: {},
+  },
+  space: { k: 16, unit: null, nInit: 1, path: null },
+  meta: { learner: "maml", innerLr: 0.01, innerSteps: 1, outerLr: 1e-3, clipNorm: 5, reading: "maml" },
+  train: { steps: 150, batchSize: 8, queryBatchSize: null, checkpointEvery: 50 },
+  adapt: { steps: 20, lr: 0.01, batchSize: 16, fraction: 1 },
+  eval: { beam: 3, greedy: false, batchSize: 32, split: "test", limit: null },
+};
+
+/**
+ * - `quick`: a tiny model and few steps on a small synthetic set (smoke tests, CI: about a minute).
+ * - `default`: the size the benchmarks use on the embedded synthetic data (minutes on 2 CPU cores).
+ * - `paper`: the paper's settings (section 4.2): width 1024, 8 heads, 8 blocks, K = 100, batch 32, inner lr 1e-4,
+ *   outer lr 1e-3, beam 5; needs real features and a fast backend.
+ */
+export const PRESETS: Readonly<Record<PresetName, ExperimentConfig>> = {
+  quick: {
+    ...base,
+    data: { ...base.data, synthetic: { videos: 400 }, maxLen: 14 },
+    model: { ...base.model, dim: 32, heads: 2, ffn: 64 },
+    space: { ...base.space, k: 16 },
+    train: { steps: 6, batchSize: 4, queryBatchSize: null, checkpointEvery: 3 },
+    adapt: { steps: 3, lr: 0.01, batchSize: 8, fraction: 1 },
+    eval: { beam: 1, greedy: true, batchSize: 32, split: "test", limit: 16 },
+  },
+  default: base,
+  paper: {
+    ...base,
+    data: { ...base.data, maxLen: 22 },
+    model: { kind: "tavt", base: "paper", ablation: {} },
+    space: { k: 100, unit: null, nInit: 1, path: null },
+    meta: { learner: "maml", innerLr: 1e-4, innerSteps: 1, outerLr: 1e-3, clipNorm: null, reading: "paper" },
+    train: { steps: 10000, batchSize: 32, queryBatchSize: null, checkpointEvery: 500 },
+    adapt: { steps: 100, lr: 1e-4, batchSize: 32, fraction: 1 },
+    eval: { beam: 5, greedy: false, batchSize: 32, split: "test", limit: null },
+  },
+};

@@ -1,0 +1,165 @@
+import { z } from "zod";
+
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const positive = z.number().positive();
+
+/** Where the data comes from (`--data`). */
+export const DATA_SOURCES = ["synthetic", "msrvtt", "msvd", "dir"] as const;
+
+/** Captioners a config can train (`@tavt/model`): TAVT and the two plain transformer baselines. */
+export const MODEL_KINDS = ["tavt", "vanillaTransformer", "concatAvTransformer"] as const;
+
+const syntheticSchema = z.strictObject({
+  /** Videos in total (shared among the 10 domains in Table 1 proportions). */
+  videos: posInt.optional(),
+  /** Seed of the generator; default the run's seed. */
+  seed: z.number().int().optional(),
+  frames: posInt.optional(),
+  visualDim: posInt.optional(),
+  audioDim: posInt.optional(),
+  events: posInt.optional(),
+  clips: posInt.optional(),
+  captionsPerVideo: posInt.optional(),
+  styleStrength: z.number().min(0).max(1).optional(),
+  domainOffset: z.number().nonnegative().optional(),
+  eventVisibility: z.number().nonnegative().optional(),
+  visualNoise: z.number().nonnegative().optional(),
+  audioNoise: z.number().nonnegative().optional(),
+  eventSkew: z.number().min(0).max(1).optional(),
+  /** Domains whose videos have no audio (the MSVD-like audio-absent target). */
+  audioAbsentDomains: z.array(z.string()).optional(),
+  trainFraction: z.number().gt(0).lt(1).optional(),
+});
+
+export const dataSchema = z.strictObject({
+  source: z.enum(DATA_SOURCES),
+  /** MSR-VTT / MSVD annotation directory, or (source "dir") a dataset directory written by `tavt data synth`. */
+  annotations: z.string().nullable(),
+  features: z.strictObject({
+    /** Visual features: a directory of `<id>.npy`, an `.npz` or an HDF5 file. */
+    visual: z.string().nullable(),
+    /** Audio features (same layouts); null for none. */
+    audio: z.string().nullable(),
+    visualDim: posInt.nullable(),
+    audioDim: posInt.nullable(),
+    /** HDF5 group of the per-video datasets. */
+    group: z.string().nullable(),
+  }),
+  synthetic: syntheticSchema,
+  /** Meta-test (target) domains; null: the dataset's own (Table 1's five for MSR-VTT and the synthetic data). */
+  targetDomains: z.array(z.string()).nullable(),
+  /** Words seen fewer than this many times become `<unk>` (paper: 3). */
+  minCount: posInt,
+  /** Caption rows: `<bos>` + words + `<eos>` (longer captions are cut). */
+  maxLen: z.number().int().min(3),
+  /** Frames every batch is padded or cut to. */
+  frames: posInt,
+});
+
+const ablationSchema = z.strictObject({
+  noAvmm: z.boolean().optional(),
+  noRec: z.boolean().optional(),
+  noDccl: z.boolean().optional(),
+  noDis: z.boolean().optional(),
+  noDep: z.boolean().optional(),
+  noWma: z.boolean().optional(),
+  visualOnly: z.boolean().optional(),
+  realAudio: z.boolean().optional(),
+});
+
+export const modelSchema = z.strictObject({
+  kind: z.enum(MODEL_KINDS),
+  /** The @tavt/model named configuration the sizes below override. */
+  base: z.enum(["tiny", "S", "paper"]),
+  dim: posInt.optional(),
+  heads: posInt.optional(),
+  encoderBlocks: posInt.optional(),
+  crossBlocks: posInt.optional(),
+  avmmBlocks: posInt.optional(),
+  decoderBlocks: posInt.optional(),
+  ffn: posInt.optional(),
+  dropout: z.number().min(0).lt(1).optional(),
+  /** l: clips per video (eq. 1). */
+  clips: posInt.optional(),
+  /** T: frames per clip (eq. 1). */
+  clipLen: posInt.optional(),
+  tau: positive.optional(),
+  lambda: z.number().nonnegative().optional(),
+  mu: z.number().nonnegative().optional(),
+  fusion: z.enum(["gated", "sum"]).optional(),
+  counterfactual: z.enum(["rank-inverse", "reverse", "complement"]).optional(),
+  tieEmbedding: z.boolean().optional(),
+  ablation: ablationSchema,
+});
+
+export const spaceSchema = z.strictObject({
+  /** K: prototypes of the universal auditory space (paper: 100). */
+  k: posInt,
+  /** Frames per audio unit; null: the model's clip length T. */
+  unit: posInt.nullable(),
+  nInit: posInt,
+  /** Load the space from this `.safetensors` file instead of building it from the source domains' audio. */
+  path: z.string().nullable(),
+});
+
+export const metaSchema = z.strictObject({
+  /** A registered @tavt/meta learner: maml, fomaml, reptile, anil, joint (or one the user registered). */
+  learner: z.string().min(1),
+  /** alpha: inner-loop SGD step size (paper 1e-4). */
+  innerLr: positive,
+  innerSteps: posInt,
+  /** beta: outer Adam step size (paper 1e-3). */
+  outerLr: positive,
+  clipNorm: positive.nullable(),
+  /** How Algorithm 1 lines 3-9 are read (see @tavt/meta's README). */
+  reading: z.enum(["paper", "maml"]),
+});
+
+export const trainSchema = z.strictObject({
+  /** Meta-steps. */
+  steps: nonNegInt,
+  /** Videos per support batch (paper 32). */
+  batchSize: posInt,
+  /** Videos per query batch; null: batchSize. */
+  queryBatchSize: posInt.nullable(),
+  /** Write a checkpoint every this many steps (and at the end); 0: only at the end. */
+  checkpointEvery: nonNegInt,
+});
+
+export const adaptSchema = z.strictObject({
+  /** SGD steps on the target's support set (meta-test, Algorithm 1 lines 13-16). */
+  steps: nonNegInt,
+  /** Step size; null: the learner's innerLr. */
+  lr: positive.nullable(),
+  batchSize: posInt,
+  /** Share of the target's train videos used as its support set (Figure 5's low-resource sweep). */
+  fraction: z.number().gt(0).max(1),
+});
+
+export const evalSchema = z.strictObject({
+  /** Beam width (paper 5); 1 with greedy. */
+  beam: posInt,
+  greedy: z.boolean(),
+  batchSize: posInt,
+  /** Which part of each target domain is captioned and scored. */
+  split: z.enum(["train", "test"]),
+  /** Videos per domain to caption at most; null: all. */
+  limit: posInt.nullable(),
+});
+
+/** The whole experiment configuration: what a YAML file, a preset and `--set` overrides describe. */
+export const experimentSchema = z.strictObject({
+  seed: z.number().int(),
+  data: dataSchema,
+  model: modelSchema,
+  space: spaceSchema,
+  meta: metaSchema,
+  train: trainSchema,
+  adapt: adaptSchema,
+  eval: evalSchema,
+});
+
+export type ExperimentConfig = z.infer<typeof experimentSchema>;
+export type DataConfig = z.infer<typeof dataSchema>;
+export type ModelSection = z.infer<typeof modelSchema>;

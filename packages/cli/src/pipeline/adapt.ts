@@ -1,0 +1,85 @@
+import { type ParamTree, rng } from "@tavt/core";
+import { type CaptionBatch, disposeBatch, miniBatches } from "@tavt/datasets";
+import { metaTest } from "@tavt/meta";
+import type { Output } from "../output";
+import { createProgress } from "../progress";
+import { batchOf, domainHasAudio } from "./data";
+import type { Experiment } from "./experiment";
+import { captionLossOf } from "./model";
+
+export interface AdaptResult {
+  /** Adapted theta (new tensors: the caller owns them). */
+  params: ParamTree;
+  domain: string;
+  /** "full" (L, the target has audio) or "cap" (L_cap with AVMM frozen, section 3.5). */
+  lossUsed: "full" | "cap";
+  supportVideos: number;
+  losses: number[];
+  seconds: number;
+}
+
+/** The target's support set D_s: its train split, a seeded `adapt.fraction` of it (Figure 5). */
+export function supportIds(exp: Experiment, domain: string, fraction = exp.config.adapt.fraction): string[] {
+  const ids = exp.data.dataset.ids({ domains: [domain], split: "train" });
+  const n = Math.max(1, Math.round(ids.length * fraction));
+  if (n >= ids.length) return ids;
+  const perm = rng.permutation(rng.foldIn(exp.key, `support:${domain}`), ids.length);
+  return Array.from(perm.subarray(0, n), (i) => ids[i]!);
+}
+
+/**
+ * Meta-test adaptation on a target domain (Algorithm 1, lines 12-16): `adapt.steps` SGD steps over its support
+ * set, with the full loss where the target has audio, else L_cap with the AVMM frozen (A_rec stands in).
+ */
+export async function adaptExperiment(
+  exp: Experiment,
+  params: ParamTree,
+  domain: string,
+  options: { out: Output; label?: string; fraction?: number },
+): Promise<AdaptResult> {
+  const { config, learner, captioner } = exp;
+  const t0 = performance.now();
+  const ids = supportIds(exp, domain, options.fraction);
+  const key = rng.foldIn(exp.key, `adapt:${domain}`);
+  const k = rng.splitNamed(key, ["order", "captions", "steps"]);
+  const chunks = miniBatches(ids, config.adapt.batchSize, k.order);
+  const ck = rng.split(k.captions, chunks.length);
+  const support: CaptionBatch[] = chunks.map((c, i) => batchOf(exp.data.dataset.samples(c), exp.data, config, ck[i]));
+  const losses: number[] = [];
+  const progress = createProgress(options.out, {
+    label: options.label ?? `adapt ${domain}`,
+    total: config.adapt.steps,
+  });
+  try {
+    // Baselines have no AVMM: their loss is L_cap whatever the audio, so "with audio" for them.
+    const withAudio = config.model.kind !== "tavt" || domainHasAudio(exp.data.dataset, domain);
+    const r = await metaTest<CaptionBatch, undefined>({
+      params,
+      learner,
+      support,
+      withAudio,
+      loss: captioner.lossFn({ training: true }),
+      captionLoss: captionLossOf(captioner),
+      frozenWhenAudioAbsent:
+        captioner.frozenWhenAudioAbsent.length > 0 ? [...captioner.frozenWhenAudioAbsent] : () => false,
+      steps: config.adapt.steps,
+      lr: config.adapt.lr ?? undefined,
+      key: k.steps,
+      onStep: (step, loss) => {
+        losses.push(loss);
+        progress.update(step + 1, { loss });
+      },
+    });
+    return {
+      params: r.params!,
+      domain,
+      lossUsed: r.lossUsed,
+      supportVideos: ids.length,
+      losses,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    progress.stop();
+    for (const b of support) disposeBatch(b);
+  }
+}

@@ -1,0 +1,135 @@
+import { type Key, TavtError } from "@tavt/core";
+import {
+  buildVocabulary,
+  type CaptionBatch,
+  CaptionDataset,
+  collate,
+  loadDataset,
+  loadMsrvtt,
+  loadMsvd,
+  makeSynthetic,
+  type Sample,
+  Vocabulary,
+} from "@tavt/datasets";
+import type { DataConfig, ExperimentConfig } from "../config/schema";
+
+/** A loaded dataset with its vocabulary and feature dims. */
+export interface ExperimentData {
+  dataset: CaptionDataset;
+  vocab: Vocabulary;
+  visualDim: number;
+  /** Audio feature dim, or null when no video has audio. */
+  audioDim: number | null;
+  /** A short description for logs and result files. */
+  describe: string;
+}
+
+function requireAnnotations(c: DataConfig): string {
+  if (!c.annotations) {
+    throw new TavtError(
+      "BAD_CONFIG",
+      `data.source "${c.source}" needs data.annotations (--annotations DIR): the ${c.source === "dir" ? "dataset" : "annotation"} directory`,
+      { field: "data.annotations" },
+    );
+  }
+  return c.annotations;
+}
+
+/** Open the dataset a config names (synthetic by default; MSR-VTT, MSVD or a dataset directory). */
+export async function openDataset(config: ExperimentConfig): Promise<CaptionDataset> {
+  const c = config.data;
+  const f = c.features;
+  const paths = {
+    visual: f.visual ?? undefined,
+    visualDim: f.visualDim ?? undefined,
+    group: f.group ?? undefined,
+  };
+  let ds: CaptionDataset;
+  switch (c.source) {
+    case "synthetic": {
+      const { seed, ...rest } = c.synthetic;
+      ds = makeSynthetic({ ...rest, seed: seed ?? 0 });
+      break;
+    }
+    case "msrvtt":
+      if (!f.visual) {
+        throw new TavtError("BAD_CONFIG", "data.source msrvtt needs visual features (--features PATH)", {
+          field: "data.features.visual",
+        });
+      }
+      ds = await loadMsrvtt(requireAnnotations(c), {
+        ...paths,
+        audio: f.audio ?? undefined,
+        audioDim: f.audioDim ?? undefined,
+      });
+      break;
+    case "msvd":
+      if (!f.visual) {
+        throw new TavtError("BAD_CONFIG", "data.source msvd needs visual features (--features PATH)", {
+          field: "data.features.visual",
+        });
+      }
+      ds = await loadMsvd(requireAnnotations(c), paths);
+      break;
+    case "dir":
+      ds = await loadDataset(requireAnnotations(c), {
+        visualDim: f.visualDim ?? undefined,
+        audioDim: f.audioDim ?? undefined,
+      });
+      break;
+  }
+  if (c.targetDomains) {
+    ds = new CaptionDataset({
+      name: ds.name,
+      videos: ds.videos,
+      sourceDomains: ds.sourceDomains.filter((d) => !c.targetDomains!.includes(d)),
+      targetDomains: c.targetDomains,
+      visual: ds.visual,
+      audio: ds.audio,
+      audioAbsentDomains: [...ds.audioAbsentDomains],
+    });
+  }
+  return ds;
+}
+
+/** The dataset, the joint vocabulary (words seen fewer than `minCount` times become `<unk>`) and the dims. */
+export async function loadExperimentData(config: ExperimentConfig, vocab?: Vocabulary): Promise<ExperimentData> {
+  const dataset = await openDataset(config);
+  if (dataset.videos.length === 0) throw new TavtError("BAD_INPUT", `dataset "${dataset.name}" has no videos`);
+  const first = dataset.sample(dataset.videos[0]!.id);
+  const withAudio = dataset.videos.find((v) => dataset.audio && !dataset.audioAbsentDomains.has(v.domain));
+  const audioDim = withAudio ? dataset.sample(withAudio.id).audioShape![1] : null;
+  const v = vocab ?? buildVocabulary(dataset.videos, { minCount: config.data.minCount });
+  return {
+    dataset,
+    vocab: v,
+    visualDim: first.visualShape[1],
+    audioDim,
+    describe: `${dataset.name}: ${dataset.videos.length} videos, ${dataset.domains.length} domains, vocabulary ${v.size}`,
+  };
+}
+
+/** Load a vocabulary saved beside a model. */
+export function loadVocabulary(path: string): Vocabulary {
+  return Vocabulary.load(path);
+}
+
+/** Collate samples the way every pipeline does: fixed frames, captions cut to `data.maxLen` tokens. */
+export function batchOf(
+  samples: readonly Sample[],
+  data: ExperimentData,
+  config: ExperimentConfig,
+  key?: Key,
+): CaptionBatch {
+  return collate(samples, data.vocab, {
+    maxLen: config.data.maxLen,
+    padToMaxLen: true,
+    frames: config.data.frames,
+    key,
+  });
+}
+
+/** Whether a domain's videos have audio. */
+export function domainHasAudio(dataset: CaptionDataset, domain: string): boolean {
+  return dataset.audio !== null && !dataset.audioAbsentDomains.has(domain);
+}

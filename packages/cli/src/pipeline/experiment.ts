@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import { type Key, rng, type tf } from "@tavt/core";
+import { getMetaLearner, type MetaLearner } from "@tavt/meta";
+import type { Captioner, TavtConfig } from "@tavt/model";
+import type { ExperimentConfig } from "../config/schema";
+import { SPACE_FILE, VOCAB_FILE } from "./checkpoint";
+import { type ExperimentData, loadExperimentData, loadVocabulary } from "./data";
+import { makeCaptioner, modelConfigOf, needsBank } from "./model";
+import { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace } from "./space";
+
+/** Everything a pipeline needs: data, vocabulary, auditory space, captioner and meta-learner. */
+export interface Experiment {
+  config: ExperimentConfig;
+  data: ExperimentData;
+  /** The universal auditory space (null for models without an AVMM). */
+  space: AuditorySpaceLike | null;
+  bank: tf.Tensor2D | null;
+  modelConfig: TavtConfig;
+  captioner: Captioner;
+  learner: MetaLearner;
+  /** The run's root key (seeded by `config.seed`). */
+  key: Key;
+  dispose(): void;
+}
+
+export interface PrepareOptions {
+  /** Reuse loaded data (benchmarks share one dataset among their rows). */
+  data?: ExperimentData;
+  /** Reuse an auditory space. */
+  space?: AuditorySpaceLike | null;
+  /** A run directory holding `vocab.json` and `space.safetensors` to load instead of building. */
+  fromDir?: string;
+}
+
+/** The meta-learner a config names, with its settings. */
+export function learnerOf(config: ExperimentConfig): MetaLearner {
+  const m = config.meta;
+  return getMetaLearner(m.learner, {
+    innerLr: m.innerLr,
+    innerSteps: m.innerSteps,
+    outerLr: m.outerLr,
+    ...(m.clipNorm !== null ? { clipNorm: m.clipNorm } : {}),
+  });
+}
+
+/** Load data, build (or load) the auditory space, and make the captioner and the learner of a config. */
+export async function prepareExperiment(config: ExperimentConfig, options: PrepareOptions = {}): Promise<Experiment> {
+  const learner = learnerOf(config); // fails early on an unknown learner name
+  const vocab = options.fromDir ? loadVocabulary(join(options.fromDir, VOCAB_FILE)) : undefined;
+  const data = options.data ?? (await loadExperimentData(config, vocab));
+  let space: AuditorySpaceLike | null = options.space ?? null;
+  if (!space && needsBank(config)) {
+    if (config.space.path) space = loadSpace(config.space.path);
+    else if (options.fromDir) space = loadSpace(join(options.fromDir, SPACE_FILE));
+    else space = await buildSpaceFor(config, data);
+  }
+  const modelConfig = modelConfigOf(config, data, space?.k ?? config.space.k);
+  const bank = space ? bankOf(space) : null;
+  const captioner = makeCaptioner(config, modelConfig, bank);
+  return {
+    config,
+    data,
+    space,
+    bank,
+    modelConfig,
+    captioner,
+    learner,
+    key: rng.key(config.seed),
+    dispose() {
+      bank?.dispose();
+    },
+  };
+}

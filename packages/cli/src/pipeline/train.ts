@@ -1,0 +1,151 @@
+import { join } from "node:path";
+import { disposeTree, type Key, type ParamTree, rng, writeFileAtomic } from "@tavt/core";
+import { type CaptionBatch, disposeBatch, EpisodicSampler } from "@tavt/datasets";
+import { episodeTasks, type MetaState, type MetaStepReport, metaTrain, type Task } from "@tavt/meta";
+import { configToYaml } from "../config/load";
+import type { Output } from "../output";
+import { createProgress } from "../progress";
+import {
+  CONFIG_FILE,
+  loadTrainState,
+  MODEL_FILE,
+  SPACE_FILE,
+  STATE_FILE,
+  saveModel,
+  saveTrainState,
+  VOCAB_FILE,
+} from "./checkpoint";
+import { batchOf } from "./data";
+import type { Experiment } from "./experiment";
+import { saveSpace } from "./space";
+
+export interface TrainRunOptions {
+  out: Output;
+  /** Run directory: config, vocabulary, auditory space, checkpoints and the final model go there (none: memory only). */
+  dir?: string | null;
+  /** Continue from `dir`'s checkpoint. */
+  resume?: boolean;
+  /** Stop (as if killed) once this many steps have been taken in this process (tests of `--resume`). */
+  stopAfter?: number;
+  /** Progress label. */
+  label?: string;
+}
+
+export interface TrainRunResult {
+  /** Final theta (new tensors: the caller owns them). */
+  params: ParamTree;
+  reports: MetaStepReport[];
+  /** Steps done in total (all processes). */
+  step: number;
+  seconds: number;
+  /** True when `stopAfter` ended the run early. */
+  stopped: boolean;
+}
+
+/** The tasks of meta-step `step` (Algorithm 1, lines 2-7): episode from the sampler, collated, read as tasks. */
+function tasksOf(exp: Experiment, sampler: EpisodicSampler, step: number, key: Key): Task<CaptionBatch>[] {
+  const mb = sampler.episode(step);
+  const k = rng.split(key, mb.support.length + 1);
+  const support = mb.support.map((s, i) => batchOf(s, exp.data, exp.config, k[i]));
+  const query = batchOf(mb.query, exp.data, exp.config, k[mb.support.length]);
+  return episodeTasks(
+    { supportDomains: mb.supportDomains, queryDomain: mb.queryDomain, support, query },
+    { reading: exp.config.meta.reading },
+  );
+}
+
+function releaseTasks(tasks: Task<CaptionBatch>[]): void {
+  const seen = new Set<CaptionBatch>();
+  for (const t of tasks) for (const b of [...t.support, t.query]) seen.add(b);
+  for (const b of seen) disposeBatch(b);
+}
+
+/**
+ * Meta-train on the source domains (Algorithm 1, lines 1-11) with the configured learner: checkpoints of theta,
+ * the outer optimiser's state and the step every `train.checkpointEvery` steps (atomic), so `resume` continues to
+ * exactly the parameters an uninterrupted run reaches.
+ */
+export async function trainExperiment(exp: Experiment, options: TrainRunOptions): Promise<TrainRunResult> {
+  const { config, captioner, learner } = exp;
+  const dir = options.dir ?? null;
+  const total = config.train.steps;
+  const t0 = performance.now();
+  let params: ParamTree;
+  let state: MetaState | undefined;
+  let start = 0;
+  if (dir && options.resume) {
+    const saved = loadTrainState(dir);
+    params = saved.params;
+    state = saved.state;
+    start = saved.meta.step;
+    options.out.note(`resuming ${join(dir, STATE_FILE)} at step ${start}/${total}`);
+  } else {
+    params = captioner.init(rng.foldIn(exp.key, "init"));
+    if (dir) {
+      writeFileAtomic(join(dir, CONFIG_FILE), configToYaml(config));
+      exp.data.vocab.save(join(dir, VOCAB_FILE));
+      if (exp.space) saveSpace(join(dir, SPACE_FILE), exp.space);
+    }
+  }
+  const sampler = new EpisodicSampler(exp.data.dataset, {
+    batchSize: config.train.batchSize,
+    queryBatchSize: config.train.queryBatchSize ?? config.train.batchSize,
+    seed: config.seed,
+  });
+  const progress = createProgress(options.out, { label: options.label ?? `train ${learner.name}`, total });
+  progress.update(start);
+  const trainKey = rng.foldIn(exp.key, "train");
+  const every = config.train.checkpointEvery;
+  let stopped = false;
+  let taken = 0;
+  let result: Awaited<ReturnType<typeof metaTrain<CaptionBatch>>>;
+  try {
+    result = await metaTrain<CaptionBatch>({
+      params,
+      learner,
+      state,
+      startStep: start,
+      steps: Math.max(0, total - start),
+      key: trainKey,
+      loss: captioner.lossFn({ training: true }),
+      sampleTasks: (step, key) => tasksOf(exp, sampler, step, key),
+      releaseTasks,
+      onStep: ({ step, report, params: p, state: s }) => {
+        const done = step + 1;
+        taken++;
+        progress.update(done, { loss: report.loss, query: report.queryLoss });
+        if (dir && every > 0 && done % every === 0 && done < total) {
+          saveTrainState(dir, p, s, { step: done, steps: total, seed: config.seed, learner: learner.name });
+        }
+        if (options.stopAfter !== undefined && taken >= options.stopAfter && done < total) {
+          stopped = true;
+          return false;
+        }
+        return undefined;
+      },
+    });
+  } finally {
+    progress.stop();
+    disposeTree(params);
+    if (state) learner.disposeState(state);
+  }
+  const step = start + result.reports.length;
+  if (dir && !stopped) {
+    saveTrainState(dir, result.params, result.state, { step, steps: total, seed: config.seed, learner: learner.name });
+    saveModel(join(dir, MODEL_FILE), result.params, {
+      kind: config.model.kind,
+      learner: learner.name,
+      seed: String(config.seed),
+      step: String(step),
+      modelConfig: JSON.stringify(exp.modelConfig),
+    });
+  }
+  learner.disposeState(result.state);
+  return {
+    params: result.params,
+    reports: result.reports,
+    step,
+    seconds: (performance.now() - t0) / 1000,
+    stopped,
+  };
+}
