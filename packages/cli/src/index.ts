@@ -51,6 +51,6 @@ export { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace, saveSpace } f
 export { type TrainRunOptions, type TrainRunResult, trainExperiment } from "./pipeline/train";
 export { buildProgram, type MainIo, main } from "./program";
 export { createProgress, type Progress, type ProgressOptions } from "./progress";
-export { type AlphaTrace, alphaTraceSvg, type BarChartOptions, barChartSvg, renderVegaLite } from "./results/charts";
-export { type RunInfo, runInfo, saveRunInfo, TAVT_PACKAGES, versions } from "./results/runInfo";
-export { alignedTable, markdownTable, toTable, type WriteTableOptions, writeResultTable } from "./results/tables";
+export { type AlphaTrace, alphaTraceSvg, type BarChartOptions, barChartSvg, renderVegaLite } from "./report/charts";
+export { type RunInfo, runInfo, saveRunInfo, TAVT_PACKAGES, versions } from "./report/runInfo";
+export { alignedTable, markdownTable, toTable, type WriteTableOptions, writeResultTable } from "./report/tables";

@@ -2,7 +2,7 @@ import { datasetStats, PAPER_DOMAINS, writeSynthetic } from "@tavt/datasets";
 import { Command, Option } from "commander";
 import { usageError } from "../errors";
 import { loadExperimentData } from "../pipeline/data";
-import { alignedTable } from "../results/tables";
+import { alignedTable } from "../report/tables";
 import {
   type CommonOptions,
   type ConfigOptions,

@@ -1,6 +1,6 @@
 import { msrvttDomainCounts } from "@tavt/datasets";
 import { Command, Option } from "commander";
-import { alignedTable } from "../results/tables";
+import { alignedTable } from "../report/tables";
 import { type CommonOptions, example, outputOf, withCommon } from "./common";
 
 interface DomainsOptions extends CommonOptions {

@@ -12,9 +12,9 @@ import { CONFIG_FILE, loadModel, MODEL_FILE, SPACE_FILE, saveModel, VOCAB_FILE }
 import { captionVideos, evalIds, scoreCaptions, tracesOf } from "../pipeline/evaluate";
 import { type Experiment, prepareExperiment } from "../pipeline/experiment";
 import { trainExperiment } from "../pipeline/train";
-import { alphaTraceSvg } from "../results/charts";
-import { runInfo, saveRunInfo } from "../results/runInfo";
-import { alignedTable } from "../results/tables";
+import { alphaTraceSvg } from "../report/charts";
+import { runInfo, saveRunInfo } from "../report/runInfo";
+import { alignedTable } from "../report/tables";
 import {
   type CommonOptions,
   type ConfigOptions,

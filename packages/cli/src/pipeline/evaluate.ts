@@ -1,7 +1,7 @@
 import { type ParamTree, rng } from "@tavt/core";
 import { disposeBatch, miniBatches } from "@tavt/datasets";
 import { score } from "@tavt/metrics";
-import type { AlphaTrace } from "../results/charts";
+import type { AlphaTrace } from "../report/charts";
 import { batchOf } from "./data";
 import type { Experiment } from "./experiment";
 

@@ -1,0 +1,116 @@
+/**
+ * SVG charts rendered without a browser: a vega-lite spec compiled to vega, then `view.toSVG()` on a headless
+ * view (renderer "none"). vega and vega-lite are ES modules, loaded on first use.
+ */
+
+type Row = Record<string, string | number | null>;
+
+export interface BarChartOptions {
+  title: string;
+  /** The field on the x axis within each group (e.g. the method). */
+  x: string;
+  /** The numeric field (bar height). */
+  y: string;
+  /** One small chart per value of this field (e.g. the metric), side by side. */
+  column?: string;
+  /** Error bar half-width field (e.g. the standard deviation). */
+  error?: string;
+}
+
+/** Render a vega-lite spec to an SVG string. */
+export async function renderVegaLite(spec: Record<string, unknown>): Promise<string> {
+  const vl = await import("vega-lite");
+  const vega = await import("vega");
+  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** A grouped bar chart of a results table (one bar per `x`, one panel per `column`), optional error bars. */
+export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Promise<string> {
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: "bar" },
+      encoding: {
+        x: { field: o.x, type: "nominal", title: null, sort: null, axis: { labelAngle: -35 } },
+        y: { field: o.y, type: "quantitative", title: o.y },
+        color: { field: o.x, type: "nominal", legend: null, sort: null },
+      },
+    },
+  ];
+  if (o.error) {
+    layers.push({
+      mark: { type: "errorbar", ticks: true },
+      encoding: {
+        x: { field: o.x, type: "nominal", sort: null },
+        y: { field: "lo", type: "quantitative" },
+        y2: { field: "hi" },
+      },
+    });
+  }
+  const data = rows.map((r) => {
+    const y = Number(r[o.y]);
+    const e = o.error ? Number(r[o.error]) || 0 : 0;
+    return { ...r, lo: y - e, hi: y + e };
+  });
+  const inner = { width: 120, height: 160, layer: layers };
+  const spec: Record<string, unknown> = o.column
+    ? {
+        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+        title: o.title,
+        data: { values: data },
+        facet: { column: { field: o.column, type: "nominal", title: null, sort: null } },
+        spec: inner,
+        resolve: { scale: { y: "independent" } },
+      }
+    : { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: o.title, data: { values: data }, ...inner };
+  return renderVegaLite(spec);
+}
+
+/** One caption's per-word gate traces (Figure 11): alpha_av and alpha_va (mean over d) for each generated word. */
+export interface AlphaTrace {
+  /** A label (video id and model). */
+  label: string;
+  words: string[];
+  alphaAv: number[];
+  alphaVa: number[];
+}
+
+/**
+ * Figure 11 of the paper: per word of a generated caption, the dependency on audio (alpha_av, red) and on vision
+ * (alpha_va, blue) as side-by-side bars; one row per caption.
+ */
+export async function alphaTraceSvg(traces: readonly AlphaTrace[], title = "Modality gates per word (Figure 11)") {
+  const values = traces.flatMap((t) =>
+    t.words.flatMap((w, i) => [
+      { caption: t.label, position: i, word: `${String(i + 1).padStart(2, "0")} ${w}`, gate: "audio (alpha_av)", value: t.alphaAv[i] ?? 0 },
+      { caption: t.label, position: i, word: `${String(i + 1).padStart(2, "0")} ${w}`, gate: "visual (alpha_va)", value: t.alphaVa[i] ?? 0 },
+    ]),
+  );
+  return renderVegaLite({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    data: { values },
+    facet: { row: { field: "caption", type: "nominal", title: null, header: { labelAngle: 0, labelAlign: "left" } } },
+    spec: {
+      width: { step: 14 },
+      height: 90,
+      mark: "bar",
+      encoding: {
+        x: { field: "word", type: "ordinal", title: null, axis: { labelAngle: -40 } },
+        xOffset: { field: "gate" },
+        y: { field: "value", type: "quantitative", title: "gate", scale: { domain: [0, 1] } },
+        color: {
+          field: "gate",
+          type: "nominal",
+          scale: { domain: ["audio (alpha_av)", "visual (alpha_va)"], range: ["#d62728", "#1f77b4"] },
+        },
+      },
+    },
+    resolve: { scale: { x: "independent" } },
+  });
+}
