@@ -14,5 +14,5 @@ console.log("visual", batch.visual.shape, "audio", batch.audio?.shape, "tokens",
 console.log(batch.ids[0], "->", vocab.decode(batch.tokens.arraySync()[0]!));
 disposeBatch(batch);
 const stats = await datasetStats(data);
-stats.table.print();
+stats.table.print(20);
 console.log("vocabulary", stats.vocabularySize);

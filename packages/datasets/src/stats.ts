@@ -62,7 +62,7 @@ export async function datasetStats(
     .params({ order: Object.fromEntries(order), roles, audio })
     .derive({ rank: "(d, $) => $.order[d.domain]" })
     .orderby("rank")
-    .concat(all.derive({ rank: () => Number.MAX_SAFE_INTEGER }))
+    .concat(all.derive({ rank: () => 1e9 }))
     .params({ roles, audio, anyAudio: dataset.hasAudio })
     .derive({
       role: "(d, $) => d.domain === 'all' ? '' : $.roles[d.domain]",

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { TavtError } from "@tavt/core";
 import { tempPathBeside } from "./atomicFile";
@@ -17,6 +17,27 @@ function loadH5wasm(): Promise<H5> {
     return m;
   });
   return h5;
+}
+
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Whether the file has the HDF5 superblock signature where the format allows it (byte 0, 512, 1024, 2048, ...),
+ * checked before h5wasm sees the file so that a wrong file gives our error instead of HDF5's diagnostics.
+ */
+export function hasHdf5Signature(path: string): boolean {
+  const size = statSync(path).size;
+  const fd = openSync(path, "r");
+  try {
+    const buf = new Uint8Array(8);
+    for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
+      readSync(fd, buf, 0, 8, at);
+      if (SIGNATURE.every((b, i) => buf[i] === b)) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function toFloat32(value: unknown, where: string, id: string, file: string): Float32Array {
@@ -61,6 +82,9 @@ export class Hdf5Store extends CheckedStore {
   static async open(path: string, expect: FeatureExpectation = {}, group = "/"): Promise<Hdf5Store> {
     if (!existsSync(path) || !statSync(path).isFile()) {
       throw new TavtError("NOT_FOUND", `${path}: file not found`, { file: path });
+    }
+    if (!hasHdf5Signature(path)) {
+      throw new TavtError("BAD_FILE", `${path}: not an HDF5 file (no HDF5 signature)`, { file: path });
     }
     const mod = await loadH5wasm();
     let file: H5File;
