@@ -33,6 +33,7 @@ export {
   TARGET_DOMAINS,
 } from "./domains";
 export { type FeaturePaths, openFeaturePaths } from "./featureOptions";
+export { type MetaSplit, splitByDomain } from "./metaSplit";
 export { EpisodicSampler, type EpisodicSamplerOptions, type MetaBatch, miniBatches } from "./sampler";
 export { DEFAULT_SPLIT, naturalSort, type SplitOptions, splitByDomainRandom } from "./split";
 export { type DatasetStats, type DomainStatsRow, datasetStats } from "./stats";

@@ -1,6 +1,6 @@
 import { rng } from "@tavt/core";
 import { describe, expect, it } from "vitest";
-import { EpisodicSampler, makeSynthetic, miniBatches, SOURCE_DOMAINS } from "../src";
+import { EpisodicSampler, makeSynthetic, miniBatches, SOURCE_DOMAINS, splitByDomain, TARGET_DOMAINS } from "../src";
 
 const ds = makeSynthetic({ videos: 400, seed: 1 });
 
@@ -61,5 +61,17 @@ describe("miniBatches", () => {
     expect(shuffled.flat().sort()).toEqual([...ids].sort());
     expect(shuffled.flat()).not.toEqual(ids);
     expect(shuffled.at(-1)!.length).toBe(ids.length % 7 || 7);
+  });
+});
+
+describe("splitByDomain", () => {
+  it("gives the sources' train parts to meta-train and each target's train/test parts to meta-test", () => {
+    const { metaTrain, metaTest } = splitByDomain(ds);
+    expect(Object.keys(metaTrain)).toEqual([...SOURCE_DOMAINS]);
+    expect(Object.keys(metaTest)).toEqual([...TARGET_DOMAINS]);
+    expect(metaTrain.News).toEqual(ds.ids({ domains: ["News"], split: "train" }));
+    const music = metaTest.Music!;
+    expect(music.train.length + music.test.length).toBe(ds.domainVideos("Music").length);
+    expect(music.train.filter((id) => music.test.includes(id))).toEqual([]);
   });
 });
