@@ -193,6 +193,24 @@ def main():
          {**provenance, "source": "msrvtt/test_videodatainfo.json, first videos by id; candidate = caption with the "
           "lowest sen_id, references = the other 19", "refs": gts, "cands": cands_sub(cands, ids), **out})
 
+    # Stemmer and normalizer of Meteor itself, word by word and line by line.
+    words = sorted({w for caps in list(refs.values()) + [[c] for c in cands.values()] for c in caps for w in c.lower().split()}
+                   | set(STEM_EXTRA))
+    stems = java_lines(a.meteor_jar, "StemmerDump", [], words)
+    dump(os.path.join(a.out, "stems.json"), {"source": "StemmerDump (Meteor 1.5 org.tartarus.snowball.ext.englishStemmer) "
+         "over the MSR-VTT test vocabulary and hand-picked words", "stems": dict(zip(words, stems))})
+    lines = [c for _, c, r in EDGE + PARA_CASES for c in [c] + r] + [
+        "Mr. Smith went to the U.S. on Jan. 3rd.", 'He said, "hello"...and left....', "It's 3,000 people; 1,2,3 go!",
+        "rock 'n' roll isn't dead -- it's well\u2013known", "\u2018quoted\u2019 \u201cdouble\u201d ``tex'' style",
+        "a...b..c.d", "No. 5 and No. 6", "Art. 5", "pp. 3", "e.g. this", "i.e. that", "hello. World", "Dr. Who",
+        "what? (really) [yes] {no} <tag> & $5 @home #1 50% a*b+c=d ~ ^ |", "don't won't can't y'all 'tis o'clock",
+        "DOTMULTI. test DOTDOTMULTI x", "a\u00a0b\u2009c\u3000d", "emoji \U0001f436\U0001f3b8 test \U0001f436.",
+        "U.S.-based firm", "A. B. C.", "x.", ".", "..", "a-b -c d- -", "5's 5'd", "don\u2019t", "it`s", "",
+    ]
+    norm = java_lines(a.meteor_jar, "edu.cmu.meteor.util.Normalizer", ["en", "true"], lines)
+    dump(os.path.join(a.out, "normalizer.json"), {"source": "edu.cmu.meteor.util.Normalizer en true (Meteor -norm)",
+         "cases": [[l, n] for l, n in zip(lines, norm)]})
+
     # The whole test split: scores only (inputs are read from ../shared/data by the test).
     gts = dict(refs)
     res = {i: [cands[i]] for i in refs}
@@ -200,6 +218,28 @@ def main():
     dump(os.path.join(a.out, "msrvtt-test-full.json"),
          {**provenance, "source": "msrvtt/test_videodatainfo.json, all 2,990 videos; candidate = caption with the "
           "lowest sen_id, references = the other 19", **out})
+
+
+def java_lines(jar, main_class, args, lines):
+    """Run a main class of the jar over lines (UTF-8 in and out), one output line per input line."""
+    cmd = ["java", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8", "-Dsun.stdin.encoding=UTF-8",
+           "-cp", jar, main_class] + args
+    out = subprocess.run(cmd, input="".join(l + "\n" for l in lines).encode("utf-8"), stdout=subprocess.PIPE, check=True)
+    res = out.stdout.decode("utf-8").split("\n")[: len(lines)]
+    assert len(res) == len(lines)
+    return res
+
+
+STEM_EXTRA = (
+    "skis skies dying lying tying idly gently ugly early only singly sky news howe atlas cosmos bias andes inning "
+    "outing canning herring earring proceed exceed succeed generous general generation communism community arsenal "
+    "'tis yes yay sayyid boy's boys' cats' y yy ay aye ied ies tied ties cries hoped hoping feed agreed hopping "
+    "fizzed bled generate caf\u00e9ing na\u00efve \u00fcber playing plays guitars relational conditional "
+    "rational valency hesitancy digitizer conformabli radicalli differentli vileli analogousli vietnamization "
+    "predication operator feudalism decisiveness hopefulness callousness formaliti sensitiviti sensibiliti "
+    "triplicate formative formalize electriciti electrical hopeful goodness revival allowance inference airliner "
+    "gyroscopic adjustable defensible irritant replacement adjustment dependent adoption homologou communism "
+    "activate angulariti homologous effective bowdlerize controll roll fluently").split()
 
 
 def cands_sub(cands, ids):

@@ -1,4 +1,4 @@
-import { ngramOrder, precook } from "./ngrams";
+import { NgramIndex, precook } from "./ngrams";
 
 /** BLEU-1..4 for a corpus, as pycocoevalcap's `Bleu(4)`. */
 export interface BleuResult {
@@ -19,25 +19,33 @@ const TINY = 1e-15;
  */
 export function bleu(refs: readonly (readonly string[])[], cands: readonly string[], n = 4): BleuResult {
   if (n !== 4) throw new RangeError("bleu: only n = 4 is supported (BLEU-1..4)");
+  const index = new NgramIndex();
   const items: [number[], number[], number[], number[]] = [[], [], [], []];
   const totalCorrect = [0, 0, 0, 0];
   const totalGuess = [0, 0, 0, 0];
   let totalTest = 0;
   let totalRef = 0;
+  let maxCounts = new Int32Array(1024);
   for (let idx = 0; idx < cands.length; idx++) {
     // cook_refs: reference lengths and the max count of each n-gram over the references.
     const refLens: number[] = [];
-    const maxCounts = new Map<string, number>();
+    const touched: number[] = [];
     for (const ref of refs[idx]!) {
-      const { length, counts } = precook(ref, n);
+      const { length, ids, counts } = precook(ref, index, n);
       refLens.push(length);
-      for (const [g, c] of counts) {
-        const m = maxCounts.get(g);
-        if (m === undefined || c > m) maxCounts.set(g, c);
+      if (index.size > maxCounts.length) {
+        const grown = new Int32Array(Math.max(index.size, maxCounts.length * 2));
+        grown.set(maxCounts);
+        maxCounts = grown;
+      }
+      for (let g = 0; g < ids.length; g++) {
+        const id = ids[g]!;
+        if (maxCounts[id] === 0) touched.push(id);
+        if (counts[g]! > maxCounts[id]!) maxCounts[id] = counts[g]!;
       }
     }
     // cook_test
-    const test = precook(cands[idx]!, n);
+    const test = precook(cands[idx]!, index, n);
     const testLen = test.length;
     let refLen = refLens[0]!;
     let best = Math.abs(refLen - testLen);
@@ -50,10 +58,12 @@ export function bleu(refs: readonly (readonly string[])[], cands: readonly strin
       }
     }
     const correct = [0, 0, 0, 0];
-    for (const [g, c] of test.counts) {
-      const m = maxCounts.get(g);
-      if (m !== undefined) correct[ngramOrder(g) - 1]! += Math.min(m, c);
+    for (let g = 0; g < test.ids.length; g++) {
+      const id = test.ids[g]!;
+      const m = id < maxCounts.length ? maxCounts[id]! : 0;
+      if (m > 0) correct[index.order[id]! - 1]! += Math.min(m, test.counts[g]!);
     }
+    for (const id of touched) maxCounts[id] = 0;
     const guess = [0, 1, 2, 3].map((k) => Math.max(0, testLen - k));
     totalTest += testLen;
     totalRef += refLen;

@@ -1,4 +1,4 @@
-import { ngramOrder, precook } from "./ngrams";
+import { type NgramCounts, NgramIndex, precook } from "./ngrams";
 
 /** CIDEr-D as pycocoevalcap's `Cider()`. */
 export interface CiderResult {
@@ -14,9 +14,10 @@ export interface CiderOptions {
   sigma?: number;
 }
 
+/** tf-idf vector of one sentence: weights aligned with `ids` (ascending), norms and coco-caption's length. */
 interface Vec {
-  /** n-gram -> tf-idf weight, one map per order. */
-  vec: Map<string, number>[];
+  ids: Int32Array;
+  weights: Float64Array;
   norm: number[];
   /** coco-caption's "length": the summed counts of the order-2 n-grams (its `n == 1` index), kept as is. */
   length: number;
@@ -35,42 +36,45 @@ export function ciderD(
 ): CiderResult {
   const n = options.n ?? 4;
   const sigma = options.sigma ?? 6;
-  const crefs = refs.map((rs) => rs.map((r) => precook(r, n).counts));
-  const ctest = cands.map((c) => precook(c, n).counts);
-  // compute_doc_freq
-  const df = new Map<string, number>();
-  for (const rs of crefs) {
-    const seen = new Set<string>();
-    for (const counts of rs) for (const g of counts.keys()) seen.add(g);
-    for (const g of seen) df.set(g, (df.get(g) ?? 0) + 1);
-  }
-  const refLen = Math.log(crefs.length);
-  const logDf = new Map<string, number>();
-  const counts2vec = (cnts: Map<string, number>): Vec => {
-    const vec: Map<string, number>[] = [];
-    const norm: number[] = [];
-    for (let k = 0; k < n; k++) {
-      vec.push(new Map());
-      norm.push(0);
-    }
-    let length = 0;
-    for (const [g, tf] of cnts) {
-      let l = logDf.get(g);
-      if (l === undefined) {
-        l = Math.log(Math.max(1, df.get(g) ?? 0));
-        logDf.set(g, l);
+  const index = new NgramIndex();
+  const crefs = refs.map((rs) => rs.map((r) => precook(r, index, n)));
+  const ctest = cands.map((c) => precook(c, index, n));
+  const order = index.order;
+  // compute_doc_freq: number of items whose references contain the n-gram.
+  const df = new Float64Array(index.size);
+  const seenIn = new Int32Array(index.size).fill(-1);
+  crefs.forEach((rs, item) => {
+    for (const { ids } of rs)
+      for (let g = 0; g < ids.length; g++) {
+        const id = ids[g]!;
+        if (seenIn[id] !== item) {
+          seenIn[id] = item;
+          df[id]!++;
+        }
       }
-      const k = ngramOrder(g) - 1;
-      const w = tf * (refLen - l);
-      vec[k]!.set(g, w);
+  });
+  const refLen = Math.log(crefs.length);
+  const idf = new Float64Array(index.size);
+  for (let id = 0; id < idf.length; id++) idf[id] = refLen - Math.log(Math.max(1, df[id]!));
+  const counts2vec = ({ ids, counts }: NgramCounts): Vec => {
+    const weights = new Float64Array(ids.length);
+    const norm = new Array<number>(n).fill(0);
+    let length = 0;
+    for (let g = 0; g < ids.length; g++) {
+      const id = ids[g]!;
+      const k = order[id]! - 1;
+      const w = counts[g]! * idf[id]!;
+      weights[g] = w;
       norm[k]! += w ** 2;
-      if (k === 1) length += tf;
+      if (k === 1) length += counts[g]!;
     }
     for (let k = 0; k < n; k++) norm[k] = Math.sqrt(norm[k]!);
-    return { vec, norm, length };
+    return { ids, weights, norm, length };
   };
   const penaltyDen = 2 * sigma ** 2;
   const items: number[] = [];
+  const val = new Array<number>(n);
+  const dense = new Float64Array(index.size);
   for (let i = 0; i < ctest.length; i++) {
     const hyp = counts2vec(ctest[i]!);
     const score = new Array<number>(n).fill(0);
@@ -78,15 +82,19 @@ export function ciderD(
       const ref = counts2vec(r);
       const delta = hyp.length - ref.length;
       const penalty = Math.E ** (-(delta ** 2) / penaltyDen);
+      val.fill(0);
+      // Clipped dot product: scatter the reference's weights by id, read them at the hypothesis' n-grams.
+      for (let g = 0; g < ref.ids.length; g++) dense[ref.ids[g]!] = ref.weights[g]!;
+      for (let g = 0; g < hyp.ids.length; g++) {
+        const id = hyp.ids[g]!;
+        const rw = dense[id]!;
+        val[order[id]! - 1]! += Math.min(hyp.weights[g]!, rw) * rw;
+      }
+      for (let g = 0; g < ref.ids.length; g++) dense[ref.ids[g]!] = 0;
       for (let k = 0; k < n; k++) {
-        let val = 0;
-        const rv = ref.vec[k]!;
-        for (const [g, h] of hyp.vec[k]!) {
-          const rw = rv.get(g) ?? 0;
-          val += Math.min(h, rw) * rw;
-        }
-        if (hyp.norm[k] !== 0 && ref.norm[k] !== 0) val /= hyp.norm[k]! * ref.norm[k]!;
-        score[k]! += val * penalty;
+        let v = val[k]!;
+        if (hyp.norm[k] !== 0 && ref.norm[k] !== 0) v /= hyp.norm[k]! * ref.norm[k]!;
+        score[k]! += v * penalty;
       }
     }
     let mean = 0;
