@@ -1,4 +1,4 @@
-import { NgramIndex, precook } from "./ngrams";
+import { type CookedCorpus, cookCorpus } from "./ngrams";
 
 /** BLEU-1..4 for a corpus, as pycocoevalcap's `Bleu(4)`. */
 export interface BleuResult {
@@ -19,19 +19,24 @@ const TINY = 1e-15;
  */
 export function bleu(refs: readonly (readonly string[])[], cands: readonly string[], n = 4): BleuResult {
   if (n !== 4) throw new RangeError("bleu: only n = 4 is supported (BLEU-1..4)");
-  const index = new NgramIndex();
+  return bleuCooked(cookCorpus(refs, cands, n));
+}
+
+/** BLEU-1..4 of a corpus already cooked (shared with CIDEr by `score`). */
+export function bleuCooked(cooked: CookedCorpus): BleuResult {
+  const n = 4;
+  const { index } = cooked;
   const items: [number[], number[], number[], number[]] = [[], [], [], []];
   const totalCorrect = [0, 0, 0, 0];
   const totalGuess = [0, 0, 0, 0];
   let totalTest = 0;
   let totalRef = 0;
   let maxCounts = new Int32Array(1024);
-  for (let idx = 0; idx < cands.length; idx++) {
+  for (let idx = 0; idx < cooked.cands.length; idx++) {
     // cook_refs: reference lengths and the max count of each n-gram over the references.
     const refLens: number[] = [];
     const touched: number[] = [];
-    for (const ref of refs[idx]!) {
-      const { length, ids, counts } = precook(ref, index, n);
+    for (const { length, ids, counts } of cooked.refs[idx]!) {
       refLens.push(length);
       if (index.size > maxCounts.length) {
         const grown = new Int32Array(Math.max(index.size, maxCounts.length * 2));
@@ -45,7 +50,7 @@ export function bleu(refs: readonly (readonly string[])[], cands: readonly strin
       }
     }
     // cook_test
-    const test = precook(cands[idx]!, index, n);
+    const test = cooked.cands[idx]!;
     const testLen = test.length;
     let refLen = refLens[0]!;
     let best = Math.abs(refLen - testLen);

@@ -1,4 +1,4 @@
-import { type NgramCounts, NgramIndex, precook } from "./ngrams";
+import { type CookedCorpus, cookCorpus, type NgramCounts } from "./ngrams";
 
 /** CIDEr-D as pycocoevalcap's `Cider()`. */
 export interface CiderResult {
@@ -34,11 +34,16 @@ export function ciderD(
   cands: readonly string[],
   options: CiderOptions = {},
 ): CiderResult {
+  return ciderCooked(cookCorpus(refs, cands, options.n ?? 4), options);
+}
+
+/** CIDEr-D of a corpus already cooked (shared with BLEU by `score`). */
+export function ciderCooked(cooked: CookedCorpus, options: CiderOptions = {}): CiderResult {
   const n = options.n ?? 4;
   const sigma = options.sigma ?? 6;
-  const index = new NgramIndex();
-  const crefs = refs.map((rs) => rs.map((r) => precook(r, index, n)));
-  const ctest = cands.map((c) => precook(c, index, n));
+  const { index } = cooked;
+  const crefs = cooked.refs;
+  const ctest = cooked.cands;
   const order = index.order;
   // compute_doc_freq: number of items whose references contain the n-gram.
   const df = new Float64Array(index.size);

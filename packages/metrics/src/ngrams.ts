@@ -16,6 +16,20 @@ export class NgramIndex {
   /** Per-id scratch counts for `precook` (always zero between calls). */
   scratch = new Int32Array(1 << 16);
 
+  private buf = new Int32Array(256);
+  private chainBuf = new Int32Array(64);
+
+  /** Reusable scratch of at least `size` ints (contents undefined). */
+  buffer(size: number): Int32Array {
+    if (this.buf.length < size) this.buf = new Int32Array(2 * size);
+    return this.buf;
+  }
+
+  chainBuffer(size: number): Int32Array {
+    if (this.chainBuf.length < size) this.chainBuf = new Int32Array(2 * size);
+    return this.chainBuf;
+  }
+
   get size(): number {
     return this.order.length;
   }
@@ -81,31 +95,50 @@ export interface NgramCounts {
 export function precook(s: string, index: NgramIndex, n = 4): NgramCounts {
   const words = pySplit(s);
   const len = words.length;
-  // chain[k][i]: id of the (k+1)-gram starting at word i.
-  const ids: number[] = [];
-  let prev: number[] = [];
-  for (let i = 0; i < len; i++) prev.push(index.word(words[i]!));
-  const unigrams = prev;
-  for (let k = 0; k < n && prev.length > 0; k++) {
-    if (k > 0) {
-      const next: number[] = [];
-      for (let i = 0; i + k < len; i++) next.push(index.extend(prev[i]!, unigrams[i + k]!));
-      prev = next;
+  // ids of all k-grams, k = 1..n, in Python's order (by k, then start position); `chain` holds the previous k.
+  const ids = index.buffer(n * len);
+  const chain = index.chainBuffer(len);
+  let total = 0;
+  for (let i = 0; i < len; i++) {
+    chain[i] = index.word(words[i]!);
+    ids[total++] = chain[i]!;
+  }
+  for (let k = 1; k < n && k < len; k++) {
+    for (let i = 0; i + k < len; i++) {
+      chain[i] = index.extend(chain[i]!, ids[i + k]!);
+      ids[total++] = chain[i]!;
     }
-    for (const id of prev) ids.push(id);
   }
-  if (index.size > index.scratch.length) {
-    const grown = new Int32Array(Math.max(index.size, 2 * index.scratch.length));
-    index.scratch = grown;
-  }
+  if (index.size > index.scratch.length) index.scratch = new Int32Array(Math.max(index.size, 2 * index.scratch.length));
   const scratch = index.scratch;
-  const distinct: number[] = [];
-  for (const id of ids) if (scratch[id]!++ === 0) distinct.push(id);
-  const out = Int32Array.from(distinct);
-  const counts = new Int32Array(out.length);
-  for (let g = 0; g < out.length; g++) {
+  let distinct = 0;
+  for (let g = 0; g < total; g++) {
+    const id = ids[g]!;
+    if (scratch[id]!++ === 0) ids[distinct++] = id;
+  }
+  const out = ids.slice(0, distinct);
+  const counts = new Int32Array(distinct);
+  for (let g = 0; g < distinct; g++) {
     counts[g] = scratch[out[g]!]!;
     scratch[out[g]!] = 0;
   }
   return { length: len, ids: out, counts };
+}
+
+/** A corpus cooked once for BLEU and CIDEr: n-gram counts of every reference and candidate. */
+export interface CookedCorpus {
+  index: NgramIndex;
+  refs: NgramCounts[][];
+  cands: NgramCounts[];
+}
+
+export function cookCorpus(refs: readonly (readonly string[])[], cands: readonly string[], n = 4): CookedCorpus {
+  const index = new NgramIndex();
+  const r: NgramCounts[][] = [];
+  const c: NgramCounts[] = [];
+  for (let i = 0; i < cands.length; i++) {
+    r.push(refs[i]!.map((x) => precook(x, index, n)));
+    c.push(precook(cands[i]!, index, n));
+  }
+  return { index, refs: r, cands: c };
 }

@@ -1,8 +1,9 @@
-import { bleu } from "./bleu";
-import { ciderD } from "./cider";
+import { bleuCooked } from "./bleu";
+import { ciderCooked } from "./cider";
 import type { Candidates, InputFiles, References } from "./io";
 import { validateInputs } from "./io";
 import { defaultMeteorScorer, type MeteorOptions, MeteorScorer } from "./meteor/meteor";
+import { cookCorpus } from "./ngrams";
 import { rougeL } from "./rouge";
 import { tokenize } from "./tokenizer";
 
@@ -60,8 +61,9 @@ export function score<M extends MetricName = MetricName>(
   const c = ids.map((id) => prep(cands[id]!));
   const corpus: Record<string, number> = {};
   const items: Record<string, number[]> = {};
+  const cooked = metrics.includes("bleu") || metrics.includes("cider") ? cookCorpus(r, c) : undefined;
   if (metrics.includes("bleu")) {
-    const b = bleu(r, c);
+    const b = bleuCooked(cooked!);
     for (let k = 0; k < 4; k++) {
       corpus[`Bleu_${k + 1}`] = b.corpus[k]!;
       items[`Bleu_${k + 1}`] = b.items[k]!;
@@ -81,7 +83,7 @@ export function score<M extends MetricName = MetricName>(
     items.ROUGE_L = res.items;
   }
   if (metrics.includes("cider")) {
-    const res = ciderD(r, c);
+    const res = ciderCooked(cooked!);
     corpus.CIDEr = res.corpus;
     items.CIDEr = res.items;
   }

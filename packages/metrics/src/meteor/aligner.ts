@@ -185,7 +185,14 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
     }
   }
 
-  const best = resolve(matches, initial, weights, config.beamSize);
+  // Without a contested match the beam search can only return the fixed matches: skip it.
+  let contested = false;
+  for (let j = 0; j < n2 && !contested; j++) {
+    const list = matches[j]!;
+    if (list.length > 1 || (list.length === 1 && initial.matches[j] === null)) contested = true;
+    else if (list.length === 1 && (list[0]!.length > 1 || list[0]!.matchLength > 1)) contested = true;
+  }
+  const best = contested ? resolve(matches, initial, weights, config.beamSize) : initial;
 
   const testContent = new Array<number>(modules.length).fill(0);
   const referenceContent = new Array<number>(modules.length).fill(0);
