@@ -134,7 +134,7 @@ function adaptCommand(): Command {
     saveModel(join(o.out, MODEL_FILE), r.params, { adaptedTo: o.domain, from: o.model, lossUsed: r.lossUsed });
     const summary = {
       out: o.out,
-      domain: o.domain,
+      domains: r.domains,
       lossUsed: r.lossUsed,
       supportVideos: r.supportVideos,
       steps: r.losses.length,

@@ -12,6 +12,7 @@ const base: ExperimentConfig = {
     features: { visual: null, audio: null, visualDim: null, audioDim: null, group: null },
     synthetic: {},
     targetDomains: null,
+    audioAbsentDomains: null,
     minCount: 3,
     maxLen: 16,
     frames: 20,

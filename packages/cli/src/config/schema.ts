@@ -49,6 +49,8 @@ export const dataSchema = z.strictObject({
   synthetic: syntheticSchema,
   /** Meta-test (target) domains; null: the dataset's own (Table 1's five for MSR-VTT and the synthetic data). */
   targetDomains: z.array(z.string()).nullable(),
+  /** Domains to treat as audio-absent whatever the files hold (Table 2's uni-modal target); null: none. */
+  audioAbsentDomains: z.array(z.string()).nullable(),
   /** Words seen fewer than this many times become `<unk>` (paper: 3). */
   minCount: posInt,
   /** Caption rows: `<bos>` + words + `<eos>` (longer captions are cut). */

@@ -10,7 +10,8 @@ import { captionLossOf } from "./model";
 export interface AdaptResult {
   /** Adapted theta (new tensors: the caller owns them). */
   params: ParamTree;
-  domain: string;
+  /** The target domain(s) adapted to (several: their union, e.g. the paper's MSR-VTT-dagger). */
+  domains: string[];
   /** "full" (L, the target has audio) or "cap" (L_cap with AVMM frozen, section 3.5). */
   lossUsed: "full" | "cap";
   supportVideos: number;
@@ -19,8 +20,14 @@ export interface AdaptResult {
 }
 
 /** The target's support set D_s: its train split, a seeded `adapt.fraction` of it (Figure 5). */
-export function supportIds(exp: Experiment, domain: string, fraction = exp.config.adapt.fraction): string[] {
-  const ids = exp.data.dataset.ids({ domains: [domain], split: "train" });
+export function supportIds(
+  exp: Experiment,
+  domains: string | readonly string[],
+  fraction = exp.config.adapt.fraction,
+): string[] {
+  const list = typeof domains === "string" ? [domains] : [...domains];
+  const domain = list.join("+");
+  const ids = exp.data.dataset.ids({ domains: list, split: "train" });
   const n = Math.max(1, Math.round(ids.length * fraction));
   if (n >= ids.length) return ids;
   const perm = rng.permutation(rng.foldIn(exp.key, `support:${domain}`), ids.length);
@@ -34,12 +41,14 @@ export function supportIds(exp: Experiment, domain: string, fraction = exp.confi
 export async function adaptExperiment(
   exp: Experiment,
   params: ParamTree,
-  domain: string,
+  domains: string | readonly string[],
   options: { out: Output; label?: string; fraction?: number },
 ): Promise<AdaptResult> {
   const { config, learner, captioner } = exp;
   const t0 = performance.now();
-  const ids = supportIds(exp, domain, options.fraction);
+  const list = typeof domains === "string" ? [domains] : [...domains];
+  const domain = list.join("+");
+  const ids = supportIds(exp, list, options.fraction);
   const key = rng.foldIn(exp.key, `adapt:${domain}`);
   const k = rng.splitNamed(key, ["order", "captions", "steps"]);
   const chunks = miniBatches(ids, config.adapt.batchSize, k.order);
@@ -52,7 +61,7 @@ export async function adaptExperiment(
   });
   try {
     // Baselines have no AVMM: their loss is L_cap whatever the audio, so "with audio" for them.
-    const withAudio = config.model.kind !== "tavt" || domainHasAudio(exp.data.dataset, domain);
+    const withAudio = config.model.kind !== "tavt" || list.every((d) => domainHasAudio(exp.data.dataset, d));
     const r = await metaTest<CaptionBatch, undefined>({
       params,
       learner,
@@ -72,7 +81,7 @@ export async function adaptExperiment(
     });
     return {
       params: r.params!,
-      domain,
+      domains: list,
       lossUsed: r.lossUsed,
       supportVideos: ids.length,
       losses,

@@ -78,15 +78,16 @@ export async function openDataset(config: ExperimentConfig): Promise<CaptionData
       });
       break;
   }
-  if (c.targetDomains) {
+  if (c.targetDomains || c.audioAbsentDomains) {
+    const targets = c.targetDomains ?? ds.targetDomains;
     ds = new CaptionDataset({
       name: ds.name,
       videos: ds.videos,
-      sourceDomains: ds.sourceDomains.filter((d) => !c.targetDomains!.includes(d)),
-      targetDomains: c.targetDomains,
+      sourceDomains: ds.sourceDomains.filter((d) => !targets.includes(d)),
+      targetDomains: targets,
       visual: ds.visual,
       audio: ds.audio,
-      audioAbsentDomains: [...ds.audioAbsentDomains],
+      audioAbsentDomains: [...new Set([...ds.audioAbsentDomains, ...(c.audioAbsentDomains ?? [])])],
     });
   }
   return ds;

@@ -5,15 +5,16 @@ import type { AlphaTrace } from "../report/charts";
 import { batchOf } from "./data";
 import type { Experiment } from "./experiment";
 
-/** The four metrics of the paper's tables (x100, as the paper prints them). */
+/** The metrics of the paper's tables (x100, as the paper prints them). */
 export interface CaptionScores {
+  BLEU1: number;
   BLEU4: number;
   METEOR: number;
   ROUGE_L: number;
   CIDEr: number;
 }
 
-export const SCORE_COLUMNS = ["BLEU4", "METEOR", "ROUGE_L", "CIDEr"] as const;
+export const SCORE_COLUMNS = ["BLEU1", "BLEU4", "METEOR", "ROUGE_L", "CIDEr"] as const;
 
 export interface GeneratedCaption {
   id: string;
@@ -72,7 +73,13 @@ export function scoreCaptions(captions: readonly GeneratedCaption[]): CaptionSco
     cands[c.id] = c.caption;
   }
   const s = score(refs, cands);
-  return { BLEU4: 100 * s.Bleu_4, METEOR: 100 * s.METEOR, ROUGE_L: 100 * s.ROUGE_L, CIDEr: 100 * s.CIDEr };
+  return {
+    BLEU1: 100 * s.Bleu_1,
+    BLEU4: 100 * s.Bleu_4,
+    METEOR: 100 * s.METEOR,
+    ROUGE_L: 100 * s.ROUGE_L,
+    CIDEr: 100 * s.CIDEr,
+  };
 }
 
 /** The ids of a domain's split, at most `eval.limit` of them (a seeded choice when limited). */

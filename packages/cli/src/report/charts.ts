@@ -87,8 +87,20 @@ export interface AlphaTrace {
 export async function alphaTraceSvg(traces: readonly AlphaTrace[], title = "Modality gates per word (Figure 11)") {
   const values = traces.flatMap((t) =>
     t.words.flatMap((w, i) => [
-      { caption: t.label, position: i, word: `${String(i + 1).padStart(2, "0")} ${w}`, gate: "audio (alpha_av)", value: t.alphaAv[i] ?? 0 },
-      { caption: t.label, position: i, word: `${String(i + 1).padStart(2, "0")} ${w}`, gate: "visual (alpha_va)", value: t.alphaVa[i] ?? 0 },
+      {
+        caption: t.label,
+        position: i,
+        word: `${String(i + 1).padStart(2, "0")} ${w}`,
+        gate: "audio (alpha_av)",
+        value: t.alphaAv[i] ?? 0,
+      },
+      {
+        caption: t.label,
+        position: i,
+        word: `${String(i + 1).padStart(2, "0")} ${w}`,
+        gate: "visual (alpha_va)",
+        value: t.alphaVa[i] ?? 0,
+      },
     ]),
   );
   return renderVegaLite({

@@ -63,7 +63,11 @@ export function runInfo(command: string, seeds: number[], configs: Record<string
 export function saveRunInfo(dir: string, info: RunInfo): void {
   const names = Object.keys(info.configs);
   for (const name of names) {
-    const file = names.length === 1 ? "config.yaml" : `config.${name}.yaml`;
+    const slug = name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
+    const file = names.length === 1 ? "config.yaml" : `config.${slug}.yaml`;
     writeFileAtomic(join(dir, file), configToYaml(info.configs[name]!));
   }
   writeFileAtomic(join(dir, "run.json"), `${JSON.stringify(info, null, 2)}\n`);

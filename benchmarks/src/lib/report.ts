@@ -1,0 +1,124 @@
+import { join } from "node:path";
+import {
+  alignedTable,
+  alphaTraceSvg,
+  markdownTable,
+  type Output,
+  runInfo,
+  saveRunInfo,
+  toTable,
+  tracesOf,
+  writeResultTable,
+} from "@tavt/cli";
+import { writeFileAtomic } from "@tavt/core";
+import { meanStd, pm } from "./stats";
+import type { TransferResult, TransferRow } from "./transfer";
+
+type Metric = "BLEU1" | "BLEU4" | "METEOR" | "ROUGE_L" | "CIDEr";
+
+/** Column titles as the paper prints them. */
+export const METRIC_TITLES: Record<Metric, string> = {
+  BLEU1: "BLEU-1",
+  BLEU4: "BLEU-4",
+  METEOR: "METEOR",
+  ROUGE_L: "ROUGE-L",
+  CIDEr: "CIDEr",
+};
+
+export interface ReportSpec {
+  benchmark: string;
+  title: string;
+  /** How the benchmark was invoked (recorded beside the results). */
+  command: string;
+  metrics: Metric[];
+  /** Group rows by these keys (besides the method): e.g. ["target"] or ["target", "fraction"]. */
+  by: ("target" | "fraction")[];
+  /** Add a "mean" target: the per-seed mean over targets, then mean ± std over seeds. */
+  meanOverTargets?: boolean;
+  seeds: number[];
+  dir: string;
+  out: Output;
+}
+
+const key = (r: TransferRow, by: ReportSpec["by"]) => by.map((b) => String(r[b])).join("|");
+
+/**
+ * Aggregate a transfer run over seeds (mean ± std), print the table, and write results/<benchmark>/: the table as
+ * Markdown, CSV and JSON (with configs, seeds, backend and versions), per-seed raw rows, a bar chart SVG, and an
+ * alpha-trace SVG (Figure 11) of a few TAVT captions.
+ */
+export async function report(result: TransferResult, spec: ReportSpec): Promise<string> {
+  let rows = result.rows;
+  if (spec.meanOverTargets) {
+    const extra: TransferRow[] = [];
+    const groups = new Map<string, TransferRow[]>();
+    for (const r of rows) {
+      const k = `${r.method}|${r.seed}|${r.fraction}`;
+      groups.set(k, [...(groups.get(k) ?? []), r]);
+    }
+    for (const g of groups.values()) {
+      const m = (f: Metric) => g.reduce((a, r) => a + r[f], 0) / g.length;
+      extra.push({
+        ...g[0]!,
+        target: "mean",
+        BLEU1: m("BLEU1"),
+        BLEU4: m("BLEU4"),
+        METEOR: m("METEOR"),
+        ROUGE_L: m("ROUGE_L"),
+        CIDEr: m("CIDEr"),
+      });
+    }
+    rows = [...rows, ...extra];
+  }
+  const methods = [...new Set(rows.map((r) => r.method))];
+  const groupKeys = [...new Set(rows.map((r) => key(r, spec.by)))];
+  const display: Record<string, string | number>[] = [];
+  const numeric: Record<string, string | number>[] = [];
+  const chart: Record<string, string | number>[] = [];
+  for (const g of groupKeys) {
+    for (const method of methods) {
+      const cell = rows.filter((r) => r.method === method && key(r, spec.by) === g);
+      if (cell.length === 0) continue;
+      const first = cell[0]!;
+      const ids: Record<string, string | number> = {};
+      for (const b of spec.by) ids[b] = b === "fraction" ? `${Math.round(first.fraction * 100)}%` : first[b];
+      const d: Record<string, string | number> = { ...ids, method };
+      const n: Record<string, string | number> = { ...ids, method };
+      for (const m of spec.metrics) {
+        const s = meanStd(cell.map((r) => r[m]));
+        d[METRIC_TITLES[m]] = pm(s, cell.length);
+        n[`${m}_mean`] = Number(s.mean.toFixed(4));
+        n[`${m}_std`] = Number(s.std.toFixed(4));
+        chart.push({
+          ...ids,
+          method,
+          metric: `${METRIC_TITLES[m]}${spec.by.length ? ` (${spec.by.map((b) => ids[b]).join(", ")})` : ""}`,
+          value: s.mean,
+          std: s.std,
+        });
+      }
+      display.push(d);
+      numeric.push(n);
+    }
+  }
+  const info = runInfo(spec.command, spec.seeds, result.configs);
+  info.finishedAt = new Date().toISOString();
+  info.seconds = Number(result.seconds.toFixed(1));
+  saveRunInfo(spec.dir, info);
+  const table = await toTable(numeric);
+  await writeResultTable(spec.dir, table, {
+    name: "table",
+    title: spec.title,
+    info,
+    chart: { x: "method", y: "value", column: "metric", error: "std" },
+    chartRows: spec.meanOverTargets ? chart.filter((c) => String(c.metric).includes("(mean")) : chart,
+  });
+  const md = `## ${spec.title}\n\n${markdownTable(display)}\n\nMean ± standard deviation over seeds ${spec.seeds.join(", ")}; backend ${info.backend}; ${info.seconds} s; printed by \`${spec.command}\`.\n`;
+  writeFileAtomic(join(spec.dir, "table.md"), md);
+  writeFileAtomic(join(spec.dir, "rows.json"), `${JSON.stringify(result.rows, null, 1)}\n`);
+  const traces = tracesOf(result.captions, 4);
+  if (traces.length > 0) writeFileAtomic(join(spec.dir, "alpha-traces.svg"), await alphaTraceSvg(traces));
+  const text = `${spec.title}\n\n${alignedTable(display)}\n\n(mean ± std over seeds ${spec.seeds.join(", ")}; ${info.seconds} s; backend ${info.backend}; written to ${spec.dir})`;
+  spec.out.print(text);
+  return md;
+}
