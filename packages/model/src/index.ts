@@ -24,7 +24,7 @@ export {
   tavtLoss,
   tavtLossFn,
 } from "./model";
-export { disposeBatch, type RandomBatchOptions, randomBatch } from "./randomBatch";
+export { disposeBatch, type RandomBatchOptions, randomBank, randomBatch } from "./randomBatch";
 export {
   applyFrameEncoder,
   type FrameEncoderConfig,

@@ -307,11 +307,16 @@ export interface CaptionBatchOptions extends CaptionOptions {
  */
 export function captionBatch(params: ParamTree, batch: CaptionBatch, options: CaptionBatchOptions): DecodedCaption[] {
   const c = resolve(options.config);
-  const memory = tf.tidy(() => {
+  const kept = tf.tidy((): Record<string, tf.Tensor> => {
     const f = front(params, batch, options.bank ?? null, c, { training: false }, false);
     const m = encode(params, batch, f, f.audio, f.audioMask, c, { training: false });
-    return { xAv: m.xAv, xAvMask: m.xAvMask ?? null, xVa: m.xVa ?? null, xVaMask: m.xVaMask ?? null };
+    const out: Record<string, tf.Tensor> = { xAv: m.xAv };
+    if (m.xAvMask) out.xAvMask = m.xAvMask;
+    if (m.xVa) out.xVa = m.xVa;
+    if (m.xVaMask) out.xVaMask = m.xVaMask;
+    return out;
   });
+  const memory: DecoderMemory = { xAv: kept.xAv!, xAvMask: kept.xAvMask, xVa: kept.xVa, xVaMask: kept.xVaMask };
   try {
     const search = options.greedy ? greedySearch : beamSearch;
     return search(params.decoder as DecoderParams, memory, decoderConfigOf(c), {

@@ -45,3 +45,8 @@ export function randomBatch(key: Key, config: TavtConfig, options: RandomBatchOp
 export function disposeBatch(batch: CaptionBatch): void {
   for (const t of [batch.visual, batch.visualMask, batch.audio, batch.audioMask, batch.tokens]) t?.dispose();
 }
+
+/** A random cluster bank M [K, da] of a configuration's sizes (benchmarks; the real one comes from @tavt/clusters). */
+export function randomBank(key: Key, config: TavtConfig): tf.Tensor2D {
+  return rng.normal(key, [config.clusters, config.audioDim]) as tf.Tensor2D;
+}

@@ -1,0 +1,75 @@
+/**
+ * Training speed of TAVT on config S (or --config NAME) with random inputs: a full training step (AVMM, the
+ * (V, A), (V, A+), (V, A-) encoder-decoder passes, backward, Adam), and meta-steps of first-order and second-order
+ * MAML (one task: one support and one query batch). Medians after warm-up. Prints one JSON line.
+ *
+ *   pnpm nx run benchmarks:speed            (tsx src/speed.ts, cwd benchmarks/)
+ *   pnpm nx run benchmarks:speed:quick      (--quick: fewer steps)
+ */
+import { initBackend, rng } from "@tavt/core";
+import { getMetaLearner, timeMetaSteps } from "@tavt/meta";
+import {
+  benchmarkTrainStep,
+  type CaptionBatch,
+  type ConfigName,
+  disposeBatch,
+  makeConfig,
+  randomBank,
+  randomBatch,
+  tavt,
+} from "@tavt/model";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const at = args.indexOf("--config");
+const name = (at >= 0 ? args[at + 1] : "S") as ConfigName;
+
+const backend = await initBackend();
+const config = makeConfig(name);
+const steps = quick ? 2 : 5;
+const warmup = 1;
+const bank = randomBank(rng.key(7), config);
+const model = tavt(config, { bank });
+
+const train = benchmarkTrainStep(model, { steps, warmup });
+
+const params = model.init(rng.key(1));
+const support = randomBatch(rng.key(2), config);
+const query = randomBatch(rng.key(3), config);
+// first-order first: second-order MAML on S can exhaust the wasm backend's 4 GB heap, which leaves it unusable
+const meta: Record<string, number | string | null> = {};
+for (const [learner, field] of [
+  ["fomaml", "fomaml_samples_per_s"],
+  ["maml", "maml2_samples_per_s"],
+] as const) {
+  try {
+    const t = timeMetaSteps<CaptionBatch>({
+      learner: getMetaLearner(learner),
+      params,
+      tasks: [{ support: [support], query }],
+      loss: model.lossFn({ training: true }),
+      batchSize: (b) => b.ids.length,
+      steps: quick ? 1 : 3,
+      warmup: 1,
+    });
+    meta[field] = Number(t.samples_per_s.toFixed(3));
+  } catch (e) {
+    meta[field] = null;
+    meta[`${learner}_error`] = String(e instanceof Error ? e.message : e).split("\n")[0]!.slice(0, 200);
+  }
+}
+disposeBatch(support);
+disposeBatch(query);
+
+console.log(
+  JSON.stringify({
+    backend: backend.backend,
+    config: config.name,
+    params: train.params,
+    batch: train.batch,
+    steps: train.steps,
+    train_step_ms: Math.round(train.step_ms),
+    train_samples_per_s: Number(train.train_samples_per_s.toFixed(3)),
+    ...meta,
+  }),
+);
