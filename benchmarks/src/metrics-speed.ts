@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MeteorScorer, bleu, ciderD, rougeL, score } from "@tavt/metrics";
+import { bleu, ciderD, MeteorScorer, rougeL, score } from "@tavt/metrics";
 
 const quick = process.argv.includes("--quick");
 const file = join("..", "..", "shared", "data", "msrvtt", "test_videodatainfo.json");
@@ -18,7 +18,9 @@ if (!existsSync(file)) {
   process.exit(0);
 }
 
-const info = JSON.parse(readFileSync(file, "utf8")) as { sentences: { video_id: string; caption: string; sen_id: number }[] };
+const info = JSON.parse(readFileSync(file, "utf8")) as {
+  sentences: { video_id: string; caption: string; sen_id: number }[];
+};
 const byVideo = new Map<string, { caption: string; sen_id: number }[]>();
 for (const s of info.sentences) {
   const list = byVideo.get(s.video_id) ?? [];
