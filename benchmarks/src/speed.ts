@@ -55,7 +55,9 @@ for (const [learner, field] of [
     meta[field] = Number(t.samples_per_s.toFixed(3));
   } catch (e) {
     meta[field] = null;
-    meta[`${learner}_error`] = String(e instanceof Error ? e.message : e).split("\n")[0]!.slice(0, 200);
+    meta[`${learner}_error`] = String(e instanceof Error ? e.message : e)
+      .split("\n")[0]!
+      .slice(0, 200);
   }
 }
 disposeBatch(support);

@@ -16,3 +16,11 @@ export const CROSS_CATEGORY_VARIANTS: Variant[] = [
   { name: "visual+audio concat (MAML)", sets: ["model.kind=concatAvTransformer", "meta.learner=maml"] },
   { name: "TAVT (joint, no MAML)", sets: ["model.kind=tavt", "meta.learner=joint"] },
 ];
+
+/** The paper's MSR-VTT-dagger: the whole meta-test set (every target domain) as one target. */
+export const ALL_TARGETS = (config: { data: { targetDomains: string[] | null } }, fallback: readonly string[]) => [
+  { name: "all targets", domains: [...(config.data.targetDomains ?? fallback)] },
+];
+
+/** Table 1's target domains (the synthetic data and MSR-VTT use the same names). */
+export const PAPER_TARGETS = ["Animation", "Music", "Animal", "Kids", "Beauty"] as const;

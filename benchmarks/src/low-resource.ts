@@ -1,0 +1,35 @@
+/**
+ * Paper Figure 5 (low-resource targets): adapt on 10, 25, 50 and 100% of each target domain's labelled videos;
+ * TAVT against the vanilla and concatenation transformers (all with MAML), scored on the whole meta-test set.
+ */
+import { dataSets } from "./lib/options";
+import { report } from "./lib/report";
+import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
+import { ALL_TARGETS, PAPER_TARGETS, settings } from "./lib/settings";
+import { runTransfer } from "./lib/transfer";
+
+await benchmarkMain(async (o, out) => {
+  const result = await runTransfer({
+    preset: settings(o).preset,
+    sets: [...settings(o).sets, ...dataSets(o), ...o.sets],
+    variants: [
+      { name: "TAVT (MAML)", sets: ["model.kind=tavt", "meta.learner=maml"] },
+      { name: "vanilla transformer (MAML)", sets: ["model.kind=vanillaTransformer", "meta.learner=maml"] },
+      { name: "visual+audio concat (MAML)", sets: ["model.kind=concatAvTransformer", "meta.learner=maml"] },
+    ],
+    seeds: o.seeds,
+    targets: (c) => ALL_TARGETS(c, PAPER_TARGETS),
+    fractions: o.quick ? [0.1, 1] : [0.1, 0.25, 0.5, 1],
+    out,
+  });
+  await report(result, {
+    benchmark: "low-resource",
+    title: "Low-resource targets (paper Figure 5): share of the targets' labelled videos used to adapt",
+    command: commandLine("low-resource", o),
+    metrics: ["BLEU4", "METEOR", "ROUGE_L", "CIDEr"],
+    by: ["fraction"],
+    seeds: o.seeds,
+    dir: resultsDir(o, "low-resource"),
+    out,
+  });
+});
