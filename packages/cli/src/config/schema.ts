@@ -125,6 +125,8 @@ export const trainSchema = z.strictObject({
   batchSize: posInt,
   /** Videos per query batch; null: batchSize. */
   queryBatchSize: posInt.nullable(),
+  /** Support domains per meta-batch; null: K - 1 (every source domain but the query one, Algorithm 1). */
+  supportDomains: posInt.nullable(),
   /** Write a checkpoint every this many steps (and at the end); 0: only at the end. */
   checkpointEvery: nonNegInt,
 });

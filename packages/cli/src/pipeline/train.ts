@@ -90,6 +90,7 @@ export async function trainExperiment(exp: Experiment, options: TrainRunOptions)
   const sampler = new EpisodicSampler(exp.data.dataset, {
     batchSize: config.train.batchSize,
     queryBatchSize: config.train.queryBatchSize ?? config.train.batchSize,
+    supportDomains: config.train.supportDomains ?? undefined,
     seed: config.seed,
   });
   const progress = createProgress(options.out, { label: options.label ?? `train ${learner.name}`, total });
