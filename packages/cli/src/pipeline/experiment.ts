@@ -50,8 +50,8 @@ export async function prepareExperiment(config: ExperimentConfig, options: Prepa
   const data = options.data ?? (await loadExperimentData(config, vocab));
   let space: AuditorySpaceLike | null = options.space ?? null;
   if (!space && needsBank(config)) {
-    if (config.space.path) space = loadSpace(config.space.path);
-    else if (options.fromDir) space = loadSpace(join(options.fromDir, SPACE_FILE));
+    if (config.space.path) space = await loadSpace(config.space.path);
+    else if (options.fromDir) space = await loadSpace(join(options.fromDir, SPACE_FILE));
     else space = await buildSpaceFor(config, data);
   }
   const modelConfig = modelConfigOf(config, data, space?.k ?? config.space.k);

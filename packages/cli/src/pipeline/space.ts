@@ -10,12 +10,13 @@ export function bankOf(space: AuditorySpace): tf.Tensor2D {
   return tf.tensor2d(space.centers, [space.k, space.dim]);
 }
 
-export function loadSpace(path: string): AuditorySpace {
-  return loadAuditorySpace(path);
+/** Load a saved space (awaits, so a synchronous or an asynchronous @tavt/clusters loader both fit). */
+export async function loadSpace(path: string): Promise<AuditorySpace> {
+  return await loadAuditorySpace(path);
 }
 
-export function saveSpace(path: string, space: AuditorySpace): void {
-  saveAuditorySpace(path, space);
+export async function saveSpace(path: string, space: AuditorySpace): Promise<void> {
+  await saveAuditorySpace(path, space);
 }
 
 /**

@@ -84,7 +84,7 @@ export async function trainExperiment(exp: Experiment, options: TrainRunOptions)
     if (dir) {
       writeFileAtomic(join(dir, CONFIG_FILE), configToYaml(config));
       exp.data.vocab.save(join(dir, VOCAB_FILE));
-      if (exp.space) saveSpace(join(dir, SPACE_FILE), exp.space);
+      if (exp.space) await saveSpace(join(dir, SPACE_FILE), exp.space);
     }
   }
   const sampler = new EpisodicSampler(exp.data.dataset, {
