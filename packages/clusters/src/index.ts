@@ -1,1 +1,18 @@
-export {};
+export { adjustedRandIndex } from "./ari";
+export {
+  type AuditorySpace,
+  type AuditorySpaceOptions,
+  assignUnits,
+  type BuiltAuditorySpace,
+  buildAuditorySpace,
+  buildAuditorySpaceFromPoints,
+  loadAuditorySpace,
+  saveAuditorySpace,
+} from "./auditorySpace";
+export { defaultLocalTrials } from "./init";
+export { type KernelChoice, wasmKernelsAvailable } from "./kernels/kernels";
+export { inertiaOf, kmeans, meanVariance } from "./kmeans";
+export { type PointSet, readNpy } from "./npy";
+export { type AssignResult, assign, predict, squaredDistances } from "./predict";
+export type { KMeansInit, KMeansOptions, KMeansProgress, KMeansResult } from "./types";
+export { cutUnits, type FeatureSequence, type Units, unitCount } from "./units";

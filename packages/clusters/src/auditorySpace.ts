@@ -1,0 +1,186 @@
+import { existsSync, readFileSync } from "node:fs";
+import { decodeSafetensors, encodeSafetensors, TavtError, tf, writeFileAtomic } from "@tavt/core";
+import { kmeans } from "./kmeans";
+import type { PointSet } from "./npy";
+import { assign } from "./predict";
+import type { KMeansOptions, KMeansProgress } from "./types";
+import { cutUnits, type FeatureSequence } from "./units";
+
+/** The universal auditory semantic space M of section 3.1: K prototype audio features (cluster centres). */
+export interface AuditorySpace {
+  /** Centres m_1..m_K, row-major [k, dim]. */
+  centers: Float32Array;
+  k: number;
+  dim: number;
+  /** T: frames per unit (1 when the points were given already pooled). */
+  unit: number;
+  /** k-means inertia of the units around the centres. */
+  inertia: number;
+  seed: number;
+  /** Where the audio came from (free text). */
+  source: string;
+  /** Units clustered and k-means iterations, where known. */
+  n?: number;
+  iterations?: number;
+}
+
+/** An auditory space just built, with how the fit went. */
+export interface BuiltAuditorySpace extends AuditorySpace {
+  n: number;
+  iterations: number;
+  converged: boolean;
+  /** Seconds spent in k-means (not in cutting units). */
+  seconds: number;
+}
+
+export interface AuditorySpaceOptions {
+  /** K: prototypes (the paper's best is 100, Table 10). */
+  k: number;
+  /** T: frames per unit. Default 1 for points, 5 for sequences (config S's clip length). */
+  unit?: number;
+  nInit?: number;
+  seed?: number;
+  /** Mini-batch k-means with this batch size (for very many units). */
+  miniBatch?: number;
+  maxIter?: number;
+  tol?: number;
+  source?: string;
+  kernel?: KMeansOptions["kernel"];
+  onProgress?: (p: KMeansProgress) => void;
+}
+
+function fit(points: PointSet, unit: number, o: AuditorySpaceOptions): BuiltAuditorySpace {
+  const seed = o.seed ?? 0;
+  const start = performance.now();
+  const r = kmeans(points.data, points.n, points.dim, {
+    k: o.k,
+    nInit: o.nInit,
+    seed,
+    miniBatch: o.miniBatch,
+    maxIter: o.maxIter,
+    tol: o.tol,
+    kernel: o.kernel,
+    onProgress: o.onProgress,
+  });
+  return {
+    centers: r.centers,
+    k: o.k,
+    dim: points.dim,
+    unit,
+    inertia: r.inertia,
+    seed,
+    source: o.source ?? "unspecified",
+    n: points.n,
+    iterations: r.iterations,
+    converged: r.converged,
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+/**
+ * Section 3.1: cut each video's audio features into units of T frames, mean-pool each unit (as clip pooling, eq. 1),
+ * and cluster all units into K prototypes with k-means++ and Lloyd (or mini-batch k-means).
+ */
+export function buildAuditorySpace(
+  sequences: readonly FeatureSequence[],
+  options: AuditorySpaceOptions,
+): BuiltAuditorySpace {
+  const unit = options.unit ?? 5;
+  const units = cutUnits(sequences, unit);
+  return fit(units, unit, options);
+}
+
+/** An auditory space from points that are already units ([n, dim], e.g. a 2-D .npy of pooled audio features). */
+export function buildAuditorySpaceFromPoints(points: PointSet, options: AuditorySpaceOptions): BuiltAuditorySpace {
+  return fit(points, options.unit ?? 1, options);
+}
+
+/** The prototype (nearest centre) of each unit of one sequence, cut as the space was built. */
+export function assignUnits(space: AuditorySpace, sequence: FeatureSequence): Int32Array {
+  if (sequence.dim !== space.dim) {
+    throw new TavtError(
+      "BAD_INPUT",
+      `assignUnits: the sequence has feature dim ${sequence.dim} but the auditory space has ${space.dim} (dims mismatch)`,
+      { field: "dim" },
+    );
+  }
+  const units = cutUnits([sequence], space.unit);
+  if (units.n === 0) return new Int32Array(0);
+  return assign(units.data, units.n, units.dim, space.centers).labels;
+}
+
+const FORMAT = "tavt-auditory-space";
+
+/** Save an auditory space as safetensors (tensor "centers" [K, D] and string metadata), atomically. */
+export function saveAuditorySpace(path: string, space: AuditorySpace): void {
+  if (space.centers.length !== space.k * space.dim) {
+    throw new TavtError(
+      "BAD_INPUT",
+      `saveAuditorySpace: centers have ${space.centers.length} values but [k=${space.k}, dim=${space.dim}] needs ${space.k * space.dim}`,
+      { field: "centers" },
+    );
+  }
+  const metadata: Record<string, string> = {
+    format: FORMAT,
+    K: String(space.k),
+    T: String(space.unit),
+    dim: String(space.dim),
+    source: space.source,
+    inertia: String(space.inertia),
+    seed: String(space.seed),
+  };
+  if (space.n !== undefined) metadata.n = String(space.n);
+  if (space.iterations !== undefined) metadata.iterations = String(space.iterations);
+  const centers = tf.tensor2d(space.centers, [space.k, space.dim], "float32");
+  try {
+    writeFileAtomic(path, encodeSafetensors({ centers }, metadata));
+  } finally {
+    centers.dispose();
+  }
+}
+
+/** Load an auditory space saved by `saveAuditorySpace`; errors name the file and what is wrong. */
+export function loadAuditorySpace(path: string): AuditorySpace {
+  if (!existsSync(path)) throw new TavtError("NOT_FOUND", `${path}: auditory space file not found`, { file: path });
+  const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
+  try {
+    const centers = tensors.centers;
+    if (!centers || centers.rank !== 2) {
+      throw new TavtError("BAD_FILE", `${path}: expected a tensor "centers" [K, D]; this is not an auditory space`, {
+        file: path,
+      });
+    }
+    const [k, dim] = centers.shape as [number, number];
+    const num = (field: string, integer: boolean): number => {
+      const v = Number(metadata[field]);
+      if (metadata[field] === undefined || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+        throw new TavtError("BAD_FILE", `${path}: metadata "${field}" is missing or not a number`, {
+          file: path,
+          field,
+        });
+      }
+      return v;
+    };
+    if (num("K", true) !== k || num("dim", true) !== dim) {
+      throw new TavtError(
+        "BAD_FILE",
+        `${path}: metadata says K=${metadata.K}, dim=${metadata.dim} but "centers" is [${k}, ${dim}]`,
+        { file: path },
+      );
+    }
+    const space: AuditorySpace = {
+      centers: Float32Array.from(centers.dataSync() as Float32Array),
+      k,
+      dim,
+      unit: num("T", true),
+      inertia: num("inertia", false),
+      seed: num("seed", true),
+      source: metadata.source ?? "unspecified",
+    };
+    if (metadata.n !== undefined) space.n = num("n", true);
+    if (metadata.iterations !== undefined) space.iterations = num("iterations", true);
+    return space;
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+}

@@ -1,0 +1,171 @@
+import { rng, TavtError } from "@tavt/core";
+import { defaultLocalTrials, kmeansPlusPlus, randomInit } from "./init";
+import { lloyd } from "./lloyd";
+import { miniBatch } from "./miniBatch";
+import type { KMeansOptions, KMeansResult } from "./types";
+import { checkK, checkPoints, checkPositiveInt } from "./validate";
+import { allIndices, Workspace } from "./workspace";
+
+/** Mean over features of the per-feature (population) variance; scikit-learn scales `tol` by it. */
+export function meanVariance(data: Float32Array, n: number, dim: number): number {
+  const mean = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d]! += data[i * dim + d];
+  for (let d = 0; d < dim; d++) mean[d]! /= n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dim; d++) {
+      const v = data[i * dim + d]! - mean[d]!;
+      total += v * v;
+    }
+  }
+  return total / n / dim;
+}
+
+/** Sum of squared distances of the points to their labelled centres, accumulated in float64 (direct form). */
+export function inertiaOf(
+  data: Float32Array,
+  n: number,
+  dim: number,
+  centres: Float32Array | Float64Array,
+  labels: Int32Array,
+): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const xo = i * dim;
+    const co = labels[i]! * dim;
+    let s = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = data[xo + d]! - centres[co + d]!;
+      s += v * v;
+    }
+    total += s;
+  }
+  return total;
+}
+
+/** Nearest-centre labels of all points for the centres loaded in the workspace. */
+function labelAll(ws: Workspace): Int32Array {
+  const labels = new Int32Array(ws.n);
+  const all = allIndices(ws.n);
+  ws.nearest(all, ws.n, (from, m) => {
+    for (let r = 0; r < m; r++) labels[from + r] = ws.best[r]!;
+  });
+  return labels;
+}
+
+/**
+ * k-means clustering of `n` points of dimension `dim` (row-major float32 `data`, [n, dim]) into `options.k` clusters:
+ * k-means++ (greedy, as scikit-learn) or random or given initial centres, then Lloyd iterations (or mini-batch steps
+ * when `miniBatch` is set), `nInit` times from different seeds, keeping the run with the lowest inertia.
+ * Seeded and deterministic. Throws TavtError BAD_INPUT for non-finite values, k > n or mismatched sizes.
+ */
+export function kmeans(data: Float32Array, n: number, dim: number, options: KMeansOptions): KMeansResult {
+  const fn = "kmeans";
+  const k = options.k;
+  checkPoints(fn, "data", data, n, dim);
+  checkK(fn, k, n);
+  const nInit = options.nInit ?? 1;
+  checkPositiveInt(fn, "nInit", nInit);
+  const maxIter = options.maxIter ?? 300;
+  checkPositiveInt(fn, "maxIter", maxIter);
+  const tol = options.tol ?? 1e-4;
+  if (!(tol >= 0 && Number.isFinite(tol))) {
+    throw new TavtError("BAD_INPUT", `${fn}: tol must be a finite number >= 0, got ${tol}`, { field: "tol" });
+  }
+  const localTrials = options.localTrials ?? defaultLocalTrials(k);
+  checkPositiveInt(fn, "localTrials", localTrials);
+  if (options.miniBatch !== undefined) checkPositiveInt(fn, "miniBatch", options.miniBatch);
+  const init = options.init ?? "k-means++";
+  if (typeof init !== "string") {
+    if (init.length !== k * dim) {
+      throw new TavtError(
+        "BAD_INPUT",
+        `${fn}: init centres have ${init.length} values but [k=${k}, dim=${dim}] needs ${k * dim} (dims mismatch)`,
+        { field: "init" },
+      );
+    }
+    checkPoints(fn, "init", init, k, dim);
+  } else if (init !== "k-means++" && init !== "random") {
+    throw new TavtError("BAD_INPUT", `${fn}: init must be "k-means++", "random" or centres [k, dim], got "${init}"`, {
+      field: "init",
+    });
+  }
+  const accelerate = options.accelerate ?? true;
+  const seedKey = rng.key(options.seed ?? 0);
+  const progress = options.onProgress;
+  const ws = new Workspace(data, n, dim, k, init === "k-means++" ? localTrials : 0, options.kernel);
+  const tolAbs = tol * meanVariance(data, n, dim);
+
+  let best: KMeansResult | null = null;
+  for (let run = 0; run < nInit; run++) {
+    const runKey = rng.foldIn(seedKey, run);
+    const keys = rng.splitNamed(runKey, ["init", "batches", "subsample"]);
+    let initial: Float64Array;
+    if (typeof init !== "string") initial = Float64Array.from(init);
+    else if (init === "random") initial = randomInit(ws, k, keys.init);
+    else if (options.miniBatch !== undefined && n > 3 * Math.max(options.miniBatch, k)) {
+      // scikit-learn's MiniBatchKMeans initialises on a random subset of 3 * max(batch, k) points.
+      const size = 3 * Math.max(options.miniBatch, k);
+      const perm = rng.permutation(keys.subsample, n).subarray(0, size);
+      const sub = new Float32Array(size * dim);
+      for (let r = 0; r < size; r++) sub.set(ws.x.subarray(perm[r]! * dim, perm[r]! * dim + dim), r * dim);
+      const subWs = new Workspace(sub, size, dim, k, localTrials, options.kernel);
+      initial = kmeansPlusPlus(subWs, k, keys.init, { localTrials, accelerate });
+    } else {
+      initial = kmeansPlusPlus(ws, k, keys.init, {
+        localTrials,
+        accelerate,
+        onStep: progress ? (step) => progress({ phase: "init", run, runs: nInit, step, of: k }) : undefined,
+      });
+    }
+    let centres: Float64Array;
+    let iterations: number;
+    let converged: boolean;
+    let labels: Int32Array;
+    if (options.miniBatch !== undefined) {
+      const r = miniBatch(ws, initial, k, keys.batches, {
+        batchSize: options.miniBatch,
+        maxIter,
+        maxNoImprovement: options.maxNoImprovement ?? 10,
+        reassignmentRatio: 0.01,
+        onStep: progress
+          ? (step, of, batchInertia) => progress({ phase: "mini-batch", run, runs: nInit, step, of, batchInertia })
+          : undefined,
+      });
+      centres = r.centres;
+      iterations = r.steps;
+      converged = r.converged;
+      ws.setCentres(centres, k);
+      labels = labelAll(ws);
+    } else {
+      const r = lloyd(ws, initial, k, {
+        maxIter,
+        tolAbs,
+        accelerate,
+        onIteration: progress
+          ? (iteration, changed, shift) => progress({ phase: "iteration", run, runs: nInit, iteration, changed, shift })
+          : undefined,
+      });
+      centres = r.centres;
+      iterations = r.iterations;
+      converged = r.converged;
+      labels = r.labels;
+    }
+    const inertia = inertiaOf(ws.x, n, dim, centres, labels);
+    progress?.({ phase: "run-done", run, runs: nInit, inertia, iterations });
+    if (best === null || inertia < best.inertia) {
+      best = {
+        centers: Float32Array.from(centres),
+        labels,
+        inertia,
+        iterations,
+        converged,
+        nInitUsed: nInit,
+        bestRun: run,
+        k,
+        dim,
+      };
+    }
+  }
+  return best!;
+}
