@@ -11,7 +11,7 @@ export {
 } from "./auditorySpace";
 export { defaultLocalTrials } from "./init";
 export { type KernelChoice, wasmKernelsAvailable } from "./kernels/kernels";
-export { inertiaOf, kmeans, meanVariance } from "./kmeans";
+export { inertiaOf, initCenters, kmeans, meanVariance } from "./kmeans";
 export { type PointSet, readNpy } from "./npy";
 export { type AssignResult, assign, predict, squaredDistances } from "./predict";
 export type { KMeansInit, KMeansOptions, KMeansProgress, KMeansResult } from "./types";

@@ -1,8 +1,8 @@
-import { rng, TavtError } from "@tavt/core";
+import { type Key, rng, TavtError } from "@tavt/core";
 import { defaultLocalTrials, kmeansPlusPlus, randomInit } from "./init";
 import { lloyd } from "./lloyd";
 import { miniBatch } from "./miniBatch";
-import type { KMeansOptions, KMeansResult } from "./types";
+import type { KMeansInit, KMeansOptions, KMeansResult } from "./types";
 import { checkK, checkPoints, checkPositiveInt } from "./validate";
 import { allIndices, Workspace } from "./workspace";
 
@@ -43,6 +43,41 @@ export function inertiaOf(
   return total;
 }
 
+interface InitChoice {
+  init: KMeansInit;
+  localTrials: number;
+  accelerate: boolean;
+  miniBatch: number | undefined;
+  kernel: KMeansOptions["kernel"];
+  onStep?: (step: number) => void;
+}
+
+/** The initial centres of one run (keys: that run's "init" and "subsample" keys). */
+function initialCentres(
+  ws: Workspace,
+  k: number,
+  keys: Record<"init" | "subsample", Key>,
+  o: InitChoice,
+): Float64Array {
+  const { n, dim } = ws;
+  if (typeof o.init !== "string") return Float64Array.from(o.init);
+  if (o.init === "random") return randomInit(ws, k, keys.init);
+  if (o.miniBatch !== undefined && n > 3 * Math.max(o.miniBatch, k)) {
+    // scikit-learn's MiniBatchKMeans initialises on a random subset of 3 * max(batch, k) points.
+    const size = 3 * Math.max(o.miniBatch, k);
+    const perm = rng.permutation(keys.subsample, n).subarray(0, size);
+    const sub = new Float32Array(size * dim);
+    for (let r = 0; r < size; r++) sub.set(ws.x.subarray(perm[r]! * dim, perm[r]! * dim + dim), r * dim);
+    const subWs = new Workspace(sub, size, dim, k, o.localTrials, o.kernel);
+    return kmeansPlusPlus(subWs, k, keys.init, {
+      localTrials: o.localTrials,
+      accelerate: o.accelerate,
+      onStep: o.onStep,
+    });
+  }
+  return kmeansPlusPlus(ws, k, keys.init, { localTrials: o.localTrials, accelerate: o.accelerate, onStep: o.onStep });
+}
+
 /** Nearest-centre labels of all points for the centres loaded in the workspace. */
 function labelAll(ws: Workspace): Int32Array {
   const labels = new Int32Array(ws.n);
@@ -53,14 +88,19 @@ function labelAll(ws: Workspace): Int32Array {
   return labels;
 }
 
-/**
- * k-means clustering of `n` points of dimension `dim` (row-major float32 `data`, [n, dim]) into `options.k` clusters:
- * k-means++ (greedy, as scikit-learn) or random or given initial centres, then Lloyd iterations (or mini-batch steps
- * when `miniBatch` is set), `nInit` times from different seeds, keeping the run with the lowest inertia.
- * Seeded and deterministic. Throws TavtError BAD_INPUT for non-finite values, k > n or mismatched sizes.
- */
-export function kmeans(data: Float32Array, n: number, dim: number, options: KMeansOptions): KMeansResult {
-  const fn = "kmeans";
+interface Checked {
+  k: number;
+  nInit: number;
+  maxIter: number;
+  tol: number;
+  localTrials: number;
+  init: KMeansInit;
+  accelerate: boolean;
+  seedKey: Key;
+}
+
+/** Validate data and options (BAD_INPUT naming the field) and fill in the defaults. */
+function checkOptions(fn: string, data: Float32Array, n: number, dim: number, options: KMeansOptions): Checked {
   const k = options.k;
   checkPoints(fn, "data", data, n, dim);
   checkK(fn, k, n);
@@ -90,34 +130,66 @@ export function kmeans(data: Float32Array, n: number, dim: number, options: KMea
       field: "init",
     });
   }
-  const accelerate = options.accelerate ?? true;
   const seedKey = rng.key(options.seed ?? 0);
+  return { k, nInit, maxIter, tol, localTrials, init, accelerate: options.accelerate ?? true, seedKey };
+}
+
+/** The keys of run `run`: its initialisation, mini-batches and mini-batch initialisation subsample. */
+function runKeys(seedKey: Key, run: number) {
+  return rng.splitNamed(rng.foldIn(seedKey, run), ["init", "batches", "subsample"]);
+}
+
+/**
+ * The initial centres ([k, dim]) that run `run` (default 0) of `kmeans` with the same data and options starts from:
+ * k-means++ (as scikit-learn's `kmeans_plusplus`), random points, or the given centres.
+ */
+export function initCenters(
+  data: Float32Array,
+  n: number,
+  dim: number,
+  options: KMeansOptions & { run?: number },
+): Float32Array {
+  const c = checkOptions("initCenters", data, n, dim, options);
+  const ws = new Workspace(data, n, dim, c.k, c.init === "k-means++" ? c.localTrials : 0, options.kernel);
+  const centres = initialCentres(ws, c.k, runKeys(c.seedKey, options.run ?? 0), {
+    init: c.init,
+    localTrials: c.localTrials,
+    accelerate: c.accelerate,
+    miniBatch: options.miniBatch,
+    kernel: options.kernel,
+  });
+  return Float32Array.from(centres);
+}
+
+/**
+ * k-means clustering of `n` points of dimension `dim` (row-major float32 `data`, [n, dim]) into `options.k` clusters:
+ * k-means++ (greedy, as scikit-learn) or random or given initial centres, then Lloyd iterations (or mini-batch steps
+ * when `miniBatch` is set), `nInit` times from different seeds, keeping the run with the lowest inertia.
+ * Seeded and deterministic. Throws TavtError BAD_INPUT for non-finite values, k > n or mismatched sizes.
+ */
+export function kmeans(data: Float32Array, n: number, dim: number, options: KMeansOptions): KMeansResult {
+  const { k, nInit, maxIter, tol, localTrials, init, accelerate, seedKey } = checkOptions(
+    "kmeans",
+    data,
+    n,
+    dim,
+    options,
+  );
   const progress = options.onProgress;
   const ws = new Workspace(data, n, dim, k, init === "k-means++" ? localTrials : 0, options.kernel);
   const tolAbs = tol * meanVariance(data, n, dim);
 
   let best: KMeansResult | null = null;
   for (let run = 0; run < nInit; run++) {
-    const runKey = rng.foldIn(seedKey, run);
-    const keys = rng.splitNamed(runKey, ["init", "batches", "subsample"]);
-    let initial: Float64Array;
-    if (typeof init !== "string") initial = Float64Array.from(init);
-    else if (init === "random") initial = randomInit(ws, k, keys.init);
-    else if (options.miniBatch !== undefined && n > 3 * Math.max(options.miniBatch, k)) {
-      // scikit-learn's MiniBatchKMeans initialises on a random subset of 3 * max(batch, k) points.
-      const size = 3 * Math.max(options.miniBatch, k);
-      const perm = rng.permutation(keys.subsample, n).subarray(0, size);
-      const sub = new Float32Array(size * dim);
-      for (let r = 0; r < size; r++) sub.set(ws.x.subarray(perm[r]! * dim, perm[r]! * dim + dim), r * dim);
-      const subWs = new Workspace(sub, size, dim, k, localTrials, options.kernel);
-      initial = kmeansPlusPlus(subWs, k, keys.init, { localTrials, accelerate });
-    } else {
-      initial = kmeansPlusPlus(ws, k, keys.init, {
-        localTrials,
-        accelerate,
-        onStep: progress ? (step) => progress({ phase: "init", run, runs: nInit, step, of: k }) : undefined,
-      });
-    }
+    const keys = runKeys(seedKey, run);
+    const initial = initialCentres(ws, k, keys, {
+      init,
+      localTrials,
+      accelerate,
+      miniBatch: options.miniBatch,
+      kernel: options.kernel,
+      onStep: progress ? (step) => progress({ phase: "init", run, runs: nInit, step, of: k }) : undefined,
+    });
     let centres: Float64Array;
     let iterations: number;
     let converged: boolean;
