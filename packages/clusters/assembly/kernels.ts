@@ -96,9 +96,16 @@ export function dots(x: usize, idx: usize, m: i32, ct: usize, kp: i32, cols: i32
   }
 }
 
+/** The smallest lane of a float32 vector. */
+function hmin(v: v128): f32 {
+  const t = f32x4.min(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return min(f32x4.extract_lane(t, 0), f32x4.extract_lane(t, 1));
+}
+
 /**
- * For each row r < m: squared distances dist_j = xn[idx[r]] + cn[j] - 2 dots[r, j] over j < k (clamped at 0);
- * best[r] = the first j with the smallest distance, d1[r] = that distance, d2[r] = the second smallest (+inf if k = 1).
+ * For each row r < m: squared distances dist_j = xn[idx[r]] + cn[j] - 2 dots[r, j] over j < kp (clamped at 0; the
+ * caller pads cn with +inf beyond k), written over the dot products; best[r] = the first j with the smallest
+ * distance, d1[r] = that distance, d2[r] = the smallest distance to any other centre (+inf if k = 1).
  */
 export function nearest2(
   dp: usize,
@@ -113,28 +120,38 @@ export function nearest2(
   d2: usize,
 ): void {
   const stride = (<usize>kp) << 2;
+  const cols = (k + 3) & ~3;
+  const inf = f32x4.splat(Infinity);
+  const zero = f32x4.splat(0);
   for (let r = 0; r < m; r++) {
     const row = dp + <usize>r * stride;
-    const xr = load<f32>(xn + ((<usize>load<i32>(idx + ((<usize>r) << 2))) << 2));
-    let b: i32 = 0;
-    let m1: f32 = Infinity;
-    let m2: f32 = Infinity;
-    for (let j = 0; j < k; j++) {
+    const xr = f32x4.splat(load<f32>(xn + ((<usize>load<i32>(idx + ((<usize>r) << 2))) << 2)));
+    let vmin = inf;
+    for (let j = 0; j < cols; j += 4) {
       const off = (<usize>j) << 2;
-      let v: f32 = xr + load<f32>(cn + off) - 2 * load<f32>(row + off);
-      if (v < 0) v = 0;
-      if (v < m1) {
-        m2 = m1;
-        m1 = v;
-        b = j;
-      } else if (v < m2) {
-        m2 = v;
+      const dot = v128.load(row + off);
+      const v = f32x4.max(f32x4.sub(f32x4.add(xr, v128.load(cn + off)), f32x4.add(dot, dot)), zero);
+      v128.store(row + off, v);
+      vmin = f32x4.min(vmin, v);
+    }
+    const m1 = hmin(vmin);
+    // The first centre at that distance.
+    let b: i32 = 0;
+    const target = f32x4.splat(m1);
+    for (let j = 0; j < cols; j += 4) {
+      const mask = f32x4.eq(v128.load(row + ((<usize>j) << 2)), target);
+      if (v128.any_true(mask)) {
+        b = j + <i32>ctz(i32x4.bitmask(mask));
+        break;
       }
     }
+    store<f32>(row + ((<usize>b) << 2), Infinity);
+    let vmin2 = inf;
+    for (let j = 0; j < cols; j += 4) vmin2 = f32x4.min(vmin2, v128.load(row + ((<usize>j) << 2)));
     const o = (<usize>r) << 2;
     store<i32>(best + o, b);
     store<f32>(d1 + o, m1);
-    store<f32>(d2 + o, m2);
+    store<f32>(d2 + o, hmin(vmin2));
   }
 }
 
@@ -147,7 +164,22 @@ export function distAssigned(x: usize, idx: usize, m: i32, c: usize, labels: usi
     const xp = x + i * rowStride;
     const cp = c + <usize>load<i32>(labels + (i << 2)) * rowStride;
     let acc = f32x4.splat(0);
+    let acc1 = f32x4.splat(0);
+    let acc2 = f32x4.splat(0);
+    let acc3 = f32x4.splat(0);
     let dd = 0;
+    for (; dd + 16 <= d; dd += 16) {
+      const off = (<usize>dd) << 2;
+      const e0 = f32x4.sub(v128.load(xp + off), v128.load(cp + off));
+      const e1 = f32x4.sub(v128.load(xp + off, 16), v128.load(cp + off, 16));
+      const e2 = f32x4.sub(v128.load(xp + off, 32), v128.load(cp + off, 32));
+      const e3 = f32x4.sub(v128.load(xp + off, 48), v128.load(cp + off, 48));
+      acc = f32x4.add(acc, f32x4.mul(e0, e0));
+      acc1 = f32x4.add(acc1, f32x4.mul(e1, e1));
+      acc2 = f32x4.add(acc2, f32x4.mul(e2, e2));
+      acc3 = f32x4.add(acc3, f32x4.mul(e3, e3));
+    }
+    acc = f32x4.add(f32x4.add(acc, acc1), f32x4.add(acc2, acc3));
     for (; dd < d4; dd += 4) {
       const off = (<usize>dd) << 2;
       const diff = f32x4.sub(v128.load(xp + off), v128.load(cp + off));

@@ -196,7 +196,7 @@ export class Workspace {
     const { dim, kp, c, ct, cn } = this;
     this.k = k;
     ct.fill(0);
-    cn.fill(0);
+    cn.fill(Number.POSITIVE_INFINITY); // padding columns are never nearest
     for (let j = 0; j < k; j++) {
       let s = 0;
       for (let d = 0; d < dim; d++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adjustedRandIndex, inertiaOf, type KMeansProgress, kmeans, predict } from "../src";
+import { adjustedRandIndex, inertiaOf, initCenters, type KMeansProgress, kmeans, predict } from "../src";
 import { blobs } from "./blobs";
 
 describe("kmeans", () => {
@@ -49,6 +49,28 @@ describe("kmeans", () => {
         expect(Math.abs(other.inertia / fast.inertia - 1)).toBeLessThan(1e-6);
       }
     }
+  });
+
+  it("initCenters gives the start of a run: Lloyd from it repeats that run", () => {
+    const { data } = blobs(9, 1000, 6, 12, 2, 1);
+    const start = initCenters(data, 1000, 6, { k: 12, seed: 4, run: 1 });
+    const viaRestarts = kmeans(data, 1000, 6, { k: 12, seed: 4, nInit: 2, onProgress: () => {} });
+    const fromStart = kmeans(data, 1000, 6, { k: 12, init: start });
+    const second: number[] = [];
+    kmeans(data, 1000, 6, {
+      k: 12,
+      seed: 4,
+      nInit: 2,
+      onProgress: (p) => {
+        if (p.phase === "run-done" && p.run === 1) second.push(p.inertia);
+      },
+    });
+    expect(second).toEqual([fromStart.inertia]);
+    expect(viaRestarts.inertia).toBeLessThanOrEqual(fromStart.inertia);
+    // Each start is k distinct data points.
+    const rows = new Set<string>();
+    for (let j = 0; j < 12; j++) rows.add(Array.from(start.subarray(j * 6, j * 6 + 6)).join(","));
+    expect(rows.size).toBe(12);
   });
 
   it("keeps the lowest inertia over nInit restarts", () => {

@@ -38,6 +38,7 @@ export function jsKernels(buffer: ArrayBuffer): Kernels {
         for (let j = 0; j < k; j++) {
           let v = Math.fround(xr + f32[(cn >> 2) + j]! - 2 * f32[row + j]!);
           if (v < 0) v = 0;
+          f32[row + j] = v;
           if (v < m1) {
             m2 = m1;
             m1 = v;

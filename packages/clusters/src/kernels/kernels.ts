@@ -6,7 +6,10 @@ import { KERNELS_WASM_BASE64 } from "./wasmBytes";
 export interface Kernels {
   /** out[r, j] = x[idx[r]] . ct[:, j], r < m (a multiple of 4), j < cols (a multiple of 4, <= kp); ct is [d, kp]. */
   dots(x: number, idx: number, m: number, ct: number, kp: number, cols: number, d: number, out: number): void;
-  /** Nearest and second-nearest squared distances from the dot products of `dots` and the squared norms. */
+  /**
+   * Nearest and second-nearest squared distances from the dot products of `dots` and the squared norms (the distances
+   * overwrite the dot products).
+   */
   nearest2(
     dp: number,
     idx: number,
