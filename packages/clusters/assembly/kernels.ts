@@ -215,7 +215,8 @@ function dot1(xp: usize, zp: usize, d: i32): f32 {
     a0 = f32x4.add(a0, f32x4.mul(v128.load(xp + off), v128.load(zp + off)));
   }
   const a = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
-  let s: f32 = f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3);
+  let s: f32 =
+    f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3);
   for (; dd < d; dd++) {
     const off = (<usize>dd) << 2;
     s += load<f32>(xp + off) * load<f32>(zp + off);

@@ -19,7 +19,10 @@ const n = 3000;
 const data = new Float32Array(n * 2);
 const labels: number[] = [];
 let s = 1;
-const noise = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 3; // a tiny seeded generator
+const noise = () => {
+  s = (s * 16807) % 2147483647; // a tiny seeded generator (Park-Miller)
+  return (s / 2147483647 - 0.5) * 3;
+};
 for (let i = 0; i < n; i++) {
   const c = i % 3;
   labels.push(c);
