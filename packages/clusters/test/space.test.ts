@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isTavtError } from "@tavt/core";
+import { isTavtError, tf } from "@tavt/core";
 import { describe, expect, it } from "vitest";
 import {
   adjustedRandIndex,
@@ -71,6 +71,19 @@ describe("auditory space", () => {
       n: 120,
       iterations: space.iterations,
     });
+  });
+
+  it("saving and loading leave no tensors behind", () => {
+    const space = buildAuditorySpace(sequences, { k: 6, unit: T, seed: 4 });
+    const path = join(mkdtempSync(join(tmpdir(), "clusters-leak-")), "space.safetensors");
+    saveAuditorySpace(path, space);
+    loadAuditorySpace(path);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) {
+      saveAuditorySpace(path, space);
+      loadAuditorySpace(path);
+    }
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it("builds from points that are already units", () => {
