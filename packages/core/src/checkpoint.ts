@@ -94,20 +94,58 @@ export function decodeSafetensors(
     fail(source, "the header is not an object");
   const dataStart = 8 + n;
   const dataLen = bytes.length - dataStart;
-  const metadata = (header.__metadata__ ?? {}) as CheckpointMetadata;
-  const tensors: FlatParams = {};
+  const metadata = header.__metadata__ ?? {};
+  if (
+    typeof metadata !== "object" ||
+    metadata === null ||
+    Array.isArray(metadata) ||
+    !Object.values(metadata).every((v) => typeof v === "string")
+  ) {
+    fail(source, "__metadata__ must map strings to strings");
+  }
+  // Validate every entry before building any tensor, so a bad file leaves nothing allocated.
+  const entries: [string, HeaderEntry, number][] = [];
   let covered = 0;
   for (const [name, raw] of Object.entries(header)) {
     if (name === "__metadata__") continue;
     const e = raw as HeaderEntry;
-    if (!e || !(e.dtype in BYTES) || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets)) {
+    if (
+      !e ||
+      typeof e !== "object" ||
+      !(e.dtype in BYTES) ||
+      !Array.isArray(e.shape) ||
+      !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0) ||
+      !Array.isArray(e.data_offsets) ||
+      e.data_offsets.length !== 2
+    ) {
       fail(source, `entry "${name}" is malformed`);
     }
     const [a, b] = e.data_offsets;
     const count = e.shape.reduce((x, y) => x * y, 1);
-    if (!(a >= 0 && b >= a && b <= dataLen)) fail(source, `"${name}" points outside the data (truncated file?)`);
+    if (!(Number.isSafeInteger(a) && Number.isSafeInteger(b) && a >= 0 && b >= a && b <= dataLen)) {
+      fail(source, `"${name}" points outside the data (truncated file?)`);
+    }
     if (b - a !== count * BYTES[e.dtype]) fail(source, `"${name}" has ${b - a} bytes for shape [${e.shape}]`);
+    if (e.dtype === "I64") {
+      const dv = new DataView(bytes.buffer, bytes.byteOffset + dataStart + a, b - a);
+      for (let i = 0; i < count; i++) {
+        const v = dv.getBigInt64(i * 8, true);
+        if (v < -2147483648n || v > 2147483647n) {
+          throw new TavtError(
+            "BAD_FILE",
+            `${source}: I64 tensor "${name}" holds ${v} at index ${i}, outside the int32 range of tensors here`,
+            { file: source, tensor: name },
+          );
+        }
+      }
+    }
     covered += b - a;
+    entries.push([name, e, count]);
+  }
+  if (covered !== dataLen) fail(source, `the data section has ${dataLen} bytes but the header describes ${covered}`);
+  const tensors: FlatParams = {};
+  for (const [name, e, count] of entries) {
+    const [a, b] = e.data_offsets;
     const buf = new Uint8Array(bytes.subarray(dataStart + a, dataStart + b)); // a copy: Buffer#slice would be a view
     const dv = new DataView(buf.buffer);
     let t: tf.Tensor;
@@ -139,7 +177,6 @@ export function decodeSafetensors(
         break;
       default: {
         const f = new Int32Array(count);
-        const size = BYTES[e.dtype];
         for (let i = 0; i < count; i++) {
           f[i] =
             e.dtype === "I64"
@@ -147,7 +184,7 @@ export function decodeSafetensors(
               : e.dtype === "I16"
                 ? dv.getInt16(i * 2, true)
                 : e.dtype === "I8"
-                  ? dv.getInt8(i * size)
+                  ? dv.getInt8(i)
                   : dv.getUint8(i);
         }
         t = tf.tensor(f, e.shape, "int32");
@@ -155,11 +192,7 @@ export function decodeSafetensors(
     }
     tensors[name] = t;
   }
-  if (covered !== dataLen) {
-    for (const t of Object.values(tensors)) t.dispose();
-    fail(source, `the data section has ${dataLen} bytes but the header describes ${covered}`);
-  }
-  return { tensors, metadata };
+  return { tensors, metadata: metadata as CheckpointMetadata };
 }
 
 /** Save a parameter tree (dotted names) with string metadata, atomically (temp file, then rename). */
