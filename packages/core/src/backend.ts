@@ -121,7 +121,7 @@ let current: Promise<BackendReport> | null = null;
 /**
  * Select the tensor backend once per process: `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, then
  * `@tensorflow/tfjs-backend-wasm`, then the pure-JS cpu backend. `TAVT_BACKEND` (or `options.backend`) picks one
- * explicitly. Later calls return the same report unless a different backend is asked for.
+ * explicitly. Later calls without a choice return the report of the backend that is active (the last one chosen).
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const env = options.env ?? process.env;
@@ -140,7 +140,8 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
       try {
         const tfBackend = await tryBackend(name);
         await tf.ready();
-        return { backend: name, tfBackend, package: PACKAGE[name], reason: "chosen by TAVT_BACKEND", skipped: [] };
+        const by = options.backend ? "options.backend" : "TAVT_BACKEND";
+        return { backend: name, tfBackend, package: PACKAGE[name], reason: `chosen by ${by}`, skipped: [] };
       } catch (e) {
         throw new TavtError(
           "BACKEND_UNAVAILABLE",
@@ -170,7 +171,16 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
     throw new TavtError("BACKEND_UNAVAILABLE", `no tensor backend could load: ${JSON.stringify(skipped)}`);
   };
   const p = run();
-  if (!asked || !current) current = p;
+  if (!asked) current = p;
+  else {
+    // After an explicit choice succeeds, later plain calls report that (active) backend.
+    p.then(
+      (report) => {
+        current = Promise.resolve(report);
+      },
+      () => undefined,
+    );
+  }
   return p;
 }
 

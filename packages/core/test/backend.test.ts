@@ -1,0 +1,75 @@
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { activeBackend, BACKEND_ORDER, initBackend, isTavtError, tf } from "../src";
+
+const resolvable = (pkg: string): boolean => {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("initBackend", () => {
+  it("picks the first backend in order that loads and says why each earlier one was skipped", async () => {
+    const report = await initBackend({ env: {} });
+    const at = BACKEND_ORDER.indexOf(report.backend);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(report.skipped.map((s) => s.backend)).toEqual(BACKEND_ORDER.slice(0, at));
+    for (const s of report.skipped) {
+      expect(s.package).toMatch(/^@tensorflow\//);
+      expect(s.reason.length).toBeGreaterThan(0);
+    }
+    expect(report.reason).toBe(at === 0 ? "first in order" : "first that loaded");
+    expect(report.tfBackend).toBe(tf.getBackend());
+    expect(activeBackend()).toBe(report.tfBackend);
+    if (!resolvable("@tensorflow/tfjs-node") && !resolvable("@tensorflow/tfjs-node-gpu")) {
+      // this machine: no native package installed, so wasm is chosen
+      expect(report.backend).toBe("wasm");
+      expect(report.package).toBe("@tensorflow/tfjs-backend-wasm");
+    }
+    // computing works on it
+    expect(Array.from(tf.tensor1d([1, 2]).add(1).dataSync())).toEqual([2, 3]);
+    // a second plain call returns the same report
+    expect(await initBackend({ env: {} })).toEqual(report);
+  });
+
+  it("honours TAVT_BACKEND from options.env, then reports that backend on plain calls", async () => {
+    const cpu = await initBackend({ env: { TAVT_BACKEND: "CPU" } });
+    expect(cpu).toMatchObject({ backend: "cpu", tfBackend: "cpu", reason: "chosen by TAVT_BACKEND", skipped: [] });
+    expect(tf.getBackend()).toBe("cpu");
+    expect((await initBackend({ env: {} })).backend).toBe("cpu");
+    const wasm = await initBackend({ backend: "wasm" });
+    expect(wasm).toMatchObject({ backend: "wasm", reason: "chosen by options.backend" });
+    expect(tf.getBackend()).toBe("wasm");
+    expect(Array.from(tf.tensor1d([1, 2]).mul(3).dataSync())).toEqual([3, 6]);
+  });
+
+  it("rejects an unknown TAVT_BACKEND with a BAD_CONFIG error naming it and the choices", async () => {
+    const e = await rejection(initBackend({ env: { TAVT_BACKEND: "tpu" } }));
+    expect(isTavtError(e)).toBe(true);
+    expect(e).toMatchObject({ code: "BAD_CONFIG", details: { field: "TAVT_BACKEND" } });
+    expect((e as Error).message).toContain('"tpu"');
+    expect((e as Error).message).toContain("wasm");
+    expect(tf.getBackend()).toBe("wasm"); // unchanged
+  });
+
+  it.skipIf(resolvable("@tensorflow/tfjs-node"))(
+    "fails with BACKEND_UNAVAILABLE when the backend asked for cannot load (here: tfjs-node is not installed)",
+    async () => {
+      const e = await rejection(initBackend({ env: { TAVT_BACKEND: "node" } }));
+      expect(e).toMatchObject({ code: "BACKEND_UNAVAILABLE", details: { backend: "tensorflow" } });
+      expect((e as Error).message).toContain("@tensorflow/tfjs-node");
+    },
+  );
+});
