@@ -4,7 +4,7 @@
  * MAML (one task: one support and one query batch). Medians after warm-up. Prints one JSON line.
  *
  *   pnpm nx run benchmarks:speed            (tsx src/speed.ts, cwd benchmarks/)
- *   pnpm nx run benchmarks:speed:quick      (--quick: fewer steps)
+ *   pnpm nx run benchmarks:speed:quick      (--quick: config tiny and fewer steps, a smoke test)
  */
 import { initBackend, rng } from "@tavt/core";
 import { getMetaLearner, timeMetaSteps } from "@tavt/meta";
@@ -22,7 +22,8 @@ import {
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const at = args.indexOf("--config");
-const name = (at >= 0 ? args[at + 1] : "S") as ConfigName;
+// --quick is the CI smoke test: the tiny config unless --config names one (a config S step takes about a minute on wasm)
+const name = (at >= 0 ? args[at + 1] : quick ? "tiny" : "S") as ConfigName;
 
 const backend = await initBackend();
 const config = makeConfig(name);
