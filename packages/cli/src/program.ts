@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { benchCommand } from "./commands/bench";
+import { clustersCommand } from "./commands/clusters";
 import { dataCommand } from "./commands/data";
 import { domainsCommand } from "./commands/domains";
 import { pipelineCommands } from "./commands/pipelines";
@@ -18,7 +19,14 @@ export function buildProgram(): Command {
       "after",
       "\nExample:\n  $ pnpm tavt train --preset quick --meta-learner maml --seed 1 --out runs/maml-1\n",
     );
-  for (const c of [...pipelineCommands(), scoreCommand(), dataCommand(), domainsCommand(), benchCommand()]) {
+  for (const c of [
+    ...pipelineCommands(),
+    scoreCommand(),
+    dataCommand(),
+    domainsCommand(),
+    clustersCommand(),
+    benchCommand(),
+  ]) {
     program.addCommand(c);
   }
   return program;
