@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { writeFileAtomic } from "./atomic";
 import { TavtError } from "./errors";
+import { halfToFloat } from "./io/float16";
 import { tf } from "./tf";
 import { type FlatParams, flatten, type ParamTree, unflatten } from "./tree";
 
@@ -64,15 +65,6 @@ export function encodeSafetensors(tensors: FlatParams, metadata: CheckpointMetad
 
 function fail(source: string, why: string): never {
   throw new TavtError("CHECKPOINT_CORRUPT", `${source}: not a valid safetensors file: ${why}`, { file: source });
-}
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? Number.NaN : s * Number.POSITIVE_INFINITY;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 /** Decode safetensors bytes; `source` names the file in errors. F64/F16/BF16 become float32, I64/I16/I8/U8 int32. */

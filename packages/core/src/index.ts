@@ -18,6 +18,7 @@ export {
 } from "./checkpoint";
 export { isTavtError, TavtError, type TavtErrorCode } from "./errors";
 export { grad, type ValueAndGrad, valueAndGrad } from "./grad";
+export { decodeNpy, encodeNpy, type NpyHeader, parseNpyHeader } from "./io/npy";
 export {
   type AttentionConfig,
   type AttentionInputs,

@@ -1,4 +1,5 @@
-import { TavtError } from "@tavt/core";
+import { TavtError } from "../errors";
+import { halfToFloat } from "./float16";
 
 /** What an `.npy` header says: element type, memory order and shape. */
 export interface NpyHeader {
@@ -59,7 +60,7 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader | nul
 }
 
 /** Bytes per element of a numpy `descr` this reader supports; throws naming the file otherwise. */
-export function npyElementBytes(descr: string, file: string): number {
+function npyElementBytes(descr: string, file: string): number {
   const n = ELEMENT_BYTES[descr.slice(1)];
   if (n === undefined || !"<>|=".includes(descr[0]!)) {
     throw bad(file, `unsupported dtype '${descr}' (expected a float or integer type such as '<f4')`, { descr });
@@ -67,17 +68,8 @@ export function npyElementBytes(descr: string, file: string): number {
   return n;
 }
 
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? Number.NaN : s * Number.POSITIVE_INFINITY;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
-/** Convert raw element bytes in a numpy dtype to float32 (C order; see `fromFortranOrder`). */
-export function decodeElements(raw: Uint8Array, descr: string, count: number, file: string): Float32Array {
+/** Convert raw element bytes in a numpy dtype to float32, in file order. */
+function decodeElements(raw: Uint8Array, descr: string, count: number, file: string): Float32Array {
   const size = npyElementBytes(descr, file);
   if (raw.length < count * size) {
     throw bad(file, `truncated data: expected ${count * size} bytes, found ${raw.length}`);
@@ -105,21 +97,38 @@ export function decodeElements(raw: Uint8Array, descr: string, count: number, fi
   return out;
 }
 
-/** Reorder a Fortran-order (column-major) 2-D array into C order. */
-export function fromFortranOrder(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) out[r * cols + c] = data[c * rows + r]!;
+/** Reorder a Fortran-order (column-major, first axis fastest) array of any rank into C order (last axis fastest). */
+function fromFortranOrder(data: Float32Array, shape: readonly number[]): Float32Array {
+  if (shape.length < 2) return data;
+  const out = new Float32Array(data.length);
+  const rank = shape.length;
+  const index = new Array<number>(rank).fill(0); // the C-order index of out[i]
+  const fStride = new Array<number>(rank);
+  fStride[0] = 1;
+  for (let d = 1; d < rank; d++) fStride[d] = fStride[d - 1]! * shape[d - 1]!;
+  for (let i = 0; i < out.length; i++) {
+    let at = 0;
+    for (let d = 0; d < rank; d++) at += index[d]! * fStride[d]!;
+    out[i] = data[at]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++index[d]! < shape[d]!) break;
+      index[d] = 0;
+    }
+  }
   return out;
 }
 
-/** Decode a whole `.npy` file held in memory into float32 data and its shape. */
+/**
+ * Decode a whole `.npy` file held in memory into float32 data in C (row-major) order and its shape. Reads numpy's
+ * float (f2, f4, f8) and integer (i1, u1, i2, u2, i4, u4, i8) types in either byte order and either memory order;
+ * `file` names the source in errors (BAD_FILE for a file that is not a valid .npy, truncated, or of another dtype).
+ */
 export function decodeNpy(bytes: Uint8Array, file: string): { data: Float32Array; shape: number[] } {
   const header = parseNpyHeader(bytes, file);
   if (!header) throw bad(file, "truncated .npy header");
   const count = header.shape.reduce((a, b) => a * b, 1);
   let data = decodeElements(bytes.subarray(header.dataOffset), header.descr, count, file);
-  if (header.fortranOrder && header.shape.length === 2)
-    data = fromFortranOrder(data, header.shape[0]!, header.shape[1]!);
+  if (header.fortranOrder) data = fromFortranOrder(data, header.shape);
   return { data, shape: header.shape };
 }
 
