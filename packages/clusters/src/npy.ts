@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { TavtError } from "@tavt/core";
-import { decodeNpy } from "@tavt/datasets";
+import { decodeNpy, TavtError } from "@tavt/core";
 
 /** A 2-D point set read from a file. */
 export interface PointSet {
@@ -11,7 +10,7 @@ export interface PointSet {
 
 /**
  * Read a 2-D `.npy` file [N, D] (float32 or float64, as numpy writes them; other numeric types are converted) as N
- * points of dimension D, with @tavt/datasets' .npy decoder. Throws NOT_FOUND for a missing file, BAD_FILE for a file
+ * points of dimension D, with @tavt/core's .npy decoder. Throws NOT_FOUND for a missing file, BAD_FILE for a file
  * that is not a valid .npy, and BAD_INPUT for an array that is not 2-D or is empty.
  */
 export function readNpy(path: string): PointSet {

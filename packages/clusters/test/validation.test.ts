@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isTavtError, type TavtError } from "@tavt/core";
-import { encodeNpy } from "@tavt/datasets";
+import { encodeNpy, isTavtError, type TavtError } from "@tavt/core";
 import { describe, expect, it } from "vitest";
 import { assign, buildAuditorySpace, cutUnits, kmeans, readNpy, squaredDistances } from "../src";
 

@@ -1,3 +1,5 @@
+/** The .npy codec lives in @tavt/core; re-exported here so existing imports keep working. */
+export { decodeNpy, encodeNpy, type NpyHeader, parseNpyHeader } from "@tavt/core";
 export {
   type DomainCount,
   type LoadMsrvttOptions,
@@ -39,7 +41,6 @@ export { DEFAULT_SPLIT, naturalSort, type SplitOptions, splitByDomainRandom } fr
 export { type DatasetStats, type DomainStatsRow, datasetStats } from "./stats";
 export { Hdf5Store, writeHdf5 } from "./stores/hdf5";
 export { MemoryStore } from "./stores/memory";
-export { decodeNpy, encodeNpy, type NpyHeader, parseNpyHeader } from "./stores/npy";
 export { NpyDirStore } from "./stores/npyDir";
 export { NpzStore, writeNpz } from "./stores/npz";
 export {

@@ -1,7 +1,6 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { TavtError } from "@tavt/core";
-import { decodeNpy, parseNpyHeader } from "./npy";
+import { decodeNpy, parseNpyHeader, TavtError } from "@tavt/core";
 import { CheckedStore, type FeatureExpectation } from "./store";
 
 /** A directory holding one `<video id>.npy` file per video. */

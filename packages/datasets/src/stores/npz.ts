@@ -1,5 +1,4 @@
-import { TavtError } from "@tavt/core";
-import { decodeNpy, encodeNpy, parseNpyHeader } from "./npy";
+import { decodeNpy, encodeNpy, parseNpyHeader, TavtError } from "@tavt/core";
 import { CheckedStore, type FeatureExpectation } from "./store";
 import { writeZipStored, type ZipEntry, ZipReader } from "./zip";
 

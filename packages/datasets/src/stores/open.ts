@@ -1,8 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { TavtError, writeFileAtomic } from "@tavt/core";
+import { encodeNpy, TavtError, writeFileAtomic } from "@tavt/core";
 import { Hdf5Store, writeHdf5 } from "./hdf5";
-import { encodeNpy } from "./npy";
 import { NpyDirStore } from "./npyDir";
 import { NpzStore, writeNpz } from "./npz";
 import type { FeatureExpectation, FeatureFormat, FeatureStore } from "./store";
