@@ -25,51 +25,46 @@ export function bleu(refs: readonly (readonly string[])[], cands: readonly strin
 /** BLEU-1..4 of a corpus already cooked (shared with CIDEr by `score`). */
 export function bleuCooked(cooked: CookedCorpus): BleuResult {
   const n = 4;
-  const { index } = cooked;
+  const { index, itemStart, lengths, offsets, ids, counts } = cooked;
+  const order = index.order;
   const items: [number[], number[], number[], number[]] = [[], [], [], []];
   const totalCorrect = [0, 0, 0, 0];
   const totalGuess = [0, 0, 0, 0];
   let totalTest = 0;
   let totalRef = 0;
-  let maxCounts = new Int32Array(1024);
-  for (let idx = 0; idx < cooked.cands.length; idx++) {
-    // cook_refs: reference lengths and the max count of each n-gram over the references.
-    const refLens: number[] = [];
-    const touched: number[] = [];
-    for (const { length, ids, counts } of cooked.refs[idx]!) {
-      refLens.push(length);
-      if (index.size > maxCounts.length) {
-        const grown = new Int32Array(Math.max(index.size, maxCounts.length * 2));
-        grown.set(maxCounts);
-        maxCounts = grown;
-      }
-      for (let g = 0; g < ids.length; g++) {
-        const id = ids[g]!;
-        if (maxCounts[id] === 0) touched.push(id);
-        if (counts[g]! > maxCounts[id]!) maxCounts[id] = counts[g]!;
-      }
+  // Max count of each n-gram over the current item's references (zeroed again after each item).
+  const maxCounts = new Int32Array(index.size);
+  const correct = [0, 0, 0, 0];
+  const guess = [0, 0, 0, 0];
+  const nItems = itemStart.length - 1;
+  for (let idx = 0; idx < nItems; idx++) {
+    const first = itemStart[idx]!;
+    const cand = itemStart[idx + 1]! - 1;
+    // cook_refs: the max count of each n-gram over the references.
+    for (let g = offsets[first]!; g < offsets[cand]!; g++) {
+      const id = ids[g]!;
+      if (counts[g]! > maxCounts[id]!) maxCounts[id] = counts[g]!;
     }
-    // cook_test
-    const test = cooked.cands[idx]!;
-    const testLen = test.length;
-    let refLen = refLens[0]!;
+    // cook_test, with option "closest": the reference length closest to the test length (ties: the shorter).
+    const testLen = lengths[cand]!;
+    let refLen = first < cand ? lengths[first]! : Number.NaN;
     let best = Math.abs(refLen - testLen);
-    for (let r = 1; r < refLens.length; r++) {
-      const l = refLens[r]!;
+    for (let r = first + 1; r < cand; r++) {
+      const l = lengths[r]!;
       const d = Math.abs(l - testLen);
       if (d < best || (d === best && l < refLen)) {
         best = d;
         refLen = l;
       }
     }
-    const correct = [0, 0, 0, 0];
-    for (let g = 0; g < test.ids.length; g++) {
-      const id = test.ids[g]!;
-      const m = id < maxCounts.length ? maxCounts[id]! : 0;
-      if (m > 0) correct[index.order[id]! - 1]! += Math.min(m, test.counts[g]!);
+    correct.fill(0);
+    for (let g = offsets[cand]!; g < offsets[cand + 1]!; g++) {
+      const id = ids[g]!;
+      const m = maxCounts[id]!;
+      if (m > 0) correct[order[id]! - 1]! += Math.min(m, counts[g]!);
     }
-    for (const id of touched) maxCounts[id] = 0;
-    const guess = [0, 1, 2, 3].map((k) => Math.max(0, testLen - k));
+    for (let g = offsets[first]!; g < offsets[cand]!; g++) maxCounts[ids[g]!] = 0;
+    for (let k = 0; k < n; k++) guess[k] = Math.max(0, testLen - k);
     totalTest += testLen;
     totalRef += refLen;
     let b = 1;

@@ -1,4 +1,4 @@
-import { type CookedCorpus, cookCorpus, type NgramCounts } from "./ngrams";
+import { type CookedCorpus, cookCorpus } from "./ngrams";
 
 /** CIDEr-D as pycocoevalcap's `Cider()`. */
 export interface CiderResult {
@@ -12,15 +12,6 @@ export interface CiderOptions {
   n?: number;
   /** Standard deviation of the Gaussian length penalty (default 6). */
   sigma?: number;
-}
-
-/** tf-idf vector of one sentence: weights aligned with `ids` (ascending), norms and coco-caption's length. */
-interface Vec {
-  ids: Int32Array;
-  weights: Float64Array;
-  norm: number[];
-  /** coco-caption's "length": the summed counts of the order-2 n-grams (its `n == 1` index), kept as is. */
-  length: number;
 }
 
 /**
@@ -40,72 +31,83 @@ export function ciderD(
 /** CIDEr-D of a corpus already cooked (shared with BLEU by `score`). */
 export function ciderCooked(cooked: CookedCorpus, options: CiderOptions = {}): CiderResult {
   const n = options.n ?? 4;
+  if (n !== cooked.n) throw new RangeError(`cider: the corpus was cooked with n = ${cooked.n}, not ${n}`);
   const sigma = options.sigma ?? 6;
-  const { index } = cooked;
-  const crefs = cooked.refs;
-  const ctest = cooked.cands;
+  const { index, itemStart, offsets, ids, counts } = cooked;
   const order = index.order;
+  const nItems = itemStart.length - 1;
+  const nSentences = offsets.length - 1;
   // compute_doc_freq: number of items whose references contain the n-gram.
   const df = new Float64Array(index.size);
   const seenIn = new Int32Array(index.size).fill(-1);
-  crefs.forEach((rs, item) => {
-    for (const { ids } of rs)
-      for (let g = 0; g < ids.length; g++) {
-        const id = ids[g]!;
-        if (seenIn[id] !== item) {
-          seenIn[id] = item;
-          df[id]!++;
-        }
+  for (let item = 0; item < nItems; item++) {
+    const end = offsets[itemStart[item + 1]! - 1]!;
+    for (let g = offsets[itemStart[item]!]!; g < end; g++) {
+      const id = ids[g]!;
+      if (seenIn[id] !== item) {
+        seenIn[id] = item;
+        df[id]!++;
       }
-  });
-  const refLen = Math.log(crefs.length);
+    }
+  }
+  const refLen = Math.log(nItems);
   const idf = new Float64Array(index.size);
   for (let id = 0; id < idf.length; id++) idf[id] = refLen - Math.log(Math.max(1, df[id]!));
-  const counts2vec = ({ ids, counts }: NgramCounts): Vec => {
-    const weights = new Float64Array(ids.length);
-    const norm = new Array<number>(n).fill(0);
+  // counts2vec of every sentence: tf-idf weights aligned with `ids`, the norm per order, and coco-caption's
+  // "length": the summed counts of the order-2 n-grams (its `n == 1` index), kept as is.
+  const weights = new Float64Array(ids.length);
+  const norms = new Float64Array(nSentences * n);
+  const lens = new Float64Array(nSentences);
+  for (let s = 0; s < nSentences; s++) {
     let length = 0;
-    for (let g = 0; g < ids.length; g++) {
+    for (let g = offsets[s]!; g < offsets[s + 1]!; g++) {
       const id = ids[g]!;
       const k = order[id]! - 1;
       const w = counts[g]! * idf[id]!;
       weights[g] = w;
-      norm[k]! += w ** 2;
+      norms[s * n + k]! += w ** 2;
       if (k === 1) length += counts[g]!;
     }
-    for (let k = 0; k < n; k++) norm[k] = Math.sqrt(norm[k]!);
-    return { ids, weights, norm, length };
-  };
+    for (let k = 0; k < n; k++) norms[s * n + k] = Math.sqrt(norms[s * n + k]!);
+    lens[s] = length;
+  }
   const penaltyDen = 2 * sigma ** 2;
   const items: number[] = [];
-  const val = new Array<number>(n);
+  const val = new Float64Array(n);
+  const score = new Float64Array(n);
   const dense = new Float64Array(index.size);
-  for (let i = 0; i < ctest.length; i++) {
-    const hyp = counts2vec(ctest[i]!);
-    const score = new Array<number>(n).fill(0);
-    for (const r of crefs[i]!) {
-      const ref = counts2vec(r);
-      const delta = hyp.length - ref.length;
+  for (let i = 0; i < nItems; i++) {
+    const first = itemStart[i]!;
+    const hyp = itemStart[i + 1]! - 1;
+    const h0 = offsets[hyp]!;
+    const h1 = offsets[hyp + 1]!;
+    score.fill(0);
+    for (let r = first; r < hyp; r++) {
+      const delta = lens[hyp]! - lens[r]!;
       const penalty = Math.E ** (-(delta ** 2) / penaltyDen);
       val.fill(0);
       // Clipped dot product: scatter the reference's weights by id, read them at the hypothesis' n-grams.
-      for (let g = 0; g < ref.ids.length; g++) dense[ref.ids[g]!] = ref.weights[g]!;
-      for (let g = 0; g < hyp.ids.length; g++) {
-        const id = hyp.ids[g]!;
+      const r0 = offsets[r]!;
+      const r1 = offsets[r + 1]!;
+      for (let g = r0; g < r1; g++) dense[ids[g]!] = weights[g]!;
+      for (let g = h0; g < h1; g++) {
+        const id = ids[g]!;
         const rw = dense[id]!;
-        val[order[id]! - 1]! += Math.min(hyp.weights[g]!, rw) * rw;
+        val[order[id]! - 1]! += Math.min(weights[g]!, rw) * rw;
       }
-      for (let g = 0; g < ref.ids.length; g++) dense[ref.ids[g]!] = 0;
+      for (let g = r0; g < r1; g++) dense[ids[g]!] = 0;
       for (let k = 0; k < n; k++) {
         let v = val[k]!;
-        if (hyp.norm[k] !== 0 && ref.norm[k] !== 0) v /= hyp.norm[k]! * ref.norm[k]!;
+        const hn = norms[hyp * n + k]!;
+        const rn = norms[r * n + k]!;
+        if (hn !== 0 && rn !== 0) v /= hn * rn;
         score[k]! += v * penalty;
       }
     }
     let mean = 0;
     for (let k = 0; k < n; k++) mean += score[k]!;
     mean /= n;
-    items.push((mean / crefs[i]!.length) * 10);
+    items.push((mean / (hyp - first)) * 10);
   }
   let sum = 0;
   for (const s of items) sum += s;

@@ -1,144 +1,276 @@
-import { pySplit } from "./text";
-
 /**
  * Interns words and n-grams to dense integer ids: two n-grams get the same id exactly when their word tuples are
  * equal (Python's tuple keys in pycocoevalcap). Unigrams are words; an n-gram's id is looked up from its
- * (n-1)-gram prefix id and its last word's id.
+ * (n-1)-gram prefix id and its last word's id in an open-addressing table of int pairs (no string keys).
  */
+const RECENT_MASK = (1 << 12) - 1;
+
 export class NgramIndex {
-  private readonly words = new Map<string, number>();
-  /** Open-addressing table (prefix id, word id) -> n-gram id; -1 marks an empty slot. */
-  private keys = new Int32Array(2 * (1 << 18)).fill(-1);
-  private values = new Int32Array(1 << 18);
+  /** Word table (open addressing on a hash of the UTF-16 units): slot -> word id + 1, 0 when empty. */
+  private wordSlots = new Int32Array(1 << 15);
+  private wordHashes = new Int32Array(1 << 15);
+  private readonly wordStrings: string[] = [];
+  /** n-gram table, 3 ints a slot: prefix id + 1 (0 marks an empty slot), last word id, n-gram id. */
+  private slots: Int32Array;
   private used = 0;
-  /** n of each n-gram id. */
-  readonly order: number[] = [];
-  /** Per-id scratch counts for `precook` (always zero between calls). */
-  scratch = new Int32Array(1 << 16);
+  /** n of each n-gram id (first `size` entries valid). */
+  order = new Uint8Array(1 << 16);
+  size = 0;
 
-  private buf = new Int32Array(256);
-  private chainBuf = new Int32Array(64);
-
-  /** Reusable scratch of at least `size` ints (contents undefined). */
-  buffer(size: number): Int32Array {
-    if (this.buf.length < size) this.buf = new Int32Array(2 * size);
-    return this.buf;
+  /** `expected`: a guess of the number of distinct n-grams (sizes the table once instead of growing it). */
+  constructor(expected = 1 << 16) {
+    let cap = 1 << 16;
+    while (cap < 2 * expected) cap *= 2;
+    this.slots = new Int32Array(3 * cap);
   }
 
-  chainBuffer(size: number): Int32Array {
-    if (this.chainBuf.length < size) this.chainBuf = new Int32Array(2 * size);
-    return this.chainBuf;
-  }
-
-  get size(): number {
-    return this.order.length;
-  }
-
-  word(w: string): number {
-    let id = this.words.get(w);
-    if (id === undefined) {
-      id = this.order.length;
-      this.order.push(1);
-      this.words.set(w, id);
+  private newId(n: number): number {
+    if (this.size === this.order.length) {
+      const grown = new Uint8Array(2 * this.order.length);
+      grown.set(this.order);
+      this.order = grown;
     }
+    this.order[this.size] = n;
+    return this.size++;
+  }
+
+  /** Id of the word `s.slice(start, end)` (created on first sight), found without building the substring. */
+  wordAt(s: string, start: number, end: number): number {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 0x01000193);
+    const slots = this.wordSlots;
+    const mask = slots.length - 1;
+    let h = (hash ^ (hash >>> 15)) & mask;
+    const len = end - start;
+    for (;;) {
+      const v = slots[h]!;
+      if (v === 0) break;
+      if (this.wordHashes[h] === hash) {
+        const w = this.wordStrings[v - 1]!;
+        if (w.length === len) {
+          let same = true;
+          for (let i = 0; i < len; i++)
+            if (w.charCodeAt(i) !== s.charCodeAt(start + i)) {
+              same = false;
+              break;
+            }
+          if (same) return this.wordIds[v - 1]!;
+        }
+      }
+      h = (h + 1) & mask;
+    }
+    const id = this.newId(1);
+    this.wordStrings.push(s.slice(start, end));
+    this.wordIds.push(id);
+    slots[h] = this.wordStrings.length;
+    this.wordHashes[h] = hash;
+    if (2 * this.wordStrings.length > slots.length) this.growWords();
     return id;
   }
 
-  private slot(prefix: number, word: number): number {
-    const mask = this.values.length - 1;
-    let h = (Math.imul(prefix, 0x9e3779b1) ^ Math.imul(word, 0x85ebca77)) & mask;
-    const keys = this.keys;
-    while (keys[2 * h] !== -1 && (keys[2 * h] !== prefix || keys[2 * h + 1] !== word)) h = (h + 1) & mask;
-    return h;
+  private readonly wordIds: number[] = [];
+
+  private growWords(): void {
+    const oldSlots = this.wordSlots;
+    const oldHashes = this.wordHashes;
+    const cap = oldSlots.length * 2;
+    const mask = cap - 1;
+    this.wordSlots = new Int32Array(cap);
+    this.wordHashes = new Int32Array(cap);
+    for (let i = 0; i < oldSlots.length; i++) {
+      const v = oldSlots[i]!;
+      if (v === 0) continue;
+      const hash = oldHashes[i]!;
+      let h = (hash ^ (hash >>> 15)) & mask;
+      while (this.wordSlots[h] !== 0) h = (h + 1) & mask;
+      this.wordSlots[h] = v;
+      this.wordHashes[h] = hash;
+    }
+  }
+
+  /** Id of a whole word. */
+  word(w: string): number {
+    return this.wordAt(w, 0, w.length);
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldValues = this.values;
-    this.keys = new Int32Array(oldKeys.length * 2).fill(-1);
-    this.values = new Int32Array(oldValues.length * 2);
-    for (let i = 0; i < oldValues.length; i++) {
-      if (oldKeys[2 * i] === -1) continue;
-      const h = this.slot(oldKeys[2 * i]!, oldKeys[2 * i + 1]!);
-      this.keys[2 * h] = oldKeys[2 * i]!;
-      this.keys[2 * h + 1] = oldKeys[2 * i + 1]!;
-      this.values[h] = oldValues[i]!;
+    const old = this.slots;
+    const cap = (old.length / 3) * 2;
+    const mask = cap - 1;
+    const slots = new Int32Array(3 * cap);
+    for (let i = 0; i < old.length; i += 3) {
+      const p = old[i]!;
+      if (p === 0) continue;
+      const w = old[i + 1]!;
+      let h = (Math.imul(p, 0x9e3779b1) ^ Math.imul(w, 0x85ebca77)) & mask;
+      while (slots[3 * h] !== 0) h = (h + 1) & mask;
+      slots[3 * h] = p;
+      slots[3 * h + 1] = w;
+      slots[3 * h + 2] = old[i + 2]!;
     }
+    this.slots = slots;
   }
 
+  /** Id of the n-gram `prefix` + `word` (created on first sight). */
   extend(prefix: number, word: number): number {
-    let h = this.slot(prefix, word);
-    if (this.keys[2 * h] !== -1) return this.values[h]!;
-    if (2 * (this.used + 1) > this.values.length) {
-      this.grow();
-      h = this.slot(prefix, word);
+    const p = prefix + 1;
+    const hash = Math.imul(p, 0x9e3779b1) ^ Math.imul(word, 0x85ebca77);
+    // A small direct-mapped cache in front of the big table: the references of one item share most n-grams.
+    const recent = this.recent;
+    const c = 3 * (hash & RECENT_MASK);
+    if (recent[c] === p && recent[c + 1] === word) return recent[c + 2]!;
+    const id = this.lookup(p, word, hash);
+    recent[c] = p;
+    recent[c + 1] = word;
+    recent[c + 2] = id;
+    return id;
+  }
+
+  private readonly recent = new Int32Array(3 * (RECENT_MASK + 1));
+
+  private lookup(p: number, word: number, hash: number): number {
+    const slots = this.slots;
+    const mask = slots.length / 3 - 1;
+    let h = hash & mask;
+    for (;;) {
+      const q = slots[3 * h]!;
+      if (q === 0) break;
+      if (q === p && slots[3 * h + 1] === word) return slots[3 * h + 2]!;
+      h = (h + 1) & mask;
     }
-    const id = this.order.length;
-    this.order.push(this.order[prefix]! + 1);
-    this.keys[2 * h] = prefix;
-    this.keys[2 * h + 1] = word;
-    this.values[h] = id;
+    if (3 * 2 * (this.used + 1) > slots.length) {
+      this.grow();
+      return this.lookup(p, word, hash);
+    }
+    const id = this.newId(this.order[p - 1]! + 1);
+    slots[3 * h] = p;
+    slots[3 * h + 1] = word;
+    slots[3 * h + 2] = id;
     this.used++;
     return id;
   }
 }
 
-/** n-gram counts of one sentence: distinct ids (in Python's dict order: by n, then position) and counts. */
-export interface NgramCounts {
-  /** Number of words. */
-  length: number;
+/** Python `str.isspace()` for one UTF-16 code unit (what `str.split()` splits on). */
+function isPyWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+/**
+ * n-gram counts of a corpus, cooked once (pycocoevalcap `precook` of every reference and candidate) and shared by
+ * BLEU and CIDEr. Sentences are numbered item by item: item i's references, then its candidate. Sentence s owns
+ * `ids/counts[offsets[s] .. offsets[s+1])`: its distinct n-gram ids in Python's dict order (by n, then first
+ * position) and their counts.
+ */
+export interface CookedCorpus {
+  index: NgramIndex;
+  /** Largest n-gram order. */
+  n: number;
+  /** Item i's references are sentences itemStart[i] .. itemStart[i+1]-2; its candidate is itemStart[i+1]-1. */
+  itemStart: Int32Array;
+  /** Words per sentence. */
+  lengths: Int32Array;
+  offsets: Int32Array;
   ids: Int32Array;
   counts: Int32Array;
 }
 
-/** pycocoevalcap `precook(s, n)`: counts of all 1..n-grams of `s.split()`. */
-export function precook(s: string, index: NgramIndex, n = 4): NgramCounts {
-  const words = pySplit(s);
-  const len = words.length;
-  // ids of all k-grams, k = 1..n, in Python's order (by k, then start position); `chain` holds the previous k.
-  const ids = index.buffer(n * len);
-  const chain = index.chainBuffer(len);
-  let total = 0;
-  for (let i = 0; i < len; i++) {
-    chain[i] = index.word(words[i]!);
-    ids[total++] = chain[i]!;
-  }
-  for (let k = 1; k < n && k < len; k++) {
-    for (let i = 0; i + k < len; i++) {
-      chain[i] = index.extend(chain[i]!, ids[i + k]!);
-      ids[total++] = chain[i]!;
-    }
-  }
-  if (index.size > index.scratch.length) index.scratch = new Int32Array(Math.max(index.size, 2 * index.scratch.length));
-  const scratch = index.scratch;
-  let distinct = 0;
-  for (let g = 0; g < total; g++) {
-    const id = ids[g]!;
-    if (scratch[id]!++ === 0) ids[distinct++] = id;
-  }
-  const out = ids.slice(0, distinct);
-  const counts = new Int32Array(distinct);
-  for (let g = 0; g < distinct; g++) {
-    counts[g] = scratch[out[g]!]!;
-    scratch[out[g]!] = 0;
-  }
-  return { length: len, ids: out, counts };
-}
-
-/** A corpus cooked once for BLEU and CIDEr: n-gram counts of every reference and candidate. */
-export interface CookedCorpus {
-  index: NgramIndex;
-  refs: NgramCounts[][];
-  cands: NgramCounts[];
-}
-
+/** pycocoevalcap `precook(s, n)` for every sentence: counts of all 1..n-grams of `s.split()`. */
 export function cookCorpus(refs: readonly (readonly string[])[], cands: readonly string[], n = 4): CookedCorpus {
-  const index = new NgramIndex();
-  const r: NgramCounts[][] = [];
-  const c: NgramCounts[] = [];
+  let sentences = cands.length;
+  let chars = 0;
   for (let i = 0; i < cands.length; i++) {
-    r.push(refs[i]!.map((x) => precook(x, index, n)));
-    c.push(precook(cands[i]!, index, n));
+    const rs = refs[i]!;
+    sentences += rs.length;
+    chars += cands[i]!.length;
+    for (let r = 0; r < rs.length; r++) chars += rs[r]!.length;
   }
-  return { index, refs: r, cands: c };
+  // English captions average about 5 chars a word and most n-grams repeat across references: about n/16 per char.
+  const index = new NgramIndex(Math.ceil((chars * n) / 16));
+  const itemStart = new Int32Array(cands.length + 1);
+  const lengths = new Int32Array(sentences);
+  const offsets = new Int32Array(sentences + 1);
+  let ids = new Int32Array(Math.max(1024, chars * 2));
+  let counts = new Int32Array(ids.length);
+  let scratch = new Int32Array(1 << 16);
+  let chain = new Int32Array(64);
+  let grams = new Int32Array(256);
+  let sent = 0;
+  let total = 0;
+  const cook = (s: string): void => {
+    // Words (Python split()) interned to ids; `chain` holds the ids of the k-grams starting at each position.
+    let len = 0;
+    let start = -1;
+    const slen = s.length;
+    for (let i = 0; i <= slen; i++) {
+      const ws = i === slen || isPyWhitespace(s.charCodeAt(i));
+      if (ws) {
+        if (start >= 0) {
+          if (len === chain.length) {
+            const g = new Int32Array(2 * len);
+            g.set(chain);
+            chain = g;
+          }
+          chain[len++] = index.wordAt(s, start, i);
+          start = -1;
+        }
+      } else if (start < 0) start = i;
+    }
+    if (grams.length < n * len) grams = new Int32Array(2 * n * len);
+    let g = 0;
+    for (let i = 0; i < len; i++) grams[g++] = chain[i]!;
+    for (let k = 1; k < n && k < len; k++) {
+      for (let i = 0; i + k < len; i++) {
+        chain[i] = index.extend(chain[i]!, grams[i + k]!);
+        grams[g++] = chain[i]!;
+      }
+    }
+    if (index.size > scratch.length) {
+      const grown = new Int32Array(Math.max(index.size, 2 * scratch.length));
+      grown.set(scratch);
+      scratch = grown;
+    }
+    if (total + g > ids.length) {
+      const cap = Math.max(2 * ids.length, total + g);
+      const gi = new Int32Array(cap);
+      gi.set(ids);
+      ids = gi;
+      const gc = new Int32Array(cap);
+      gc.set(counts);
+      counts = gc;
+    }
+    let distinct = total;
+    for (let q = 0; q < g; q++) {
+      const id = grams[q]!;
+      if (scratch[id]!++ === 0) ids[distinct++] = id;
+    }
+    for (let q = total; q < distinct; q++) {
+      const id = ids[q]!;
+      counts[q] = scratch[id]!;
+      scratch[id] = 0;
+    }
+    lengths[sent] = len;
+    total = distinct;
+    offsets[++sent] = total;
+  };
+  for (let i = 0; i < cands.length; i++) {
+    itemStart[i] = sent;
+    const rs = refs[i]!;
+    for (let r = 0; r < rs.length; r++) cook(rs[r]!);
+    cook(cands[i]!);
+  }
+  itemStart[cands.length] = sent;
+  return { index, n, itemStart, lengths, offsets, ids, counts };
 }
