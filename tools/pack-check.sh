@@ -5,9 +5,12 @@
 #
 # Builds @tavt/<pkg> and the @tavt packages it depends on, `pnpm pack`s each (pnpm rewrites `workspace:^` to real
 # versions), installs the tarballs with npm into a scratch project in a temp dir (third-party dependencies come
-# from the npm registry), then runs a CommonJS `require` and an ES module `import` smoke script there. For core the
-# scripts select a backend and run an attention layer; for other packages they check that both module formats load
-# and export the same names. Exits non-zero on the first failure; KEEP=1 keeps the temp dir.
+# from the npm registry) and lists what the scratch project got: the @tavt packages (which must be exactly the
+# packed ones), their direct third-party dependencies and every package in node_modules. Then it runs a CommonJS
+# `require` and an ES module `import` smoke script there. For core the scripts select a backend and run an attention
+# layer; for other packages they check that both module formats load and export the same names, and for clusters
+# (k-means on planted clusters) and metrics (BLEU/ROUGE-L/CIDEr-D of two captions) they also do the package's work
+# in both formats and check the results are the same. Exits non-zero on the first failure; KEEP=1 keeps the temp dir.
 set -euo pipefail
 
 pkg="${1:?usage: tools/pack-check.sh <package name under packages/, e.g. core>}"
@@ -60,7 +63,93 @@ npm init -y >/dev/null
 echo "pack-check: npm install of the tarballs (third-party dependencies from the registry)"
 npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz
 
+# What the install brought: the @tavt packages must be exactly the packed ones (a missing one would have come from
+# the registry; an extra one is a dependency the closure above did not see).
+cat >installed.cjs <<'EOF'
+const fs = require("node:fs"), path = require("node:path");
+const packed = process.argv.slice(2).map((d) => `@tavt/${d}`).sort();
+const all = new Map(); // name -> version of every package under node_modules, nested ones included
+const visit = (dir) => {
+  const f = path.join(dir, "package.json");
+  if (!fs.existsSync(f)) return;
+  const pj = JSON.parse(fs.readFileSync(f, "utf8"));
+  all.set(pj.name, pj.version);
+  walk(path.join(dir, "node_modules"));
+};
+const walk = (dir) => {
+  if (!fs.existsSync(dir)) return;
+  for (const e of fs.readdirSync(dir)) {
+    if (e.startsWith(".")) continue;
+    if (e.startsWith("@")) for (const s of fs.readdirSync(path.join(dir, e))) visit(path.join(dir, e, s));
+    else visit(path.join(dir, e));
+  }
+};
+walk("node_modules");
+const tavt = [...all.keys()].filter((n) => n.startsWith("@tavt/")).sort();
+const direct = new Set();
+for (const name of tavt) {
+  const pj = JSON.parse(fs.readFileSync(path.join("node_modules", name, "package.json"), "utf8"));
+  for (const d of Object.keys(pj.dependencies ?? {})) if (!d.startsWith("@tavt/")) direct.add(`${d}@${all.get(d)}`);
+}
+console.log(`pack-check: installed @tavt packages: ${tavt.join(" ")}`);
+console.log(`pack-check: their third-party dependencies: ${[...direct].sort().join(" ") || "none"}`);
+console.log(`pack-check: node_modules holds ${all.size} distinct packages: ${[...all.keys()].sort().join(" ")}`);
+if (JSON.stringify(tavt) !== JSON.stringify(packed)) {
+  console.error(`pack-check: expected exactly ${packed.join(" ")}`);
+  process.exit(1);
+}
+EOF
+node installed.cjs "${pkgs[@]}"
+
 name="@tavt/$pkg"
+
+# Package work run by both smoke scripts (work.cjs exports (module, format) => JSON-able result); the CommonJS run
+# saves its result, the ES module run must produce the same.
+case "$pkg" in
+  clusters)
+    cat >work.cjs <<'EOF'
+// k-means on 3 planted clusters of 200 points in 8 dimensions (centres 10 apart, unit noise, a fixed LCG).
+module.exports = (m, fmt) => {
+  const n = 600, dim = 8, k = 3;
+  let s = 12345;
+  const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) + 0.5) / 4294967296;
+  const gauss = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  const data = new Float32Array(n * dim), truth = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    truth[i] = i % k;
+    for (let d = 0; d < dim; d++) data[i * dim + d] = (d === truth[i] ? 10 : 0) + gauss();
+  }
+  const r = m.kmeans(data, n, dim, { k, nInit: 3, seed: 7 });
+  const ari = m.adjustedRandIndex(truth, r.labels);
+  if (!(ari > 0.99)) throw new Error(`${fmt}: k-means missed the planted clusters (ARI ${ari})`);
+  const p = m.predict(data, n, dim, r.centers);
+  if (p.some((l, i) => l !== r.labels[i])) throw new Error(`${fmt}: predict disagrees with the fitted labels`);
+  console.log(`${fmt}: kmeans k=${k} on ${n}x${dim}: inertia ${r.inertia.toFixed(4)}, ${r.iterations} iterations, ARI vs planted ${ari.toFixed(4)}, wasm kernels ${m.wasmKernelsAvailable()}`);
+  return { inertia: r.inertia, labels: Array.from(r.labels), centers: Array.from(r.centers) };
+};
+EOF
+    ;;
+  metrics)
+    cat >work.cjs <<'EOF'
+// Corpus scores of two candidate captions against two references each.
+module.exports = (m, fmt) => {
+  const refs = {
+    v1: ["a man is playing a guitar", "a person plays the guitar on stage"],
+    v2: ["a cat sits on a mat", "the cat is lying on the mat"],
+  };
+  const cands = { v1: "a man plays a guitar", v2: "a cat is on the mat" };
+  const s = JSON.parse(JSON.stringify(m.score(refs, cands, { metrics: ["bleu", "rouge", "cider"] })));
+  const nums = [];
+  const walk = (v) => (typeof v === "number" ? nums.push(v) : v && typeof v === "object" && Object.values(v).forEach(walk));
+  walk(s);
+  if (nums.length === 0 || !nums.every(Number.isFinite)) throw new Error(`${fmt}: scores are missing or not finite`);
+  console.log(`${fmt}: score(refs, cands) -> ${JSON.stringify(s)}`);
+  return s;
+};
+EOF
+    ;;
+esac
+
 if [[ "$pkg" == core ]]; then
   cat >smoke.cjs <<'EOF'
 const core = require("@tavt/core");
@@ -88,19 +177,27 @@ console.log(`esm: backend ${report.backend} (skipped: ${report.skipped.map((s) =
 EOF
 else
   cat >smoke.cjs <<EOF
+const fs = require("node:fs");
 const m = require("$name");
 const names = Object.keys(m).sort();
 if (names.length === 0) throw new Error("$name exports nothing");
-require("node:fs").writeFileSync("cjs-names.json", JSON.stringify(names));
+fs.writeFileSync("cjs-names.json", JSON.stringify(names));
 console.log("cjs: require('$name') exports " + names.length + " names: " + names.slice(0, 12).join(", ") + (names.length > 12 ? ", ..." : ""));
+if (fs.existsSync("work.cjs")) fs.writeFileSync("cjs-work.json", JSON.stringify(require("./work.cjs")(m, "cjs")));
 EOF
   cat >smoke.mjs <<EOF
 import * as m from "$name";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 const names = Object.keys(m).filter((n) => n !== "default").sort();
 const cjs = JSON.parse(readFileSync("cjs-names.json", "utf8"));
 if (JSON.stringify(names) !== JSON.stringify(cjs)) throw new Error("ESM and CJS export different names");
 console.log("esm: import from '$name' exports the same " + names.length + " names");
+if (existsSync("work.cjs")) {
+  const mine = JSON.stringify(createRequire(import.meta.url)("./work.cjs")(m, "esm"));
+  if (mine !== readFileSync("cjs-work.json", "utf8")) throw new Error("ESM and CJS results differ");
+  console.log("esm: the same result as cjs");
+}
 EOF
 fi
 node smoke.cjs
