@@ -1,7 +1,14 @@
 import { flatten, initBackend, type ParamTree, tf, valueAndGrad } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
+import {
+  expectClose,
+  fromJson,
+  type Json,
+  loadFixture,
+  mamlGrads,
+  paramsFromJson,
+} from "../../../tools/test-utils/fixture";
 import { type AvmmConfig, type AvmmParams, applyAvmm } from "../src";
-import { expectClose, fromJson, type Json, loadFixture, mamlGrads, paramsFromJson } from "./fixture";
 
 interface Fixture {
   config: AvmmConfig;

@@ -1,5 +1,6 @@
 import { initBackend, type ParamTree, tf } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectClose, fromJson, type Json, loadFixture, mamlGrads } from "../../../tools/test-utils/fixture";
 import {
   type Counterfactual,
   counterfactualAudio,
@@ -9,7 +10,6 @@ import {
   modalityAwareWeights,
   psi,
 } from "../src";
-import { expectClose, fromJson, type Json, loadFixture, mamlGrads } from "./fixture";
 
 const GATES = ["alphaAv", "alphaAvNeg", "alphaAvPos", "alphaVa", "alphaVaNeg", "alphaVaPos"] as const;
 type Gate = (typeof GATES)[number];

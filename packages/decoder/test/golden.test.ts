@@ -1,17 +1,9 @@
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type FlatParams, flatten, initBackend, type ParamTree, tf, unflatten, valueAndGrad } from "@tavt/core";
+import { flatten, initBackend, type ParamTree, valueAndGrad } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectClose, type Json, loadFixture, paramsFromJson, fromJson as t } from "../../../tools/test-utils/fixture";
 import { applyDecoder, captionCrossEntropy, type DecoderConfig, type DecoderParams, shiftTokens } from "../src";
 
 // Fixtures written by tools/golden/tavt_model.py (PyTorch, float64): `/usr/bin/python3 tools/golden/tavt_model.py`.
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../../tools/fixtures/decoder");
-
-interface Json {
-  shape: number[];
-  data: number[];
-}
 interface Fixture {
   config: DecoderConfig;
   params: Record<string, Json>;
@@ -19,18 +11,7 @@ interface Fixture {
   expected: { logits: Json; alphaAv: Json; alphaVa: Json; loss: number; grads: Record<string, Json> };
 }
 
-const load = (name: string): Fixture => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8"));
-const t = (j: Json, dtype: "float32" | "int32" = "float32") => tf.tensor(j.data, j.shape, dtype);
-
-function expectClose(got: tf.Tensor, want: Json, tol: number, what: string) {
-  expect(got.shape, what).toEqual(want.shape);
-  const g = got.dataSync();
-  let worst = 0;
-  want.data.forEach((w, i) => {
-    worst = Math.max(worst, Math.abs(g[i]! - w) / Math.max(1, Math.abs(w)));
-  });
-  expect(worst, `${what}: worst relative error`).toBeLessThan(tol);
-}
+const load = (name: string): Fixture => loadFixture<Fixture>("decoder", name);
 
 beforeAll(async () => {
   await initBackend();
@@ -39,9 +20,7 @@ beforeAll(async () => {
 describe.each(["gated", "sum", "single_tied"])("decoder against PyTorch (%s)", (name) => {
   it("matches logits, gates, the weighted caption loss and every gradient to 1e-4", () => {
     const fx = load(name);
-    const flat: FlatParams = {};
-    for (const [k, v] of Object.entries(fx.params)) flat[k] = t(v);
-    const params = unflatten(flat) as DecoderParams;
+    const params = paramsFromJson(fx.params) as DecoderParams;
     // every parameter the TypeScript decoder has is in the fixture and vice versa
     const { xAv, xAvMask, xVa, xVaMask, weights } = fx.inputs;
     const memory = { xAv: t(xAv!), xAvMask: t(xAvMask!), xVa: t(xVa!), xVaMask: t(xVaMask!) };

@@ -1,7 +1,14 @@
 import { flatten, initBackend, type ParamTree, type tf, valueAndGrad } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
+import {
+  expectClose,
+  fromJson,
+  type Json,
+  loadFixture,
+  mamlGrads,
+  paramsFromJson,
+} from "../../../tools/test-utils/fixture";
 import { applyEncoder, type EncoderConfig, type EncoderParams } from "../src";
-import { expectClose, fromJson, type Json, loadFixture, mamlGrads, paramsFromJson } from "./fixture";
 
 type InputName = "prefix" | "prefixMask" | "visual" | "visualMask" | "audio" | "audioMask" | "rAv" | "rVa";
 interface Fixture {

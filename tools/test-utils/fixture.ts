@@ -1,11 +1,18 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FlatParams, flatten, type ParamTree, tf, unflatten, valueAndGrad } from "@tavt/core";
 import { expect } from "vitest";
+// Core by path, not by name: this file is outside every package, so "@tavt/core" would not resolve for tsc; vitest's
+// alias maps "@tavt/core" to the same packages/core/src/index.ts, so tests and these helpers share one tfjs instance.
+import { type FlatParams, flatten, type ParamTree, tf, unflatten, valueAndGrad } from "../../packages/core/src";
 
-// Fixtures written by tools/golden/tavt_modules.py (PyTorch, float64): `/usr/bin/python3 tools/golden/tavt_modules.py`.
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../../tools/fixtures");
+/*
+ * Test helpers shared by the golden tests of @tavt/avmm, @tavt/encoder, @tavt/dccl and @tavt/decoder (imported by
+ * relative path, so no package depends on anything for them). `loadFixture(area, name)` reads
+ * tools/fixtures/<area>/<name>.json, written by PyTorch in float64: `/usr/bin/python3 tools/golden/tavt_modules.py`
+ * (avmm, encoder, dccl) and `/usr/bin/python3 tools/golden/tavt_model.py` (decoder).
+ */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../fixtures");
 
 export interface Json {
   shape: number[];
