@@ -6,6 +6,7 @@ import {
   type LinearParams,
   mapTree,
   rng,
+  stopGradient,
   TavtError,
   tf,
 } from "@tavt/core";
@@ -14,7 +15,6 @@ import { type AvmmConfig, resolveAvmmConfig } from "./config";
 import { lossRec } from "./lossRec";
 import { applyMapper, initMapper, type MapperParams } from "./mapper";
 import { applyReconstructor, initReconstructor } from "./reconstructor";
-import { stopGradient } from "./stopGradient";
 
 /** AVMM parameters: the mapper SA (eq. 1) and the reconstructor's phi (eq. 2). The bank M is not a parameter. */
 export interface AvmmParams {

@@ -1,3 +1,4 @@
+export { stopGradient } from "@tavt/core";
 export {
   type AvmmInputs,
   type AvmmOptions,
@@ -13,4 +14,3 @@ export { AVMM_PREFIX, avmmParamNames, isAvmmParam } from "./freeze";
 export { lossRec } from "./lossRec";
 export { applyMapper, initMapper, type MapperParams } from "./mapper";
 export { applyReconstructor, initReconstructor, type ReconstructorOutput } from "./reconstructor";
-export { stopGradient } from "./stopGradient";

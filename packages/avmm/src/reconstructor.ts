@@ -1,5 +1,4 @@
-import { applyLinear, assertShape, initLinear, type Key, type LinearParams, tf } from "@tavt/core";
-import { stopGradient } from "./stopGradient";
+import { applyLinear, assertShape, initLinear, type Key, type LinearParams, stopGradient, tf } from "@tavt/core";
 
 export interface ReconstructorOutput {
   /** A_rec [B, l, da]. */

@@ -64,6 +64,7 @@ export { sgdStep } from "./optim/sgd";
 export type { Key } from "./rng";
 export * as rng from "./rng";
 export { assertRank, assertShape, FLOAT32_LOWEST, type ShapeSpec } from "./shape";
+export { stopGradient } from "./stopGradient";
 export type { Scalar, Tensor } from "./tf";
 export { tf } from "./tf";
 export {

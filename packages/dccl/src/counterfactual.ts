@@ -1,6 +1,5 @@
-import { assertRank, assertShape, TavtError, tf } from "@tavt/core";
+import { assertRank, assertShape, stopGradient, TavtError, tf } from "@tavt/core";
 import { COUNTERFACTUALS, type Counterfactual } from "./config";
-import { stopGradient } from "./stopGradient";
 
 export interface CounterfactualConfig {
   /** The construction of A- (see `Counterfactual`); default "rank-inverse". */

@@ -1,3 +1,4 @@
+export { stopGradient } from "@tavt/core";
 export {
   COUNTERFACTUALS,
   type ContrastiveConfig,
@@ -13,4 +14,3 @@ export { lossDis } from "./lossDis";
 export { type ModalityAwareConfig, modalityAwareWeights } from "./modalityAwareWeights";
 export { PSI_EPS, psi, tokenScores } from "./psi";
 export { cosineSimilarity } from "./similarity";
-export { stopGradient } from "./stopGradient";

@@ -1,6 +1,5 @@
-import { assertRank, assertShape, tf } from "@tavt/core";
+import { assertRank, assertShape, stopGradient, tf } from "@tavt/core";
 import { PSI_EPS, psi, tokenScores } from "./psi";
-import { stopGradient } from "./stopGradient";
 
 export interface ModalityAwareConfig {
   /** psi's guard: alpha_av / (alpha_va + eps); default 1e-6. */
