@@ -1,3 +1,5 @@
+import { WordTable } from "./intern";
+
 /**
  * Interns words and n-grams to dense integer ids: two n-grams get the same id exactly when their word tuples are
  * equal (Python's tuple keys in pycocoevalcap). Unigrams are words; an n-gram's id is looked up from its
@@ -6,10 +8,9 @@
 const RECENT_MASK = (1 << 12) - 1;
 
 export class NgramIndex {
-  /** Word table (open addressing on a hash of the UTF-16 units): slot -> word id + 1, 0 when empty. */
-  private wordSlots = new Int32Array(1 << 15);
-  private wordHashes = new Int32Array(1 << 15);
-  private readonly wordStrings: string[] = [];
+  private readonly words = new WordTable();
+  /** word table id -> n-gram id of the unigram. */
+  private readonly wordIds: number[] = [];
   /** n-gram table, 3 ints a slot: prefix id + 1 (0 marks an empty slot), last word id, n-gram id. */
   private slots: Int32Array;
   private used = 0;
@@ -34,61 +35,14 @@ export class NgramIndex {
     return this.size++;
   }
 
-  /** Id of the word `s.slice(start, end)` (created on first sight), found without building the substring. */
+  /** Id of the unigram `s.slice(start, end)` (created on first sight). */
   wordAt(s: string, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 0x01000193);
-    const slots = this.wordSlots;
-    const mask = slots.length - 1;
-    let h = (hash ^ (hash >>> 15)) & mask;
-    const len = end - start;
-    for (;;) {
-      const v = slots[h]!;
-      if (v === 0) break;
-      if (this.wordHashes[h] === hash) {
-        const w = this.wordStrings[v - 1]!;
-        if (w.length === len) {
-          let same = true;
-          for (let i = 0; i < len; i++)
-            if (w.charCodeAt(i) !== s.charCodeAt(start + i)) {
-              same = false;
-              break;
-            }
-          if (same) return this.wordIds[v - 1]!;
-        }
-      }
-      h = (h + 1) & mask;
-    }
-    const id = this.newId(1);
-    this.wordStrings.push(s.slice(start, end));
-    this.wordIds.push(id);
-    slots[h] = this.wordStrings.length;
-    this.wordHashes[h] = hash;
-    if (2 * this.wordStrings.length > slots.length) this.growWords();
-    return id;
+    const w = this.words.wordAt(s, start, end);
+    if (w === this.wordIds.length) this.wordIds.push(this.newId(1));
+    return this.wordIds[w]!;
   }
 
-  private readonly wordIds: number[] = [];
-
-  private growWords(): void {
-    const oldSlots = this.wordSlots;
-    const oldHashes = this.wordHashes;
-    const cap = oldSlots.length * 2;
-    const mask = cap - 1;
-    this.wordSlots = new Int32Array(cap);
-    this.wordHashes = new Int32Array(cap);
-    for (let i = 0; i < oldSlots.length; i++) {
-      const v = oldSlots[i]!;
-      if (v === 0) continue;
-      const hash = oldHashes[i]!;
-      let h = (hash ^ (hash >>> 15)) & mask;
-      while (this.wordSlots[h] !== 0) h = (h + 1) & mask;
-      this.wordSlots[h] = v;
-      this.wordHashes[h] = hash;
-    }
-  }
-
-  /** Id of a whole word. */
+  /** Id of the unigram `w`. */
   word(w: string): number {
     return this.wordAt(w, 0, w.length);
   }

@@ -1,3 +1,4 @@
+import { type Match, resolve } from "./beam";
 import type { ParaphraseTable } from "./paraphrase";
 
 /** Matcher modules in Meteor's numbering. */
@@ -6,6 +7,8 @@ export type MeteorModule = "exact" | "stem" | "synonym" | "paraphrase";
 /** One sentence prepared for alignment: words and the per-word keys every module compares. */
 export interface PreparedSentence {
   words: readonly string[];
+  /** The scorer's interned id of each word (equal words, equal ids). */
+  wordIds: Int32Array;
   /** Java String.hashCode of each word (Meteor compares words by it). */
   keys: Int32Array;
   /** hashCode of each word's stem (stem module), when the stem module is on. */
@@ -14,75 +17,12 @@ export interface PreparedSentence {
   synsets?: readonly (readonly number[])[];
   /** synset id -> positions of the words that have it; built on first use as a test sentence. */
   synsetIndex?: Map<number, number[]>;
+  /** As a test sentence: word id of a reference word -> ascending positions of the words sharing a synset with it. */
+  synonymPositions?: Map<number, readonly number[]>;
   /** Paraphrase-table word ids (paraphrase module), -1 for unknown words. */
   paraIds?: readonly number[];
   /** 1 where the word is a function word. */
   isFunction: Uint8Array;
-}
-
-/** A match of `length` words at `start` in the reference to `matchLength` words at `matchStart` in the test. */
-interface Match {
-  start: number;
-  length: number;
-  matchStart: number;
-  matchLength: number;
-  /** Index of the module (position in the module list) that made the match. */
-  module: number;
-}
-
-/** A partial alignment in the beam search (Meteor's PartialAlignment). */
-class Path {
-  matches: (Match | null)[];
-  matches1 = 0;
-  matches2 = 0;
-  allMatches1 = 0;
-  allMatches2 = 0;
-  chunks = 0;
-  idx = 0;
-  lastMatchEnd = -1;
-  distance = 0;
-  used1: Uint8Array;
-  used2: Uint8Array;
-
-  constructor(matches: (Match | null)[], used1: Uint8Array, used2: Uint8Array) {
-    this.matches = matches.slice();
-    this.used1 = used1.slice();
-    this.used2 = used2.slice();
-  }
-
-  static copy(p: Path): Path {
-    const q = new Path(p.matches, p.used1, p.used2);
-    q.matches1 = p.matches1;
-    q.matches2 = p.matches2;
-    q.allMatches1 = p.allMatches1;
-    q.allMatches2 = p.allMatches2;
-    q.chunks = p.chunks;
-    q.idx = p.idx;
-    q.lastMatchEnd = p.lastMatchEnd;
-    q.distance = p.distance;
-    return q;
-  }
-
-  isUsed(m: Match): boolean {
-    for (let i = 0; i < m.length; i++) if (this.used2[m.start + i]) return true;
-    for (let i = 0; i < m.matchLength; i++) if (this.used1[m.matchStart + i]) return true;
-    return false;
-  }
-
-  setUsed(m: Match): void {
-    for (let i = 0; i < m.length; i++) this.used2[m.start + i] = 1;
-    for (let i = 0; i < m.matchLength; i++) this.used1[m.matchStart + i] = 1;
-  }
-}
-
-/** Meteor's PARTIAL_COMPARE_TOTAL: more (weighted) matched words, then fewer chunks, then less distance. */
-function comparePaths(x: Path, y: Path): number {
-  const matchDiff = y.matches1 + y.matches2 - (x.matches1 + x.matches2);
-  if (matchDiff > 0) return 1;
-  if (matchDiff < 0) return -1;
-  const chunkDiff = x.chunks - y.chunks;
-  if (chunkDiff !== 0) return chunkDiff;
-  return x.distance - y.distance;
 }
 
 /** Result of aligning a test sentence (line 1) to a reference (line 2). */
@@ -151,27 +91,26 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
           if (s1[i] === s2[j] && k1[i] !== k2[j])
             add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
     } else if (kind === "synonym") {
-      // Pairs whose synset sets intersect, found through the test sentence's synset index.
-      const index1 = synsetIndex(test);
-      const y2 = ref.synsets!;
-      const shared = new Uint8Array(n1 * n2);
+      // Pairs whose synset sets intersect; a reference word's partners in the test are found once per word type.
+      test.synonymPositions ??= new Map();
+      const cache = test.synonymPositions;
+      const ids2 = ref.wordIds;
       for (let j = 0; j < n2; j++) {
-        for (const id of y2[j]!) {
-          const is = index1.get(id);
-          if (is) for (const i of is) shared[i * n2 + j] = 1;
+        let is = cache.get(ids2[j]!);
+        if (is === undefined) {
+          is = synonymPositions(test, ref.synsets![j]!);
+          cache.set(ids2[j]!, is);
         }
+        for (const i of is)
+          if (k1[i] !== k2[j]) add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
       }
-      for (let j = 0; j < n2; j++)
-        for (let i = 0; i < n1; i++)
-          if (shared[i * n2 + j] && k1[i] !== k2[j])
-            add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
     } else {
       paraphraseMatches(test.paraIds!, ref.paraIds!, config.paraphrase!, mod, add);
     }
   }
 
   // One-to-one, non-overlapping matches are definite.
-  const initial = new Path(new Array<Match | null>(n2).fill(null), new Uint8Array(n1), new Uint8Array(n2));
+  const fixed = new Array<Match | null>(n2).fill(null);
   for (let j = 0; j < n2; j++) {
     const list = matches[j]!;
     if (list.length !== 1) continue;
@@ -179,26 +118,23 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
     let overlap = false;
     for (let k = 0; k < m.length; k++) if (cov2[j + k] !== 1) overlap = true;
     for (let k = 0; k < m.matchLength; k++) if (cov1[m.matchStart + k] !== 1) overlap = true;
-    if (!overlap) {
-      initial.matches[j] = m;
-      initial.setUsed(m);
-    }
+    if (!overlap) fixed[j] = m;
   }
 
   // Without a contested match the beam search can only return the fixed matches: skip it.
   let contested = false;
   for (let j = 0; j < n2 && !contested; j++) {
     const list = matches[j]!;
-    if (list.length > 1 || (list.length === 1 && initial.matches[j] === null)) contested = true;
+    if (list.length > 1 || (list.length === 1 && fixed[j] === null)) contested = true;
     else if (list.length === 1 && (list[0]!.length > 1 || list[0]!.matchLength > 1)) contested = true;
   }
-  const best = contested ? resolve(matches, initial, weights, config.beamSize) : initial;
+  const best = contested ? resolve(matches, fixed, n1, weights, config.beamSize) : fixed;
 
   const testContent = new Array<number>(modules.length).fill(0);
   const referenceContent = new Array<number>(modules.length).fill(0);
   const testFunction = new Array<number>(modules.length).fill(0);
   const referenceFunction = new Array<number>(modules.length).fill(0);
-  for (const m of best.matches) {
+  for (const m of best) {
     if (m === null) continue;
     for (let k = 0; k < m.matchLength; k++) {
       if (test.isFunction[m.matchStart + k]) testFunction[m.module]!++;
@@ -222,9 +158,25 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
     referenceContent,
     testFunction,
     referenceFunction,
-    chunks: countChunks(best.matches),
+    chunks: countChunks(best),
   };
 }
+
+/** Ascending positions of the words of `test` whose synsets meet `synsets`. */
+function synonymPositions(test: PreparedSentence, synsets: readonly number[]): readonly number[] {
+  const index = synsetIndex(test);
+  let found: number[] | undefined;
+  for (const id of synsets) {
+    const is = index.get(id);
+    if (is === undefined) continue;
+    if (found === undefined) found = is.slice();
+    else for (const i of is) if (!found.includes(i)) found.push(i);
+  }
+  if (found === undefined) return NONE;
+  return found.length > 1 ? found.sort((a, b) => a - b) : found;
+}
+
+const NONE: readonly number[] = [];
 
 function synsetIndex(s: PreparedSentence): Map<number, number[]> {
   if (s.synsetIndex) return s.synsetIndex;
@@ -276,69 +228,6 @@ function paraphraseMatches(
 function phraseAt(line: readonly number[], at: number, words: readonly number[]): boolean {
   for (let k = 0; k < words.length; k++) if (at + k === line.length || line[at + k] !== words[k]) return false;
   return true;
-}
-
-/** Beam search over reference positions (Meteor's Aligner.resolve, including its in-place updates). */
-function resolve(matches: readonly Match[][], start: Path, weights: readonly number[], beamSize: number): Path {
-  let nextPaths: Path[] = [start];
-  const n = matches.length;
-  for (let current = 0; current <= n; current++) {
-    const paths = nextPaths;
-    nextPaths = [];
-    paths.sort(comparePaths);
-    for (let rank = 0; rank < beamSize && rank < paths.length; rank++) {
-      const path = paths[rank]!;
-      if (current === n) {
-        if (path.lastMatchEnd !== -1) path.chunks++;
-        nextPaths.push(path);
-        continue;
-      }
-      if (path.used2[current]) {
-        if (current < path.idx) {
-          nextPaths.push(path);
-        } else if (path.matches[path.idx] != null) {
-          const m = path.matches[path.idx]!;
-          const w = weights[m.module]!;
-          path.matches1 = Math.trunc(path.matches1 + m.matchLength * w);
-          path.matches2 = Math.trunc(path.matches2 + m.length * w);
-          path.allMatches1 += m.matchLength;
-          path.allMatches2 += m.length;
-          if (path.lastMatchEnd !== -1 && m.matchStart !== path.lastMatchEnd) path.chunks++;
-          path.idx = m.start + m.length;
-          path.lastMatchEnd = m.matchStart + m.matchLength;
-          path.distance += Math.abs(m.start - m.matchStart);
-          nextPaths.push(path);
-        }
-        continue;
-      }
-      for (const m of matches[current]!) {
-        if (path.isUsed(m)) continue;
-        const next = Path.copy(path);
-        next.setUsed(m);
-        next.matches[current] = m;
-        const w = weights[m.module]!;
-        next.matches1 = Math.trunc(next.matches1 + m.matchLength * w);
-        next.matches2 = Math.trunc(next.matches2 + m.length * w);
-        next.allMatches1 += m.matchLength;
-        next.allMatches2 += m.length;
-        if (next.lastMatchEnd !== -1 && m.matchStart !== next.lastMatchEnd) next.chunks++;
-        next.idx = m.start + m.length;
-        next.lastMatchEnd = m.matchStart + m.matchLength;
-        // Meteor adds this distance to the path being extended, not to the new one; kept as is.
-        path.distance += Math.abs(m.start - m.matchStart);
-        nextPaths.push(next);
-      }
-      if (path.lastMatchEnd !== -1) {
-        path.chunks++;
-        path.lastMatchEnd = -1;
-      }
-      path.idx++;
-      nextPaths.push(path);
-    }
-    if (nextPaths.length === 0) nextPaths.push(paths[0]!);
-  }
-  nextPaths.sort(comparePaths);
-  return nextPaths[0]!;
 }
 
 /** Chunks of an alignment: runs of matches contiguous and in order in both sentences. */

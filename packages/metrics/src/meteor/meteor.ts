@@ -1,6 +1,7 @@
-import { javaHash, javaTokenize, javaTrim } from "../text";
+import { WordTable } from "../intern";
+import { javaHash, javaTrim } from "../text";
 import { type AlignerConfig, align, type MeteorModule, type PreparedSentence } from "./aligner";
-import { normalizeEnglish } from "./normalizer";
+import { isPlainLine, normalizeEnglish } from "./normalizer";
 import { ParaphraseTable } from "./paraphrase";
 import { FUNCTION_WORDS_EN, packageDataDir } from "./resources";
 import {
@@ -37,20 +38,13 @@ export interface MeteorOptions {
   beamSize?: number;
 }
 
-interface WordInfo {
-  key: number;
-  stemKey: number;
-  isFunction: number;
-  synsets: readonly number[];
-  paraId: number;
-}
-
 export const METEOR_DEFAULT_PARAMETERS: Readonly<MeteorParameters> = {
   alpha: 0.85,
   beta: 0.2,
   gamma: 0.6,
   delta: 0.75,
 };
+const NO_SYNSETS: readonly number[] = [];
 const DEFAULT_WEIGHT: Record<MeteorModule, number> = { exact: 1.0, stem: 0.6, synonym: 0.8, paraphrase: 0.6 };
 
 /** METEOR of a corpus: per item scores and the corpus score of the summed statistics. */
@@ -71,7 +65,13 @@ export class MeteorScorer {
   private readonly normalize: boolean;
   private readonly config: AlignerConfig;
   private readonly synonyms?: SynonymDictionary;
-  private readonly words = new Map<string, WordInfo>();
+  /** Every word seen, interned; the arrays below hold what the modules need about word id w, computed once. */
+  private readonly table = new WordTable();
+  private readonly keyOf: number[] = [];
+  private readonly stemKeyOf: number[] = [];
+  private readonly isFunctionOf: number[] = [];
+  private readonly synsetsOf: (readonly number[])[] = [];
+  private readonly paraIdOf: number[] = [];
 
   constructor(options: MeteorOptions = {}) {
     const modules =
@@ -93,42 +93,62 @@ export class MeteorScorer {
     this.config = { modules: this.modules, beamSize: options.beamSize ?? 40, paraphrase };
   }
 
-  /** Everything the modules need about one word, computed once per distinct word. */
-  private wordInfo(word: string): WordInfo {
-    let info = this.words.get(word);
-    if (info === undefined) {
-      info = {
-        key: javaHash(word),
-        stemKey: this.modules.includes("stem") ? javaHash(stemEnglish(word)) : 0,
-        isFunction: FUNCTION_WORDS_EN.has(word.toLowerCase()) ? 1 : 0,
-        synsets: this.synonyms ? this.synonyms.allSynsets(word) : [],
-        paraId: this.config.paraphrase ? this.config.paraphrase.translate(word) : -1,
-      };
-      this.words.set(word, info);
+  /** Id of the word `s.slice(start, end)`, with everything the modules need about it computed on first sight. */
+  private wordId(s: string, start: number, end: number): number {
+    const id = this.table.wordAt(s, start, end);
+    if (id === this.keyOf.length) {
+      const word = this.table.strings[id]!;
+      this.keyOf.push(javaHash(word));
+      this.stemKeyOf.push(this.modules.includes("stem") ? javaHash(stemEnglish(word)) : 0);
+      this.isFunctionOf.push(FUNCTION_WORDS_EN.has(word.toLowerCase()) ? 1 : 0);
+      this.synsetsOf.push(this.synonyms ? this.synonyms.allSynsets(word) : NO_SYNSETS);
+      this.paraIdOf.push(this.config.paraphrase ? this.config.paraphrase.translate(word) : -1);
     }
-    return info;
+    return id;
   }
 
   /** Normalize, lowercase and tokenize one line, and look up the keys every module needs. */
   prepare(line: string): PreparedSentence {
-    let s = this.normalize ? normalizeEnglish(line) : line;
-    if (this.normalize) s = s.toLowerCase();
-    const words = javaTokenize(s);
-    const n = words.length;
+    // A plain line (letters, digits, spaces) normalizes to its own tokens: tokenize it directly.
+    const s = this.normalize ? (isPlainLine(line) ? line : normalizeEnglish(line)).toLowerCase() : line;
+    // Java StringTokenizer: tokens separated by runs of " \t\n\r\f", interned as they are found.
+    const ids = this.idBuffer(s.length);
+    let n = 0;
+    let start = -1;
+    for (let i = 0; i <= s.length; i++) {
+      const c = i === s.length ? 0x20 : s.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) {
+        if (start >= 0) {
+          ids[n++] = this.wordId(s, start, i);
+          start = -1;
+        }
+      } else if (start < 0) start = i;
+    }
+    const words: string[] = [];
+    const wordIds = new Int32Array(n);
     const keys = new Int32Array(n);
     const stemKeys = new Int32Array(n);
     const isFunction = new Uint8Array(n);
     const synsets: (readonly number[])[] = [];
     const paraIds: number[] = [];
     for (let i = 0; i < n; i++) {
-      const info = this.wordInfo(words[i]!);
-      keys[i] = info.key;
-      stemKeys[i] = info.stemKey;
-      isFunction[i] = info.isFunction;
-      synsets.push(info.synsets);
-      paraIds.push(info.paraId);
+      const id = ids[i]!;
+      words.push(this.table.strings[id]!);
+      wordIds[i] = id;
+      keys[i] = this.keyOf[id]!;
+      stemKeys[i] = this.stemKeyOf[id]!;
+      isFunction[i] = this.isFunctionOf[id]!;
+      synsets.push(this.synsetsOf[id]!);
+      paraIds.push(this.paraIdOf[id]!);
     }
-    return { words, keys, stemKeys, isFunction, synsets, paraIds };
+    return { words, wordIds, keys, stemKeys, isFunction, synsets, paraIds };
+  }
+
+  private ids = new Int32Array(256);
+
+  private idBuffer(size: number): Int32Array {
+    if (this.ids.length < size) this.ids = new Int32Array(2 * size);
+    return this.ids;
   }
 
   /** Sufficient statistics of a test line against its best reference (highest METEOR; first on ties). */

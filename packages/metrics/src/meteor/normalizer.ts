@@ -44,10 +44,15 @@ const NONBREAKING_EN: ReadonlyMap<string, number> = new Map<string, number>([
 
 import { javaTokenize, javaTrim } from "../text";
 
+/** True when `normalizeEnglish(line)` only collapses spaces: letters, digits and spaces only. */
+export function isPlainLine(line: string): boolean {
+  return PLAIN.test(line) && !line.includes("DOTMULTI");
+}
+
 /** Normalize one line as `Normalizer.normalizeLine(line, LANG_EN, keepPunctuation = true)`. */
 export function normalizeEnglish(line: string): string {
   // Fast path: letters, digits and spaces only; every rule below then only collapses the spaces.
-  if (PLAIN.test(line) && !line.includes("DOTMULTI")) return javaTokenize(line).join(" ");
+  if (isPlainLine(line)) return javaTokenize(line).join(" ");
   let s = ` ${line} `;
   s = s.replace(R_SEP_OTHER, " $1 ");
   s = s.replace(R_MULTI_DOT, " DOTMULTI$1");
