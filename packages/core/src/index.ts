@@ -48,6 +48,13 @@ export {
   initEncoderBlock,
 } from "./nn/encoderBlock";
 export {
+  applyEncoderStack,
+  type EncoderStackConfig,
+  type EncoderStackParams,
+  encoderStack,
+  initEncoderStack,
+} from "./nn/encoderStack";
+export {
   applyFeedForward,
   type FeedForwardConfig,
   type FeedForwardParams,
@@ -58,6 +65,13 @@ export { applyLayerNorm, initLayerNorm, type LayerNormConfig, type LayerNormPara
 export { applyLinear, initLinear, type LinearConfig, type LinearParams, linear } from "./nn/linear";
 export { logSoftmax } from "./nn/logSoftmax";
 export { sinusoidalPositions } from "./nn/positions";
+export {
+  applySequenceEncoder,
+  initSequenceEncoder,
+  type SequenceEncoderConfig,
+  type SequenceEncoderParams,
+  sequenceEncoder,
+} from "./nn/sequenceEncoder";
 export { type AdamConfig, type AdamState, adamInit, adamStep } from "./optim/adam";
 export { clipByGlobalNorm, globalNorm } from "./optim/clip";
 export { sgdStep } from "./optim/sgd";

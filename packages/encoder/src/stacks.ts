@@ -1,9 +1,9 @@
 import {
   type ApplyContext,
-  applyEncoderBlock,
+  applyEncoderStack,
   applyLayerNorm,
-  type EncoderBlockParams,
-  initEncoderBlock,
+  type EncoderStackParams,
+  initEncoderStack,
   initLayerNorm,
   type Key,
   type LayerNormParams,
@@ -19,12 +19,8 @@ interface StackConfig {
   dropout: number;
 }
 
-/** SelfAtt of eq. 12-13: `blocks` pre-LN encoder blocks and a final layer norm. */
-export interface SelfStackParams {
-  [name: string]: Record<string, EncoderBlockParams> | LayerNormParams;
-  blocks: Record<string, EncoderBlockParams>;
-  lnOut: LayerNormParams;
-}
+/** SelfAtt of eq. 12-13: `blocks` pre-LN encoder blocks and a final layer norm (core's encoder stack). */
+export type SelfStackParams = EncoderStackParams;
 
 /** CrossAtt of eq. 16-17: `crossBlocks` cross-attention blocks and a final layer norm. */
 export interface CrossStackParams {
@@ -37,11 +33,7 @@ const sub = (ctx: ApplyContext, name: string | number): ApplyContext =>
   ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, name) } : ctx;
 
 export function initSelfStack(key: Key, n: number, config: StackConfig): SelfStackParams {
-  const blocks: Record<string, EncoderBlockParams> = {};
-  (n > 0 ? rng.split(key, n) : []).forEach((k, i) => {
-    blocks[String(i)] = initEncoderBlock(k, config);
-  });
-  return { blocks, lnOut: initLayerNorm({ dim: config.dim }) };
+  return initEncoderStack(key, { ...config, blocks: n });
 }
 
 /** Eq. 12-13: f' = LN(SelfAtt^N(f)). x [B, T, d], mask [B, T] -> [B, T, d]. */
@@ -52,12 +44,7 @@ export function applySelfStack(
   config: StackConfig,
   ctx: ApplyContext = {},
 ): tf.Tensor {
-  return tf.tidy(() => {
-    let h = x;
-    const n = Object.keys(params.blocks).length;
-    for (let i = 0; i < n; i++) h = applyEncoderBlock(params.blocks[String(i)]!, h, config, mask, sub(ctx, i)); // [B, T, d]
-    return applyLayerNorm(params.lnOut, h); // [B, T, d]
-  });
+  return applyEncoderStack(params, x, config, mask, ctx); // [B, T, d]
 }
 
 export function initCrossStack(key: Key, n: number, config: StackConfig): CrossStackParams {
