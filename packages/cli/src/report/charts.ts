@@ -47,7 +47,7 @@ export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Pro
       mark: { type: "errorbar", ticks: true },
       encoding: {
         x: { field: o.x, type: "nominal", sort: null },
-        y: { field: "lo", type: "quantitative" },
+        y: { field: "lo", type: "quantitative", title: o.y }, // the same title as the bars, so the axis reads o.y
         y2: { field: "hi" },
       },
     });
