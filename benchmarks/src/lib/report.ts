@@ -93,7 +93,7 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
           ...ids,
           method,
           metric: `${METRIC_TITLES[m]}${spec.by.length ? ` (${spec.by.map((b) => ids[b]).join(", ")})` : ""}`,
-          value: s.mean,
+          "score (x100)": s.mean,
           std: s.std,
         });
       }
@@ -110,7 +110,7 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
     name: "table",
     title: spec.title,
     info,
-    chart: { x: "method", y: "value", column: "metric", error: "std" },
+    chart: { x: "method", y: "score (x100)", column: "metric", error: "std" },
     chartRows: spec.meanOverTargets ? chart.filter((c) => String(c.metric).includes("(mean")) : chart,
   });
   const md = `## ${spec.title}\n\n${markdownTable(display)}\n\nMean ± standard deviation over seeds ${spec.seeds.join(", ")}; backend ${info.backend}; ${info.seconds} s; printed by \`${spec.command}\`.\n`;
