@@ -1,5 +1,6 @@
-import { type Match, resolve } from "./beam";
+import { MatchSet, resolve } from "./beam";
 import type { ParaphraseTable } from "./paraphrase";
+import { SynonymIndex } from "./synonym-index";
 
 /** Matcher modules in Meteor's numbering. */
 export type MeteorModule = "exact" | "stem" | "synonym" | "paraphrase";
@@ -43,6 +44,8 @@ export interface AlignerConfig {
   modules: readonly MeteorModule[];
   beamSize: number;
   paraphrase?: ParaphraseTable;
+  /** The scorer's synonym index (word ids registered); sentences too long for it use `synsets` directly. */
+  synonyms?: SynonymIndex;
 }
 
 /** Weights the aligner ranks partial alignments by (MeteorScorer: exact 1.0, every other module 0.5). */
@@ -62,15 +65,8 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
   const n2 = ref.words.length;
   const { modules } = config;
   const weights = modules.map(searchWeight);
-  const matches: Match[][] = [];
-  for (let j = 0; j < n2; j++) matches.push([]);
-  const cov1 = new Int32Array(n1);
-  const cov2 = new Int32Array(n2);
-  const add = (m: Match) => {
-    matches[m.start]!.push(m);
-    for (let k = 0; k < m.matchLength; k++) cov1[m.matchStart + k]!++;
-    for (let k = 0; k < m.length; k++) cov2[m.start + k]!++;
-  };
+  const ms = matchSet;
+  ms.reset(n2);
   const k1 = test.keys;
   const k2 = ref.keys;
   let identical = n1 === n2;
@@ -80,16 +76,25 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
   for (let mod = 0; mod < modsUsed; mod++) {
     const kind = modules[mod]!;
     if (kind === "exact") {
-      for (let j = 0; j < n2; j++)
-        for (let i = 0; i < n1; i++)
-          if (k1[i] === k2[j]) add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
+      for (let j = 0; j < n2; j++) for (let i = 0; i < n1; i++) if (k1[i] === k2[j]) ms.add(j, 1, i, 1, mod);
     } else if (kind === "stem") {
       const s1 = test.stemKeys!;
       const s2 = ref.stemKeys!;
       for (let j = 0; j < n2; j++)
-        for (let i = 0; i < n1; i++)
-          if (s1[i] === s2[j] && k1[i] !== k2[j])
-            add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
+        for (let i = 0; i < n1; i++) if (s1[i] === s2[j] && k1[i] !== k2[j]) ms.add(j, 1, i, 1, mod);
+    } else if (kind === "synonym" && config.synonyms && n1 <= SynonymIndex.MAX_TEST) {
+      // Pairs whose synset sets intersect, as bit masks of test positions per reference word type.
+      const syn = config.synonyms;
+      syn.begin(test, test.wordIds);
+      const ids2 = ref.wordIds;
+      for (let j = 0; j < n2; j++) {
+        let mask = syn.partners(ids2[j]!);
+        while (mask !== 0) {
+          const i = 31 - Math.clz32(mask & -mask);
+          mask &= mask - 1;
+          if (k1[i] !== k2[j]) ms.add(j, 1, i, 1, mod);
+        }
+      }
     } else if (kind === "synonym") {
       // Pairs whose synset sets intersect; a reference word's partners in the test are found once per word type.
       test.synonymPositions ??= new Map();
@@ -101,48 +106,61 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
           is = synonymPositions(test, ref.synsets![j]!);
           cache.set(ids2[j]!, is);
         }
-        for (const i of is)
-          if (k1[i] !== k2[j]) add({ start: j, length: 1, matchStart: i, matchLength: 1, module: mod });
+        for (const i of is) if (k1[i] !== k2[j]) ms.add(j, 1, i, 1, mod);
       }
     } else {
-      paraphraseMatches(test.paraIds!, ref.paraIds!, config.paraphrase!, mod, add);
+      paraphraseMatches(test.paraIds!, ref.paraIds!, config.paraphrase!, mod, ms);
     }
   }
+  ms.index();
+  const { first, byStart, start, length, matchStart, matchLength, module } = ms;
 
+  // How many matches cover each word.
+  const cov1 = scratch(0, n1);
+  const cov2 = scratch(1, n2);
+  for (let m = 0; m < ms.count; m++) {
+    for (let k = 0; k < matchLength[m]!; k++) cov1[matchStart[m]! + k]!++;
+    for (let k = 0; k < length[m]!; k++) cov2[start[m]! + k]!++;
+  }
   // One-to-one, non-overlapping matches are definite.
-  const fixed = new Array<Match | null>(n2).fill(null);
+  const fixed = scratch(2, n2);
+  fixed.fill(-1, 0, n2);
   for (let j = 0; j < n2; j++) {
-    const list = matches[j]!;
-    if (list.length !== 1) continue;
-    const m = list[0]!;
+    if (first[j + 1]! - first[j]! !== 1) continue;
+    const m = byStart[first[j]!]!;
     let overlap = false;
-    for (let k = 0; k < m.length; k++) if (cov2[j + k] !== 1) overlap = true;
-    for (let k = 0; k < m.matchLength; k++) if (cov1[m.matchStart + k] !== 1) overlap = true;
+    for (let k = 0; k < length[m]!; k++) if (cov2[j + k] !== 1) overlap = true;
+    for (let k = 0; k < matchLength[m]!; k++) if (cov1[matchStart[m]! + k] !== 1) overlap = true;
     if (!overlap) fixed[j] = m;
   }
 
   // Without a contested match the beam search can only return the fixed matches: skip it.
   let contested = false;
   for (let j = 0; j < n2 && !contested; j++) {
-    const list = matches[j]!;
-    if (list.length > 1 || (list.length === 1 && fixed[j] === null)) contested = true;
-    else if (list.length === 1 && (list[0]!.length > 1 || list[0]!.matchLength > 1)) contested = true;
+    const count = first[j + 1]! - first[j]!;
+    if (count > 1 || (count === 1 && fixed[j] === -1)) contested = true;
+    else if (count === 1 && (length[byStart[first[j]!]!]! > 1 || matchLength[byStart[first[j]!]!]! > 1))
+      contested = true;
   }
-  const best = contested ? resolve(matches, fixed, n1, weights, config.beamSize) : fixed;
+  const best = scratch(3, n2);
+  if (contested) resolve(ms, fixed, n1, weights, config.beamSize, best);
+  else best.set(fixed.subarray(0, n2));
 
   const testContent = new Array<number>(modules.length).fill(0);
   const referenceContent = new Array<number>(modules.length).fill(0);
   const testFunction = new Array<number>(modules.length).fill(0);
   const referenceFunction = new Array<number>(modules.length).fill(0);
-  for (const m of best) {
-    if (m === null) continue;
-    for (let k = 0; k < m.matchLength; k++) {
-      if (test.isFunction[m.matchStart + k]) testFunction[m.module]!++;
-      else testContent[m.module]!++;
+  for (let j = 0; j < n2; j++) {
+    const m = best[j]!;
+    if (m === -1) continue;
+    const mod = module[m]!;
+    for (let k = 0; k < matchLength[m]!; k++) {
+      if (test.isFunction[matchStart[m]! + k]) testFunction[mod]!++;
+      else testContent[mod]!++;
     }
-    for (let k = 0; k < m.length; k++) {
-      if (ref.isFunction[m.start + k]) referenceFunction[m.module]!++;
-      else referenceContent[m.module]!++;
+    for (let k = 0; k < length[m]!; k++) {
+      if (ref.isFunction[start[m]! + k]) referenceFunction[mod]!++;
+      else referenceContent[mod]!++;
     }
   }
   let testFunctionWords = 0;
@@ -158,7 +176,7 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
     referenceContent,
     testFunction,
     referenceFunction,
-    chunks: countChunks(best),
+    chunks: countChunks(ms, best, n2),
   };
 }
 
@@ -197,7 +215,7 @@ function paraphraseMatches(
   line2: readonly number[],
   pt: ParaphraseTable,
   mod: number,
-  add: (m: Match) => void,
+  ms: MatchSet,
 ): void {
   // Paraphrases in line 1 of phrases in line 2.
   for (let j = 0; j < line2.length; j++) {
@@ -206,8 +224,7 @@ function paraphraseMatches(
       const len = pars[p]!;
       const words = pt.paraphrase(pars[p + 1]!);
       for (let i = 0; i < line1.length; i++) {
-        if (phraseAt(line1, i, words))
-          add({ start: j, length: len, matchStart: i, matchLength: words.length, module: mod });
+        if (phraseAt(line1, i, words)) ms.add(j, len, i, words.length, mod);
       }
     }
   }
@@ -218,8 +235,7 @@ function paraphraseMatches(
       const len = pars[p]!;
       const words = pt.paraphrase(pars[p + 1]!);
       for (let j = 0; j < line2.length; j++) {
-        if (phraseAt(line2, j, words))
-          add({ start: j, length: words.length, matchStart: i, matchLength: len, module: mod });
+        if (phraseAt(line2, j, words)) ms.add(j, words.length, i, len, mod);
       }
     }
   }
@@ -231,24 +247,37 @@ function phraseAt(line: readonly number[], at: number, words: readonly number[])
 }
 
 /** Chunks of an alignment: runs of matches contiguous and in order in both sentences. */
-function countChunks(matches: readonly (Match | null)[]): number {
+function countChunks(ms: MatchSet, matches: Int32Array, n: number): number {
   let chunks = 0;
   let idx = 0;
   let lastMatchEnd = -1;
-  while (idx < matches.length) {
-    const m = matches[idx];
-    if (m == null) {
+  while (idx < n) {
+    const m = matches[idx]!;
+    if (m === -1) {
       if (lastMatchEnd !== -1) {
         chunks++;
         lastMatchEnd = -1;
       }
       idx++;
     } else {
-      if (lastMatchEnd !== -1 && m.matchStart !== lastMatchEnd) chunks++;
-      idx = m.start + m.length;
-      lastMatchEnd = m.matchStart + m.matchLength;
+      if (lastMatchEnd !== -1 && ms.matchStart[m] !== lastMatchEnd) chunks++;
+      idx = ms.start[m]! + ms.length[m]!;
+      lastMatchEnd = ms.matchStart[m]! + ms.matchLength[m]!;
     }
   }
   if (lastMatchEnd !== -1) chunks++;
   return chunks;
+}
+
+const matchSet = new MatchSet();
+const scratchArrays: Int32Array[] = [];
+
+/** Pooled scratch array number `slot`, at least `size` long, its first `size` entries zero. */
+function scratch(slot: number, size: number): Int32Array {
+  let a = scratchArrays[slot];
+  if (a === undefined || a.length < size) {
+    a = new Int32Array(Math.max(64, 2 * size));
+    scratchArrays[slot] = a;
+  } else a.fill(0, 0, size);
+  return a;
 }

@@ -1,11 +1,66 @@
-/** A match of `length` words at `start` in the reference to `matchLength` words at `matchStart` in the test. */
-export interface Match {
-  start: number;
-  length: number;
-  matchStart: number;
-  matchLength: number;
-  /** Index of the module (position in the module list) that made the match. */
-  module: number;
+/**
+ * The candidate matches of one alignment, struct-of-arrays in pooled typed arrays. Match m joins `length[m]`
+ * reference words at `start[m]` to `matchLength[m]` test words at `matchStart[m]`; `module[m]` is the index of
+ * the module that made it. After `index()`, the matches starting at reference position j are
+ * `byStart[first[j] .. first[j + 1])`, in the order they were added.
+ */
+export class MatchSet {
+  count = 0;
+  referenceLength = 0;
+  start = new Int32Array(256);
+  length = new Int32Array(256);
+  matchStart = new Int32Array(256);
+  matchLength = new Int32Array(256);
+  module = new Int32Array(256);
+  first = new Int32Array(64);
+  byStart = new Int32Array(256);
+  private cursor = new Int32Array(64);
+
+  reset(referenceLength: number): void {
+    this.count = 0;
+    this.referenceLength = referenceLength;
+    if (this.first.length < referenceLength + 1) {
+      this.first = new Int32Array(2 * (referenceLength + 1));
+      this.cursor = new Int32Array(2 * (referenceLength + 1));
+    }
+  }
+
+  add(start: number, length: number, matchStart: number, matchLength: number, module: number): void {
+    if (this.count === this.start.length) this.grow();
+    const m = this.count++;
+    this.start[m] = start;
+    this.length[m] = length;
+    this.matchStart[m] = matchStart;
+    this.matchLength[m] = matchLength;
+    this.module[m] = module;
+  }
+
+  /** Group the matches by reference position (a stable counting sort). */
+  index(): void {
+    const n = this.referenceLength;
+    const first = this.first;
+    first.fill(0, 0, n + 1);
+    for (let m = 0; m < this.count; m++) first[this.start[m]! + 1]!++;
+    for (let j = 0; j < n; j++) first[j + 1]! += first[j];
+    const cursor = this.cursor;
+    cursor.set(first.subarray(0, n));
+    for (let m = 0; m < this.count; m++) this.byStart[cursor[this.start[m]!]!++] = m;
+  }
+
+  private grow(): void {
+    const n = 2 * this.start.length;
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.start = grow(this.start);
+    this.length = grow(this.length);
+    this.matchStart = grow(this.matchStart);
+    this.matchLength = grow(this.matchLength);
+    this.module = grow(this.module);
+    this.byStart = new Int32Array(n);
+  }
 }
 
 /**
@@ -26,7 +81,7 @@ class Paths {
   used = new Int32Array(1024);
   usedTop = 0;
   /** Added matches: node -> match, reference position, next node (-1 ends a list). */
-  nodeMatch: Match[] = [];
+  nodeMatch = new Int32Array(256);
   nodePos = new Int32Array(256);
   nodeNext = new Int32Array(256);
   nodeCount = 0;
@@ -38,7 +93,6 @@ class Paths {
     this.count = 0;
     this.usedTop = 0;
     this.nodeCount = 0;
-    this.nodeMatch.length = 0;
   }
 
   /** A new path: a copy of `from` (all fields and used bits), or an empty one when `from` is -1. */
@@ -75,7 +129,7 @@ class Paths {
     return p;
   }
 
-  addNode(p: number, m: Match, pos: number): void {
+  addNode(p: number, m: number, pos: number): void {
     const n = this.nodeCount++;
     if (n === this.nodePos.length) {
       const pos2 = new Int32Array(2 * n);
@@ -84,6 +138,9 @@ class Paths {
       const next2 = new Int32Array(2 * n);
       next2.set(this.nodeNext);
       this.nodeNext = next2;
+      const match2 = new Int32Array(2 * n);
+      match2.set(this.nodeMatch);
+      this.nodeMatch = match2;
     }
     this.nodeMatch[n] = m;
     this.nodePos[n] = pos;
@@ -117,32 +174,33 @@ const pool = new Paths();
  * ranked by PARTIAL_COMPARE_TOTAL (more weighted matched words, then fewer chunks, then less distance; a stable
  * sort, as Java's). Reproduces Meteor's integer arithmetic (weighted counts are Java ints, so a 0.5-weighted
  * single-word match adds nothing) and its in-place updates (the distance of a new path is added to the path it
- * extends), since those decide which alignment wins. Returns the best path's match at each reference position.
+ * extends), since those decide which alignment wins. `fixed[j]` is the fixed match at j or -1; the best path's
+ * match at each reference position (or -1) is written to `out`.
  */
 export function resolve(
-  matches: readonly (readonly Match[])[],
-  fixed: readonly (Match | null)[],
+  ms: MatchSet,
+  fixed: Int32Array,
   testLength: number,
   weights: readonly number[],
   beamSize: number,
-): (Match | null)[] {
+  out: Int32Array,
+): void {
   const P = pool;
   P.reset();
-  const n = matches.length;
+  const n = ms.referenceLength;
+  const { start: mStart, length: mLength, matchStart: mMatchStart, matchLength: mMatchLength, module: mModule } = ms;
+  const { first, byStart } = ms;
   const w1 = (testLength + 31) >>> 5;
   const words = w1 + ((n + 31) >>> 5);
   // Bounds of the three ranking fields, so that a path's rank fits one exact double (else sort with a comparator).
   let distanceBound = 1;
-  for (const list of matches) for (const m of list) distanceBound += Math.abs(m.start - m.matchStart);
+  for (let m = 0; m < ms.count; m++) distanceBound += Math.abs(mStart[m]! - mMatchStart[m]!);
   const matchBound = testLength + n + 1;
   const chunkBound = n + 2;
 
-  const start = P.alloc(-1, words);
-  for (let j = 0; j < n; j++) {
-    const m = fixed[j];
-    if (m != null) setUsed(P, start, w1, m);
-  }
-  let nextPaths: number[] = [start];
+  const startPath = P.alloc(-1, words);
+  for (let j = 0; j < n; j++) if (fixed[j]! >= 0) setUsed(P, startPath, w1, ms, fixed[j]!);
+  let nextPaths: number[] = [startPath];
   for (let current = 0; current <= n; current++) {
     const paths = nextPaths;
     nextPaths = [];
@@ -159,33 +217,34 @@ export function resolve(
         if (current < P.idx[path]!) {
           nextPaths.push(path);
         } else {
-          const m = matchAt(P, path, P.idx[path]!, fixed);
-          if (m != null) {
-            const w = weights[m.module]!;
-            P.matches1[path] = Math.trunc(P.matches1[path]! + m.matchLength * w);
-            P.matches2[path] = Math.trunc(P.matches2[path]! + m.length * w);
-            if (P.lastMatchEnd[path] !== -1 && m.matchStart !== P.lastMatchEnd[path]) P.chunks[path]!++;
-            P.idx[path] = m.start + m.length;
-            P.lastMatchEnd[path] = m.matchStart + m.matchLength;
-            P.distance[path]! += Math.abs(m.start - m.matchStart);
+          const m = matchAt(P, path, P.idx[path]!, fixed, n);
+          if (m >= 0) {
+            const w = weights[mModule[m]!]!;
+            P.matches1[path] = Math.trunc(P.matches1[path]! + mMatchLength[m]! * w);
+            P.matches2[path] = Math.trunc(P.matches2[path]! + mLength[m]! * w);
+            if (P.lastMatchEnd[path] !== -1 && mMatchStart[m] !== P.lastMatchEnd[path]) P.chunks[path]!++;
+            P.idx[path] = mStart[m]! + mLength[m]!;
+            P.lastMatchEnd[path] = mMatchStart[m]! + mMatchLength[m]!;
+            P.distance[path]! += Math.abs(mStart[m]! - mMatchStart[m]!);
             nextPaths.push(path);
           }
         }
         continue;
       }
-      for (const m of matches[current]!) {
-        if (isUsed(P, path, w1, m)) continue;
+      for (let q = first[current]!; q < first[current + 1]!; q++) {
+        const m = byStart[q]!;
+        if (isUsed(P, path, w1, ms, m)) continue;
         const next = P.alloc(path, words);
-        setUsed(P, next, w1, m);
+        setUsed(P, next, w1, ms, m);
         P.addNode(next, m, current);
-        const w = weights[m.module]!;
-        P.matches1[next] = Math.trunc(P.matches1[next]! + m.matchLength * w);
-        P.matches2[next] = Math.trunc(P.matches2[next]! + m.length * w);
-        if (P.lastMatchEnd[next] !== -1 && m.matchStart !== P.lastMatchEnd[next]) P.chunks[next]!++;
-        P.idx[next] = m.start + m.length;
-        P.lastMatchEnd[next] = m.matchStart + m.matchLength;
+        const w = weights[mModule[m]!]!;
+        P.matches1[next] = Math.trunc(P.matches1[next]! + mMatchLength[m]! * w);
+        P.matches2[next] = Math.trunc(P.matches2[next]! + mLength[m]! * w);
+        if (P.lastMatchEnd[next] !== -1 && mMatchStart[m] !== P.lastMatchEnd[next]) P.chunks[next]!++;
+        P.idx[next] = mStart[m]! + mLength[m]!;
+        P.lastMatchEnd[next] = mMatchStart[m]! + mMatchLength[m]!;
         // Meteor adds this distance to the path being extended, not to the new one; kept as is.
-        P.distance[path]! += Math.abs(m.start - m.matchStart);
+        P.distance[path]! += Math.abs(mStart[m]! - mMatchStart[m]!);
         nextPaths.push(next);
       }
       if (P.lastMatchEnd[path] !== -1) {
@@ -199,43 +258,45 @@ export function resolve(
   }
   sortPaths(P, nextPaths, matchBound, chunkBound, distanceBound);
   const best = nextPaths[0]!;
-  const out = fixed.slice();
+  out.set(fixed.subarray(0, n));
   for (let node = P.head[best]!; node !== -1; node = P.nodeNext[node]!) out[P.nodePos[node]!] = P.nodeMatch[node]!;
-  P.nodeMatch.length = 0;
-  return out;
 }
 
-/** The path's match at reference position `pos` (added by the search, else the fixed one). */
-function matchAt(P: Paths, path: number, pos: number, fixed: readonly (Match | null)[]): Match | null | undefined {
+/** The path's match at reference position `pos` (added by the search, else the fixed one), or -1. */
+function matchAt(P: Paths, path: number, pos: number, fixed: Int32Array, n: number): number {
   for (let node = P.head[path]!; node !== -1; node = P.nodeNext[node]!)
     if (P.nodePos[node] === pos) return P.nodeMatch[node]!;
-  return fixed[pos];
+  return pos < n ? fixed[pos]! : -1;
 }
 
-function isUsed(P: Paths, path: number, w1: number, m: Match): boolean {
+function isUsed(P: Paths, path: number, w1: number, ms: MatchSet, m: number): boolean {
   const at = P.usedAt[path]!;
   const used = P.used;
-  for (let i = m.start; i < m.start + m.length; i++) if ((used[at + w1 + (i >>> 5)]! >>> (i & 31)) & 1) return true;
-  for (let i = m.matchStart; i < m.matchStart + m.matchLength; i++)
-    if ((used[at + (i >>> 5)]! >>> (i & 31)) & 1) return true;
+  const s = ms.start[m]!;
+  for (let i = s; i < s + ms.length[m]!; i++) if ((used[at + w1 + (i >>> 5)]! >>> (i & 31)) & 1) return true;
+  const t = ms.matchStart[m]!;
+  for (let i = t; i < t + ms.matchLength[m]!; i++) if ((used[at + (i >>> 5)]! >>> (i & 31)) & 1) return true;
   return false;
 }
 
-function setUsed(P: Paths, path: number, w1: number, m: Match): void {
+function setUsed(P: Paths, path: number, w1: number, ms: MatchSet, m: number): void {
   const at = P.usedAt[path]!;
   const used = P.used;
-  for (let i = m.start; i < m.start + m.length; i++) used[at + w1 + (i >>> 5)]! |= 1 << (i & 31);
-  for (let i = m.matchStart; i < m.matchStart + m.matchLength; i++) used[at + (i >>> 5)]! |= 1 << (i & 31);
+  const s = ms.start[m]!;
+  for (let i = s; i < s + ms.length[m]!; i++) used[at + w1 + (i >>> 5)]! |= 1 << (i & 31);
+  const t = ms.matchStart[m]!;
+  for (let i = t; i < t + ms.matchLength[m]!; i++) used[at + (i >>> 5)]! |= 1 << (i & 31);
 }
-
 /**
  * Stable sort of paths by PARTIAL_COMPARE_TOTAL: each path's (fewer matched words, chunks, distance, position)
- * packed into one exact double and sorted natively; a comparator when the bounds do not fit 2^53.
+ * packed into one exact double and sorted natively (position in the low bits); a comparator when the bounds do not fit 2^53.
  */
 function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: number, distanceBound: number): void {
   const len = paths.length;
   if (len < 2) return;
-  if ((matchBound + 1) * chunkBound * distanceBound * len > Number.MAX_SAFE_INTEGER) {
+  let slots = 1;
+  while (slots < len) slots *= 2;
+  if ((matchBound + 1) * chunkBound * distanceBound * slots > Number.MAX_SAFE_INTEGER) {
     const byRank = (x: number, y: number): number => {
       const matchDiff = P.matches1[y]! + P.matches2[y]! - (P.matches1[x]! + P.matches2[x]!);
       if (matchDiff > 0) return 1;
@@ -253,10 +314,14 @@ function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: nu
     const p = paths[i]!;
     const rank =
       ((matchBound - (P.matches1[p]! + P.matches2[p]!)) * chunkBound + P.chunks[p]!) * distanceBound + P.distance[p]!;
-    keys[i] = rank * len + i;
+    keys[i] = rank * slots + i;
   }
   keys.sort();
   const order = P.order;
   for (let i = 0; i < len; i++) order[i] = paths[i]!;
-  for (let i = 0; i < len; i++) paths[i] = order[keys[i]! % len]!;
+  const inv = 1 / slots;
+  for (let i = 0; i < len; i++) {
+    const k = keys[i]!;
+    paths[i] = order[k - Math.floor(k * inv) * slots]!;
+  }
 }

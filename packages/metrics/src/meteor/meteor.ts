@@ -13,6 +13,7 @@ import {
   statsOfAlignment,
 } from "./stats";
 import { stemEnglish } from "./stemmer";
+import { SynonymIndex } from "./synonym-index";
 import { SynonymDictionary } from "./synonyms";
 
 export interface MeteorOptions {
@@ -90,7 +91,12 @@ export class MeteorScorer {
       paraphrase = ParaphraseTable.load(options.paraphraseTable);
     }
     if (modules.includes("synonym")) this.synonyms = SynonymDictionary.load(options.wordnetDir ?? packageDataDir());
-    this.config = { modules: this.modules, beamSize: options.beamSize ?? 40, paraphrase };
+    this.config = {
+      modules: this.modules,
+      beamSize: options.beamSize ?? 40,
+      paraphrase,
+      synonyms: this.synonyms ? new SynonymIndex() : undefined,
+    };
   }
 
   /** Id of the word `s.slice(start, end)`, with everything the modules need about it computed on first sight. */
@@ -101,7 +107,9 @@ export class MeteorScorer {
       this.keyOf.push(javaHash(word));
       this.stemKeyOf.push(this.modules.includes("stem") ? javaHash(stemEnglish(word)) : 0);
       this.isFunctionOf.push(FUNCTION_WORDS_EN.has(word.toLowerCase()) ? 1 : 0);
-      this.synsetsOf.push(this.synonyms ? this.synonyms.allSynsets(word) : NO_SYNSETS);
+      const synsets = this.synonyms ? this.synonyms.allSynsets(word) : NO_SYNSETS;
+      this.synsetsOf.push(synsets);
+      this.config.synonyms?.addWord(id, synsets);
       this.paraIdOf.push(this.config.paraphrase ? this.config.paraphrase.translate(word) : -1);
     }
     return id;

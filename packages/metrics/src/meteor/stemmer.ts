@@ -141,8 +141,25 @@ const STEP4: Table = byLength([
   ["ion", 2],
 ]);
 
+/** A suffix table split by the suffix's last letter (same order within a letter: longest first). */
+type Buckets = ReadonlyMap<number, Table>;
+const bucketsOf = new Map<Table, Buckets>();
+
 function findSuffix(w: string, table: Table): readonly [string, number] | undefined {
-  for (const e of table) if (w.endsWith(e[0])) return e;
+  let buckets = bucketsOf.get(table);
+  if (buckets === undefined) {
+    const b = new Map<number, (readonly [string, number])[]>();
+    for (const e of table) {
+      const c = e[0].charCodeAt(e[0].length - 1);
+      const list = b.get(c);
+      if (list) list.push(e);
+      else b.set(c, [e]);
+    }
+    buckets = b;
+    bucketsOf.set(table, buckets);
+  }
+  const candidates = buckets.get(w.charCodeAt(w.length - 1));
+  if (candidates !== undefined) for (const e of candidates) if (w.endsWith(e[0])) return e;
   return undefined;
 }
 

@@ -1,0 +1,88 @@
+/**
+ * Which words of a test sentence share a WordNet synset with a given reference word, for the aligner's synonym
+ * module. Synset ids are renumbered densely once per word type, so the test sentence's synsets are marked in typed
+ * arrays (position bit masks; sentences up to 31 words) and a reference word type's partners are looked up once
+ * per test sentence.
+ */
+export class SynonymIndex {
+  /** word id -> dense synset ids of the word and its base forms. */
+  private readonly synsetsOfWord: Int32Array[] = [];
+  private readonly dense = new Map<number, number>();
+  private serial = 0;
+  private current: object | undefined;
+  /** dense synset -> serial of the test sentence that marked it, and the positions (bit mask) having it. */
+  private synStamp = new Int32Array(1024);
+  private synMask = new Int32Array(1024);
+  /** word id -> serial of the test sentence its mask was computed for, and that mask. */
+  private wordStamp = new Int32Array(1024);
+  private wordMask = new Int32Array(1024);
+
+  /** Register word id `id` (ids come in order 0, 1, 2, ...) with its synsets. */
+  addWord(id: number, synsets: readonly number[]): void {
+    const d = new Int32Array(synsets.length);
+    for (let k = 0; k < synsets.length; k++) {
+      let v = this.dense.get(synsets[k]!);
+      if (v === undefined) {
+        v = this.dense.size;
+        this.dense.set(synsets[k]!, v);
+      }
+      d[k] = v;
+    }
+    this.synsetsOfWord[id] = d;
+  }
+
+  /** Largest test sentence `begin` accepts. */
+  static readonly MAX_TEST = 31;
+
+  /** Mark the synsets of a test sentence (word ids); `key` identifies it, so repeated calls are free. */
+  begin(key: object, wordIds: Int32Array): void {
+    if (key === this.current) return;
+    this.current = key;
+    this.serial++;
+    if (this.synStamp.length < this.dense.size) {
+      this.synStamp = grown(this.synStamp, this.dense.size);
+      this.synMask = grown(this.synMask, this.dense.size);
+    }
+    if (this.wordStamp.length < this.synsetsOfWord.length) {
+      this.wordStamp = grown(this.wordStamp, this.synsetsOfWord.length);
+      this.wordMask = grown(this.wordMask, this.synsetsOfWord.length);
+    }
+    for (let i = 0; i < wordIds.length; i++) {
+      const ds = this.synsetsOfWord[wordIds[i]!]!;
+      for (let k = 0; k < ds.length; k++) {
+        const d = ds[k]!;
+        if (this.synStamp[d] !== this.serial) {
+          this.synStamp[d] = this.serial;
+          this.synMask[d] = 0;
+        }
+        this.synMask[d]! |= 1 << i;
+      }
+    }
+  }
+
+  /** Bit mask of the positions in the current test sentence whose synsets meet those of word `id`. */
+  partners(id: number): number {
+    if (id >= this.wordStamp.length) {
+      this.wordStamp = grown(this.wordStamp, id + 1);
+      this.wordMask = grown(this.wordMask, id + 1);
+    }
+    if (this.wordStamp[id] === this.serial) return this.wordMask[id]!;
+    const ds = this.synsetsOfWord[id]!;
+    // Synsets first seen after `begin` (numbered past the marked range) cannot be in the test sentence.
+    const marked = this.synStamp.length;
+    let mask = 0;
+    for (let k = 0; k < ds.length; k++) {
+      const d = ds[k]!;
+      if (d < marked && this.synStamp[d] === this.serial) mask |= this.synMask[d]!;
+    }
+    this.wordStamp[id] = this.serial;
+    this.wordMask[id] = mask;
+    return mask;
+  }
+}
+
+function grown(a: Int32Array, size: number) {
+  const b = new Int32Array(Math.max(2 * a.length, size));
+  b.set(a);
+  return b;
+}
