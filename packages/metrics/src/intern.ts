@@ -5,8 +5,8 @@
  */
 export class WordTable {
   /** slot -> word id + 1, 0 when empty. */
-  private slots = new Int32Array(1 << 12);
-  private hashes = new Int32Array(1 << 12);
+  private slots = new Int32Array(1 << 15);
+  private hashes = new Int32Array(1 << 15);
   /** id -> word. */
   readonly strings: string[] = [];
 

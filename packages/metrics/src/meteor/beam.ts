@@ -7,14 +7,14 @@
 export class MatchSet {
   count = 0;
   referenceLength = 0;
-  start = new Int32Array(256);
-  length = new Int32Array(256);
-  matchStart = new Int32Array(256);
-  matchLength = new Int32Array(256);
-  module = new Int32Array(256);
-  first = new Int32Array(64);
-  byStart = new Int32Array(256);
-  private cursor = new Int32Array(64);
+  start = new Int32Array(1 << 12);
+  length = new Int32Array(1 << 12);
+  matchStart = new Int32Array(1 << 12);
+  matchLength = new Int32Array(1 << 12);
+  module = new Int32Array(1 << 12);
+  first = new Int32Array(1 << 9);
+  byStart = new Int32Array(1 << 12);
+  private cursor = new Int32Array(1 << 9);
 
   reset(referenceLength: number): void {
     this.count = 0;
@@ -64,29 +64,31 @@ export class MatchSet {
 }
 
 /**
+ * Pools are sized up front so that growing them (which makes V8 recompile the code using them) is rare.
+ *
  * Partial alignments of one search, struct-of-arrays in pooled typed arrays (Meteor's PartialAlignment objects:
  * a path is an index). A path's matches are the fixed ones plus a linked list of the ones the search added;
  * its used words are bit sets in `used` (w1 words for the test, then w2 for the reference, at `usedAt[path]`).
  */
 class Paths {
   count = 0;
-  matches1 = new Int32Array(256);
-  matches2 = new Int32Array(256);
-  chunks = new Int32Array(256);
-  idx = new Int32Array(256);
-  lastMatchEnd = new Int32Array(256);
-  distance = new Float64Array(256);
-  head = new Int32Array(256);
-  usedAt = new Int32Array(256);
-  used = new Int32Array(1024);
+  matches1 = new Int32Array(1 << 13);
+  matches2 = new Int32Array(1 << 13);
+  chunks = new Int32Array(1 << 13);
+  idx = new Int32Array(1 << 13);
+  lastMatchEnd = new Int32Array(1 << 13);
+  distance = new Float64Array(1 << 13);
+  head = new Int32Array(1 << 13);
+  usedAt = new Int32Array(1 << 13);
+  used = new Int32Array(1 << 15);
   usedTop = 0;
   /** Added matches: node -> match, reference position, next node (-1 ends a list). */
-  nodeMatch = new Int32Array(256);
-  nodePos = new Int32Array(256);
-  nodeNext = new Int32Array(256);
+  nodeMatch = new Int32Array(1 << 13);
+  nodePos = new Int32Array(1 << 13);
+  nodeNext = new Int32Array(1 << 13);
   nodeCount = 0;
   /** Sort scratch. */
-  keys = new Float64Array(256);
+  keys = new Float64Array(1 << 11);
   order: number[] = [];
 
   reset(): void {
@@ -309,14 +311,25 @@ function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: nu
     return;
   }
   if (P.keys.length < len) P.keys = new Float64Array(2 * len);
-  const keys = P.keys.subarray(0, len);
+  const keys = P.keys;
   for (let i = 0; i < len; i++) {
     const p = paths[i]!;
     const rank =
       ((matchBound - (P.matches1[p]! + P.matches2[p]!)) * chunkBound + P.chunks[p]!) * distanceBound + P.distance[p]!;
     keys[i] = rank * slots + i;
   }
-  keys.sort();
+  if (len <= 24) {
+    // Insertion sort of the (distinct) keys: cheaper than a native sort call for a short list.
+    for (let i = 1; i < len; i++) {
+      const k = keys[i]!;
+      let j = i - 1;
+      while (j >= 0 && keys[j]! > k) {
+        keys[j + 1] = keys[j]!;
+        j--;
+      }
+      keys[j + 1] = k;
+    }
+  } else keys.subarray(0, len).sort();
   const order = P.order;
   for (let i = 0; i < len; i++) order[i] = paths[i]!;
   const inv = 1 / slots;

@@ -152,7 +152,7 @@ export class MeteorScorer {
     return { words, wordIds, keys, stemKeys, isFunction, synsets, paraIds };
   }
 
-  private ids = new Int32Array(256);
+  private ids = new Int32Array(1 << 12);
 
   private idBuffer(size: number): Int32Array {
     if (this.ids.length < size) this.ids = new Int32Array(2 * size);

@@ -10,12 +10,13 @@ export class SynonymIndex {
   private readonly dense = new Map<number, number>();
   private serial = 0;
   private current: object | undefined;
-  /** dense synset -> serial of the test sentence that marked it, and the positions (bit mask) having it. */
-  private synStamp = new Int32Array(1024);
-  private synMask = new Int32Array(1024);
+  /** (Sized for all of WordNet 3.0's 117,659 synsets and 32k word types; they grow past that.)
+   * dense synset -> serial of the test sentence that marked it, and the positions (bit mask) having it. */
+  private synStamp = new Int32Array(1 << 17);
+  private synMask = new Int32Array(1 << 17);
   /** word id -> serial of the test sentence its mask was computed for, and that mask. */
-  private wordStamp = new Int32Array(1024);
-  private wordMask = new Int32Array(1024);
+  private wordStamp = new Int32Array(1 << 15);
+  private wordMask = new Int32Array(1 << 15);
 
   /** Register word id `id` (ids come in order 0, 1, 2, ...) with its synsets. */
   addWord(id: number, synsets: readonly number[]): void {
