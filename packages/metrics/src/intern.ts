@@ -16,7 +16,7 @@ export class WordTable {
 
   /** Id of the word `s.slice(start, end)`. */
   wordAt(s: string, start: number, end: number): number {
-    let hash = 0x811c9dc5;
+    let hash = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 0x01000193);
     const slots = this.slots;
     const mask = slots.length - 1;

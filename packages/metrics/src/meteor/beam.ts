@@ -318,7 +318,7 @@ function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: nu
       ((matchBound - (P.matches1[p]! + P.matches2[p]!)) * chunkBound + P.chunks[p]!) * distanceBound + P.distance[p]!;
     keys[i] = rank * slots + i;
   }
-  if (len <= 24) {
+  if (len <= 48) {
     // Insertion sort of the (distinct) keys: cheaper than a native sort call for a short list.
     for (let i = 1; i < len; i++) {
       const k = keys[i]!;
