@@ -19,21 +19,22 @@ const TINY = 1e-15;
  */
 export function bleu(refs: readonly (readonly string[])[], cands: readonly string[], n = 4): BleuResult {
   if (n !== 4) throw new RangeError("bleu: only n = 4 is supported (BLEU-1..4)");
-  return bleuCooked(cookCorpus(refs, cands, n));
+  return bleuCooked(cookCorpus(refs, cands, n, false));
 }
 
 /** BLEU-1..4 of a corpus already cooked (shared with CIDEr by `score`). */
 export function bleuCooked(cooked: CookedCorpus): BleuResult {
   const n = 4;
-  const { index, itemStart, lengths, offsets, ids, counts } = cooked;
-  const order = index.order;
+  const { itemStart, lengths, offsets, ids, counts, localStart, order } = cooked;
   const items: [number[], number[], number[], number[]] = [[], [], [], []];
   const totalCorrect = [0, 0, 0, 0];
   const totalGuess = [0, 0, 0, 0];
   let totalTest = 0;
   let totalRef = 0;
-  // Max count of each n-gram over the current item's references (zeroed again after each item).
-  const maxCounts = new Int32Array(index.size);
+  // Max count of each (item-local) n-gram over the current item's references (zeroed again after each item).
+  let most = 0;
+  for (let i = 0; i + 1 < localStart.length; i++) most = Math.max(most, localStart[i + 1]! - localStart[i]!);
+  const maxCounts = new Int32Array(most);
   const correct = [0, 0, 0, 0];
   const guess = [0, 0, 0, 0];
   const nItems = itemStart.length - 1;
@@ -61,7 +62,7 @@ export function bleuCooked(cooked: CookedCorpus): BleuResult {
     for (let g = offsets[cand]!; g < offsets[cand + 1]!; g++) {
       const id = ids[g]!;
       const m = maxCounts[id]!;
-      if (m > 0) correct[order[id]! - 1]! += Math.min(m, counts[g]!);
+      if (m > 0) correct[order[localStart[idx]! + id]! - 1]! += Math.min(m, counts[g]!);
     }
     for (let g = offsets[first]!; g < offsets[cand]!; g++) maxCounts[ids[g]!] = 0;
     for (let k = 0; k < n; k++) guess[k] = Math.max(0, testLen - k);

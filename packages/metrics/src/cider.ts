@@ -33,22 +33,25 @@ export function ciderCooked(cooked: CookedCorpus, options: CiderOptions = {}): C
   const n = options.n ?? 4;
   if (n !== cooked.n) throw new RangeError(`cider: the corpus was cooked with n = ${cooked.n}, not ${n}`);
   const sigma = options.sigma ?? 6;
-  const { index, itemStart, offsets, ids, counts } = cooked;
-  const order = index.order;
+  const { index, itemStart, offsets, ids, counts, localStart, order } = cooked;
+  const global = cooked.global;
+  if (!global) throw new RangeError("cider: the corpus was cooked without corpus-wide n-gram ids");
   const nItems = itemStart.length - 1;
   const nSentences = offsets.length - 1;
-  // compute_doc_freq: number of items whose references contain the n-gram.
+  // compute_doc_freq: number of items whose references contain the n-gram (local ids are distinct per item).
   const df = new Float64Array(index.size);
-  const seenIn = new Int32Array(index.size).fill(-1);
+  let most = 0;
+  for (let i = 0; i < nItems; i++) most = Math.max(most, localStart[i + 1]! - localStart[i]!);
+  const inRefs = new Uint8Array(most);
   for (let item = 0; item < nItems; item++) {
     const end = offsets[itemStart[item + 1]! - 1]!;
-    for (let g = offsets[itemStart[item]!]!; g < end; g++) {
-      const id = ids[g]!;
-      if (seenIn[id] !== item) {
-        seenIn[id] = item;
-        df[id]!++;
+    for (let g = offsets[itemStart[item]!]!; g < end; g++) inRefs[ids[g]!] = 1;
+    const l0 = localStart[item]!;
+    for (let l = 0; l < localStart[item + 1]! - l0; l++)
+      if (inRefs[l]) {
+        df[global[l0 + l]!]!++;
+        inRefs[l] = 0;
       }
-    }
   }
   const refLen = Math.log(nItems);
   const idf = new Float64Array(index.size);
@@ -58,27 +61,31 @@ export function ciderCooked(cooked: CookedCorpus, options: CiderOptions = {}): C
   const weights = new Float64Array(ids.length);
   const norms = new Float64Array(nSentences * n);
   const lens = new Float64Array(nSentences);
-  for (let s = 0; s < nSentences; s++) {
-    let length = 0;
-    for (let g = offsets[s]!; g < offsets[s + 1]!; g++) {
-      const id = ids[g]!;
-      const k = order[id]! - 1;
-      const w = counts[g]! * idf[id]!;
-      weights[g] = w;
-      norms[s * n + k]! += w ** 2;
-      if (k === 1) length += counts[g]!;
+  for (let item = 0; item < nItems; item++) {
+    const l0 = localStart[item]!;
+    for (let s = itemStart[item]!; s < itemStart[item + 1]!; s++) {
+      let length = 0;
+      for (let g = offsets[s]!; g < offsets[s + 1]!; g++) {
+        const id = l0 + ids[g]!;
+        const k = order[id]! - 1;
+        const w = counts[g]! * idf[global[id]!]!;
+        weights[g] = w;
+        norms[s * n + k]! += w ** 2;
+        if (k === 1) length += counts[g]!;
+      }
+      for (let k = 0; k < n; k++) norms[s * n + k] = Math.sqrt(norms[s * n + k]!);
+      lens[s] = length;
     }
-    for (let k = 0; k < n; k++) norms[s * n + k] = Math.sqrt(norms[s * n + k]!);
-    lens[s] = length;
   }
   const penaltyDen = 2 * sigma ** 2;
   const items: number[] = [];
   const val = new Float64Array(n);
   const score = new Float64Array(n);
-  const dense = new Float64Array(index.size);
+  const dense = new Float64Array(most);
   for (let i = 0; i < nItems; i++) {
     const first = itemStart[i]!;
     const hyp = itemStart[i + 1]! - 1;
+    const l0 = localStart[i]!;
     const h0 = offsets[hyp]!;
     const h1 = offsets[hyp + 1]!;
     score.fill(0);
@@ -93,7 +100,7 @@ export function ciderCooked(cooked: CookedCorpus, options: CiderOptions = {}): C
       for (let g = h0; g < h1; g++) {
         const id = ids[g]!;
         const rw = dense[id]!;
-        val[order[id]! - 1]! += Math.min(weights[g]!, rw) * rw;
+        val[order[l0 + id]! - 1]! += Math.min(weights[g]!, rw) * rw;
       }
       for (let g = r0; g < r1; g++) dense[ids[g]!] = 0;
       for (let k = 0; k < n; k++) {

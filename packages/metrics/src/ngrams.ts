@@ -18,11 +18,12 @@ export class NgramIndex {
   order = new Uint8Array(1 << 16);
   size = 0;
 
+  private readonly expected: number;
+
   /** `expected`: a guess of the number of distinct n-grams (sizes the table once instead of growing it). */
   constructor(expected = 1 << 16) {
-    let cap = 1 << 16;
-    while (cap < 2 * expected) cap *= 2;
-    this.slots = new Int32Array(3 * cap);
+    this.expected = expected;
+    this.slots = new Int32Array(0);
   }
 
   private newId(n: number): number {
@@ -83,6 +84,12 @@ export class NgramIndex {
   private readonly recent = new Int32Array(3 * (RECENT_MASK + 1));
 
   private lookup(p: number, word: number, hash: number): number {
+    if (this.slots.length === 0) {
+      // Allocated on first use: cooking for BLEU alone never needs it.
+      let cap = 1 << 16;
+      while (cap < 2 * this.expected) cap *= 2;
+      this.slots = new Int32Array(3 * cap);
+    }
     const slots = this.slots;
     const mask = slots.length / 3 - 1;
     let h = hash & mask;
@@ -124,8 +131,10 @@ function isPyWhitespace(c: number): boolean {
 
 /**
  * n-gram counts of a corpus, cooked once (pycocoevalcap `precook` of every reference and candidate) and shared by
- * BLEU and CIDEr. Sentences are numbered item by item: item i's references, then its candidate. Sentence s owns
- * `ids/counts[offsets[s] .. offsets[s+1])`: its distinct n-gram ids in Python's dict order (by n, then first
+ * BLEU and CIDEr. Sentences are numbered item by item: item i's references, then its candidate. n-grams get
+ * item-local ids 0, 1, ... (equal n-grams of one item, equal ids), so per-item work runs on small arrays; with
+ * `global`, each local id also maps to a corpus-wide id (CIDEr's document frequencies). Sentence s owns
+ * `ids/counts[offsets[s] .. offsets[s+1])`: its distinct local ids in Python's dict order (by n, then first
  * position) and their counts.
  */
 export interface CookedCorpus {
@@ -139,10 +148,91 @@ export interface CookedCorpus {
   offsets: Int32Array;
   ids: Int32Array;
   counts: Int32Array;
+  /** Item i's local id l is entry localStart[i] + l of `order` and `global`. */
+  localStart: Int32Array;
+  /** n of each local n-gram. */
+  order: Uint8Array;
+  /** Corpus-wide id (in `index`) of each local n-gram, when cooked with `global`. */
+  global?: Int32Array;
 }
 
-/** pycocoevalcap `precook(s, n)` for every sentence: counts of all 1..n-grams of `s.split()`. */
-export function cookCorpus(refs: readonly (readonly string[])[], cands: readonly string[], n = 4): CookedCorpus {
+/** Open-addressing table (prefix local id + 1, word id) -> local id, emptied per item by a stamp. */
+class LocalTable {
+  private cap = 1 << 12;
+  private stamp = new Int32Array(this.cap).fill(-1);
+  private prefix = new Int32Array(this.cap);
+  private word = new Int32Array(this.cap);
+  private value = new Int32Array(this.cap);
+  private item = 0;
+  count = 0;
+
+  begin(item: number): void {
+    this.item = item;
+    this.count = 0;
+  }
+
+  /** Local id of (p, w) and whether it is new (`this.fresh`). */
+  fresh = false;
+
+  get(p: number, w: number): number {
+    const mask = this.cap - 1;
+    let h = (Math.imul(p, 0x9e3779b1) ^ Math.imul(w, 0x85ebca77)) & mask;
+    for (;;) {
+      if (this.stamp[h] !== this.item) break;
+      if (this.prefix[h] === p && this.word[h] === w) {
+        this.fresh = false;
+        return this.value[h]!;
+      }
+      h = (h + 1) & mask;
+    }
+    if (2 * (this.count + 1) > this.cap) {
+      this.grow();
+      return this.get(p, w);
+    }
+    this.stamp[h] = this.item;
+    this.prefix[h] = p;
+    this.word[h] = w;
+    this.value[h] = this.count;
+    this.fresh = true;
+    return this.count++;
+  }
+
+  private grow(): void {
+    const { stamp, prefix, word, value } = this;
+    this.cap *= 2;
+    const mask = this.cap - 1;
+    this.stamp = new Int32Array(this.cap).fill(-1);
+    this.prefix = new Int32Array(this.cap);
+    this.word = new Int32Array(this.cap);
+    this.value = new Int32Array(this.cap);
+    for (let i = 0; i < stamp.length; i++) {
+      if (stamp[i] !== this.item) continue;
+      let h = (Math.imul(prefix[i]!, 0x9e3779b1) ^ Math.imul(word[i]!, 0x85ebca77)) & mask;
+      while (this.stamp[h] === this.item) h = (h + 1) & mask;
+      this.stamp[h] = this.item;
+      this.prefix[h] = prefix[i]!;
+      this.word[h] = word[i]!;
+      this.value[h] = value[i]!;
+    }
+  }
+}
+
+function growInt(a: Int32Array, size: number) {
+  const b = new Int32Array(Math.max(2 * a.length, size));
+  b.set(a);
+  return b;
+}
+
+/**
+ * pycocoevalcap `precook(s, n)` for every sentence: counts of all 1..n-grams of `s.split()`. `global`: also give
+ * every n-gram its corpus-wide id (needed by CIDEr, not by BLEU).
+ */
+export function cookCorpus(
+  refs: readonly (readonly string[])[],
+  cands: readonly string[],
+  n = 4,
+  global = true,
+): CookedCorpus {
   let sentences = cands.length;
   let chars = 0;
   for (let i = 0; i < cands.length; i++) {
@@ -153,57 +243,69 @@ export function cookCorpus(refs: readonly (readonly string[])[], cands: readonly
   }
   // English captions average about 5 chars a word and most n-grams repeat across references: about n/16 per char.
   const index = new NgramIndex(Math.ceil((chars * n) / 16));
+  const local = new LocalTable();
   const itemStart = new Int32Array(cands.length + 1);
+  const localStart = new Int32Array(cands.length + 1);
   const lengths = new Int32Array(sentences);
   const offsets = new Int32Array(sentences + 1);
   let ids = new Int32Array(Math.max(1024, chars * 2));
   let counts = new Int32Array(ids.length);
-  let scratch = new Int32Array(1 << 16);
+  let order = new Uint8Array(Math.max(1024, chars));
+  let globalIds = global ? new Int32Array(order.length) : new Int32Array(0);
+  let scratch = new Int32Array(1 << 12);
   let chain = new Int32Array(64);
   let grams = new Int32Array(256);
   let sent = 0;
   let total = 0;
+  let base = 0;
+  /** A new local n-gram: its order and (with `global`) its corpus-wide id. */
+  const created = (id: number, k: number, globalId: number): void => {
+    const at = base + id;
+    if (at >= order.length) {
+      const o = new Uint8Array(2 * order.length);
+      o.set(order);
+      order = o;
+      if (global) globalIds = growInt(globalIds, o.length);
+    }
+    order[at] = k;
+    if (global) globalIds[at] = globalId;
+  };
   const cook = (s: string): void => {
-    // Words (Python split()) interned to ids; `chain` holds the ids of the k-grams starting at each position.
+    // Words (Python split()) as unigram ids; `chain` holds the local ids of the k-grams starting at each position.
     let len = 0;
     let start = -1;
     const slen = s.length;
+    if (grams.length < (n + 1) * (slen + 1)) grams = new Int32Array(2 * (n + 1) * (slen + 1));
     for (let i = 0; i <= slen; i++) {
       const ws = i === slen || isPyWhitespace(s.charCodeAt(i));
       if (ws) {
         if (start >= 0) {
-          if (len === chain.length) {
-            const g = new Int32Array(2 * len);
-            g.set(chain);
-            chain = g;
-          }
-          chain[len++] = index.wordAt(s, start, i);
+          if (len === chain.length) chain = growInt(chain, 2 * len);
+          const w = index.wordAt(s, start, i);
+          grams[n * slen + len] = w; // the sentence's word ids, kept after the k-gram ids
+          const id = local.get(0, w);
+          if (local.fresh) created(id, 1, w);
+          chain[len++] = id;
           start = -1;
         }
       } else if (start < 0) start = i;
     }
-    if (grams.length < n * len) grams = new Int32Array(2 * n * len);
+    const wordsAt = n * slen;
     let g = 0;
     for (let i = 0; i < len; i++) grams[g++] = chain[i]!;
     for (let k = 1; k < n && k < len; k++) {
       for (let i = 0; i + k < len; i++) {
-        chain[i] = index.extend(chain[i]!, grams[i + k]!);
-        grams[g++] = chain[i]!;
+        const w = grams[wordsAt + i + k]!;
+        const id = local.get(chain[i]! + 1, w);
+        if (local.fresh) created(id, k + 1, global ? index.extend(globalIds[base + chain[i]!]!, w) : -1);
+        chain[i] = id;
+        grams[g++] = id;
       }
     }
-    if (index.size > scratch.length) {
-      const grown = new Int32Array(Math.max(index.size, 2 * scratch.length));
-      grown.set(scratch);
-      scratch = grown;
-    }
+    if (local.count > scratch.length) scratch = growInt(scratch, local.count);
     if (total + g > ids.length) {
-      const cap = Math.max(2 * ids.length, total + g);
-      const gi = new Int32Array(cap);
-      gi.set(ids);
-      ids = gi;
-      const gc = new Int32Array(cap);
-      gc.set(counts);
-      counts = gc;
+      ids = growInt(ids, total + g);
+      counts = growInt(counts, ids.length);
     }
     let distinct = total;
     for (let q = 0; q < g; q++) {
@@ -221,10 +323,25 @@ export function cookCorpus(refs: readonly (readonly string[])[], cands: readonly
   };
   for (let i = 0; i < cands.length; i++) {
     itemStart[i] = sent;
+    localStart[i] = base;
+    local.begin(i);
     const rs = refs[i]!;
     for (let r = 0; r < rs.length; r++) cook(rs[r]!);
     cook(cands[i]!);
+    base += local.count;
   }
   itemStart[cands.length] = sent;
-  return { index, n, itemStart, lengths, offsets, ids, counts };
+  localStart[cands.length] = base;
+  return {
+    index,
+    n,
+    itemStart,
+    lengths,
+    offsets,
+    ids,
+    counts,
+    localStart,
+    order,
+    global: global ? globalIds : undefined,
+  };
 }

@@ -61,7 +61,8 @@ export function score<M extends MetricName = MetricName>(
   const c = ids.map((id) => prep(cands[id]!));
   const corpus: Record<string, number> = {};
   const items: Record<string, number[]> = {};
-  const cooked = metrics.includes("bleu") || metrics.includes("cider") ? cookCorpus(r, c) : undefined;
+  const cooked =
+    metrics.includes("bleu") || metrics.includes("cider") ? cookCorpus(r, c, 4, metrics.includes("cider")) : undefined;
   if (metrics.includes("bleu")) {
     const b = bleuCooked(cooked!);
     for (let k = 0; k < 4; k++) {
