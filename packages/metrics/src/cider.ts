@@ -35,25 +35,15 @@ export function ciderCooked(cooked: CookedCorpus, options: CiderOptions = {}): C
   const sigma = options.sigma ?? 6;
   const { index, itemStart, offsets, ids, counts, localStart, order } = cooked;
   const global = cooked.global;
-  if (!global) throw new RangeError("cider: the corpus was cooked without corpus-wide n-gram ids");
+  const df = cooked.docFreq;
+  if (!global || !df) throw new RangeError("cider: the corpus was cooked without document frequencies");
   const nItems = itemStart.length - 1;
   const nSentences = offsets.length - 1;
-  // compute_doc_freq: number of items whose references contain the n-gram (local ids are distinct per item).
-  const df = new Float64Array(index.size);
   let most = 0;
   for (let i = 0; i < nItems; i++) most = Math.max(most, localStart[i + 1]! - localStart[i]!);
-  const inRefs = new Uint8Array(most);
-  for (let item = 0; item < nItems; item++) {
-    const end = offsets[itemStart[item + 1]! - 1]!;
-    for (let g = offsets[itemStart[item]!]!; g < end; g++) inRefs[ids[g]!] = 1;
-    const l0 = localStart[item]!;
-    for (let l = 0; l < localStart[item + 1]! - l0; l++)
-      if (inRefs[l]) {
-        df[global[l0 + l]!]!++;
-        inRefs[l] = 0;
-      }
-  }
+  // idf = log(N) - log(max(1, df)); an n-gram without a corpus-wide id has df 0 or 1 (see cookCorpus).
   const refLen = Math.log(nItems);
+  const idfRare = refLen - Math.log(1);
   const idf = new Float64Array(index.size);
   for (let id = 0; id < idf.length; id++) idf[id] = refLen - Math.log(Math.max(1, df[id]!));
   // counts2vec of every sentence: tf-idf weights aligned with `ids`, the norm per order, and coco-caption's
@@ -68,7 +58,8 @@ export function ciderCooked(cooked: CookedCorpus, options: CiderOptions = {}): C
       for (let g = offsets[s]!; g < offsets[s + 1]!; g++) {
         const id = l0 + ids[g]!;
         const k = order[id]! - 1;
-        const w = counts[g]! * idf[global[id]!]!;
+        const gid = global[id]!;
+        const w = counts[g]! * (gid < 0 ? idfRare : idf[gid]!);
         weights[g] = w;
         norms[s * n + k]! += w ** 2;
         if (k === 1) length += counts[g]!;

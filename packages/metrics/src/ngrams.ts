@@ -152,8 +152,13 @@ export interface CookedCorpus {
   localStart: Int32Array;
   /** n of each local n-gram. */
   order: Uint8Array;
-  /** Corpus-wide id (in `index`) of each local n-gram, when cooked with `global`. */
+  /**
+   * With `global`: the corpus-wide id (in `index`) of each local n-gram, or -1 for one that provably occurs in
+   * the references of at most one item (its prefix or suffix does), so its document frequency is 0 or 1.
+   */
   global?: Int32Array;
+  /** With `global`: document frequency of each corpus-wide id (items whose references contain the n-gram). */
+  docFreq?: Float64Array;
 }
 
 /** Open-addressing table (prefix local id + 1, word id) -> local id, emptied per item by a stamp. */
@@ -224,8 +229,10 @@ function growInt(a: Int32Array, size: number) {
 }
 
 /**
- * pycocoevalcap `precook(s, n)` for every sentence: counts of all 1..n-grams of `s.split()`. `global`: also give
- * every n-gram its corpus-wide id (needed by CIDEr, not by BLEU).
+ * pycocoevalcap `precook(s, n)` for every sentence: counts of all 1..n-grams of `s.split()`. `global`: also count
+ * document frequencies (CIDEr; BLEU needs none): level by level, an n-gram gets a corpus-wide id only when its
+ * prefix and suffix each occur in the references of two or more items, since no n-gram is in more items' references
+ * than its prefix or its suffix is; the others have a document frequency of 0 or 1, which CIDEr treats alike.
  */
 export function cookCorpus(
   refs: readonly (readonly string[])[],
@@ -241,8 +248,9 @@ export function cookCorpus(
     chars += cands[i]!.length;
     for (let r = 0; r < rs.length; r++) chars += rs[r]!.length;
   }
-  // English captions average about 5 chars a word and most n-grams repeat across references: about n/16 per char.
-  const index = new NgramIndex(Math.ceil((chars * n) / 16));
+  // Sized for about n/64 corpus-wide n-grams per char (English captions: ~5 chars a word, most n-grams repeat
+  // across references, and those in one item only get no corpus-wide id); the table grows if that is short.
+  const index = new NgramIndex(Math.ceil((chars * n) / 64));
   const local = new LocalTable();
   const itemStart = new Int32Array(cands.length + 1);
   const localStart = new Int32Array(cands.length + 1);
@@ -251,26 +259,41 @@ export function cookCorpus(
   let ids = new Int32Array(Math.max(1024, chars * 2));
   let counts = new Int32Array(ids.length);
   let order = new Uint8Array(Math.max(1024, chars));
-  let globalIds = global ? new Int32Array(order.length) : new Int32Array(0);
+  // Per local n-gram (with `global`): local ids of its prefix and suffix (-1 for words), last word, in references.
+  let prefixOf = new Int32Array(global ? order.length : 0);
+  let suffixOf = new Int32Array(prefixOf.length);
+  let wordOf = new Int32Array(prefixOf.length);
+  let inRefs = new Uint8Array(prefixOf.length);
   let scratch = new Int32Array(1 << 12);
   let chain = new Int32Array(64);
   let grams = new Int32Array(256);
   let sent = 0;
   let total = 0;
   let base = 0;
-  /** A new local n-gram: its order and (with `global`) its corpus-wide id. */
-  const created = (id: number, k: number, globalId: number): void => {
+  /** A new local n-gram: its order and (with `global`) how it is built. */
+  const created = (id: number, k: number, prefix: number, suffix: number, word: number): void => {
     const at = base + id;
     if (at >= order.length) {
       const o = new Uint8Array(2 * order.length);
       o.set(order);
       order = o;
-      if (global) globalIds = growInt(globalIds, o.length);
+      if (global) {
+        prefixOf = growInt(prefixOf, o.length);
+        suffixOf = growInt(suffixOf, o.length);
+        wordOf = growInt(wordOf, o.length);
+        const r = new Uint8Array(o.length);
+        r.set(inRefs);
+        inRefs = r;
+      }
     }
     order[at] = k;
-    if (global) globalIds[at] = globalId;
+    if (global) {
+      prefixOf[at] = prefix;
+      suffixOf[at] = suffix;
+      wordOf[at] = word;
+    }
   };
-  const cook = (s: string): void => {
+  const cook = (s: string, isRef: boolean): void => {
     // Words (Python split()) as unigram ids; `chain` holds the local ids of the k-grams starting at each position.
     let len = 0;
     let start = -1;
@@ -284,7 +307,7 @@ export function cookCorpus(
           const w = index.wordAt(s, start, i);
           grams[n * slen + len] = w; // the sentence's word ids, kept after the k-gram ids
           const id = local.get(0, w);
-          if (local.fresh) created(id, 1, w);
+          if (local.fresh) created(id, 1, -1, -1, w);
           chain[len++] = id;
           start = -1;
         }
@@ -297,7 +320,7 @@ export function cookCorpus(
       for (let i = 0; i + k < len; i++) {
         const w = grams[wordsAt + i + k]!;
         const id = local.get(chain[i]! + 1, w);
-        if (local.fresh) created(id, k + 1, global ? index.extend(globalIds[base + chain[i]!]!, w) : -1);
+        if (local.fresh) created(id, k + 1, chain[i]!, chain[i + 1]!, w);
         chain[i] = id;
         grams[g++] = id;
       }
@@ -307,6 +330,7 @@ export function cookCorpus(
       ids = growInt(ids, total + g);
       counts = growInt(counts, ids.length);
     }
+    if (global && isRef) for (let q = 0; q < g; q++) inRefs[base + grams[q]!] = 1;
     let distinct = total;
     for (let q = 0; q < g; q++) {
       const id = grams[q]!;
@@ -326,12 +350,43 @@ export function cookCorpus(
     localStart[i] = base;
     local.begin(i);
     const rs = refs[i]!;
-    for (let r = 0; r < rs.length; r++) cook(rs[r]!);
-    cook(cands[i]!);
+    for (let r = 0; r < rs.length; r++) cook(rs[r]!, true);
+    cook(cands[i]!, false);
     base += local.count;
   }
   itemStart[cands.length] = sent;
   localStart[cands.length] = base;
+  let globalIds: Int32Array | undefined;
+  let docFreq: Float64Array | undefined;
+  if (global) {
+    // Document frequencies level by level (local ids are distinct within an item, so each item counts once).
+    globalIds = new Int32Array(base).fill(-1);
+    docFreq = new Float64Array(Math.max(1024, 2 * index.size));
+    for (let at = 0; at < base; at++)
+      if (order[at] === 1) {
+        globalIds[at] = wordOf[at]!;
+        if (inRefs[at]) docFreq[wordOf[at]!]!++;
+      }
+    for (let k = 2; k <= n; k++) {
+      for (let item = 0; item < cands.length; item++) {
+        const l0 = localStart[item]!;
+        for (let at = l0; at < localStart[item + 1]!; at++) {
+          if (order[at] !== k) continue;
+          const p = globalIds[l0 + prefixOf[at]!]!;
+          const q = globalIds[l0 + suffixOf[at]!]!;
+          if (p < 0 || q < 0 || docFreq[p]! < 2 || docFreq[q]! < 2) continue;
+          const g = index.extend(p, wordOf[at]!);
+          globalIds[at] = g;
+          if (g >= docFreq.length) {
+            const d = new Float64Array(2 * g);
+            d.set(docFreq);
+            docFreq = d;
+          }
+          if (inRefs[at]) docFreq[g]!++;
+        }
+      }
+    }
+  }
   return {
     index,
     n,
@@ -342,6 +397,7 @@ export function cookCorpus(
     counts,
     localStart,
     order,
-    global: global ? globalIds : undefined,
+    global: globalIds,
+    docFreq,
   };
 }
