@@ -1,12 +1,14 @@
 /**
  * Training speed of TAVT on config S (or --config NAME) with random inputs: a full training step (AVMM, the
  * (V, A), (V, A+), (V, A-) encoder-decoder passes, backward, Adam), and meta-steps of first-order and second-order
- * MAML (one task: one support and one query batch). Medians after warm-up. Prints one JSON line.
+ * MAML (one task: one support and one query batch of the configuration's size, no micro-batching). Medians after
+ * warm-up. Prints one JSON line; on the wasm backend it also gives the heap the run grew to (`wasm_heap_mb`, at most
+ * 4096: tfjs-backend-wasm is built with a 4 GB MAXIMUM_MEMORY).
  *
  *   pnpm nx run benchmarks:speed            (tsx src/speed.ts, cwd benchmarks/)
  *   pnpm nx run benchmarks:speed:quick      (--quick: config tiny and fewer steps, a smoke test)
  */
-import { initBackend, rng } from "@tavt/core";
+import { initBackend, rng, tf } from "@tavt/core";
 import { getMetaLearner, timeMetaSteps } from "@tavt/meta";
 import {
   benchmarkTrainStep,
@@ -27,8 +29,10 @@ const name = (at >= 0 ? args[at + 1] : quick ? "tiny" : "S") as ConfigName;
 
 const backend = await initBackend();
 const config = makeConfig(name);
-const steps = quick ? 2 : 5;
+// a config S meta-step takes minutes on wasm (2 shared cores): few timed steps
+const steps = quick ? 2 : 3;
 const warmup = 1;
+const metaSteps = quick ? 1 : 2;
 const bank = randomBank(rng.key(7), config);
 const model = tavt(config, { bank });
 
@@ -37,7 +41,8 @@ const train = benchmarkTrainStep(model, { steps, warmup });
 const params = model.init(rng.key(1));
 const support = randomBatch(rng.key(2), config);
 const query = randomBatch(rng.key(3), config);
-// first-order first: second-order MAML on S can exhaust the wasm backend's 4 GB heap, which leaves it unusable
+// first-order first: should second-order MAML exhaust the wasm heap (tfjs then writes through a null pointer and the
+// backend is unusable), the other figures are already taken. On S at batch 32 it peaks near 3.9 GB of live tensors.
 const meta: Record<string, number | string | null> = {};
 for (const [learner, field] of [
   ["fomaml", "fomaml_samples_per_s"],
@@ -50,10 +55,11 @@ for (const [learner, field] of [
       tasks: [{ support: [support], query }],
       loss: model.lossFn({ training: true }),
       batchSize: (b) => b.ids.length,
-      steps: quick ? 1 : 3,
+      steps: metaSteps,
       warmup: 1,
     });
     meta[field] = Number(t.samples_per_s.toFixed(3));
+    meta[field.replace("samples_per_s", "step_ms")] = Math.round(t.step_ms);
   } catch (e) {
     meta[field] = null;
     meta[`${learner}_error`] = String(e instanceof Error ? e.message : e)
@@ -63,6 +69,7 @@ for (const [learner, field] of [
 }
 disposeBatch(support);
 disposeBatch(query);
+const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm;
 
 console.log(
   JSON.stringify({
@@ -73,6 +80,10 @@ console.log(
     steps: train.steps,
     train_step_ms: Math.round(train.step_ms),
     train_samples_per_s: Number(train.train_samples_per_s.toFixed(3)),
+    meta_tasks: 1,
+    meta_batch: support.ids.length,
+    meta_steps: metaSteps,
     ...meta,
+    ...(wasm ? { wasm_heap_mb: Math.round(wasm.HEAPU8.length / 2 ** 20) } : {}),
   }),
 );

@@ -1,10 +1,12 @@
 import { type FlatParams, TavtError, tf } from "@tavt/core";
+import { leanGradients } from "./backprop";
 
 /**
  * The value of `loss` and its gradient with respect to the leaves of `xs` (a flat map, names kept).
  * Like @tavt/core `valueAndGrad` (and nestable in the same way, which MAML's second order relies on), except that a
  * leaf the loss does not reach gets a zero gradient instead of an error: a caption-only loss leaves AVMM's
- * reconstructor unreached, and a meta-learner cannot know that in advance.
+ * reconstructor unreached, and a meta-learner cannot know that in advance. Back-propagation is `leanGradients`
+ * (same gradients as tfjs' own, less memory held while it runs).
  */
 export function valueAndGradFlat(
   loss: (xs: FlatParams) => tf.Scalar,
@@ -13,21 +15,16 @@ export function valueAndGradFlat(
   const names = Object.keys(xs);
   const ts = names.map((n) => xs[n]!);
   if (ts.length === 0) return { value: loss(xs), grads: {} };
-  const { value, grads } = tf.engine().gradients(
-    () => {
-      const y = loss(xs);
-      if (y.rank !== 0) {
-        throw new TavtError(
-          "BAD_INPUT",
-          `meta: the loss function must return a scalar, got shape [${y.shape.join(", ")}]`,
-        );
-      }
-      return y;
-    },
-    ts,
-    undefined,
-    true,
-  );
+  const { value, grads } = leanGradients(() => {
+    const y = loss(xs);
+    if (y.rank !== 0) {
+      throw new TavtError(
+        "BAD_INPUT",
+        `meta: the loss function must return a scalar, got shape [${y.shape.join(", ")}]`,
+      );
+    }
+    return y;
+  }, ts);
   const out: FlatParams = {};
   names.forEach((n, i) => {
     out[n] = grads[i] ?? tf.zerosLike(ts[i]!);

@@ -19,12 +19,16 @@ interface SpeedOptions extends CommonOptions {
   steps: string;
   warmup: string;
   batch?: string;
+  metaSteps: string;
+  metaWarmup: string;
 }
 
 /**
  * Training throughput of TAVT (issue 7) and of its meta-steps (issue 9): a full training step (all three
  * encoder-decoder passes of DCCL, backward, Adam) and second-order / first-order MAML meta-steps (one support
- * and one query batch per task, 2 tasks), median of timed steps after warm-up.
+ * and one query batch per task, 2 tasks), median of timed steps after warm-up. First-order MAML is timed before
+ * second-order MAML: should the latter exhaust the wasm heap, the backend is unusable afterwards, and its figure is
+ * then null with the error beside it (`maml2_error`). The meta-steps run at the full batch (no micro-batching).
  */
 async function speed(o: SpeedOptions) {
   const out = outputOf(o);
@@ -33,6 +37,8 @@ async function speed(o: SpeedOptions) {
   const backend = await ensureBackend(out);
   const steps = parseInt10("--steps", o.steps)!;
   const warmup = parseInt10("--warmup", o.warmup)!;
+  const metaSteps = parseInt10("--meta-steps", o.metaSteps)!;
+  const metaWarmup = parseInt10("--meta-warmup", o.metaWarmup)!;
   const config = makeConfig(o.config as keyof typeof configs);
   const batch = parseInt10("--batch", o.batch) ?? config.batch;
   const bank = randomBank(rng.key(7), config) as tf.Tensor2D;
@@ -50,21 +56,31 @@ async function speed(o: SpeedOptions) {
     { support: [batches[0]!], query: batches[1]! },
     { support: [batches[2]!], query: batches[3]! },
   ];
-  const meta: Record<string, number> = {};
-  for (const name of ["maml", "fomaml"]) {
+  const meta: Record<string, number | string | null> = {};
+  for (const [name, key] of [
+    ["fomaml", "fomaml"],
+    ["maml", "maml2"],
+  ] as const) {
     out.note(`timing ${name} meta-steps (2 tasks of one support and one query batch) ...`);
-    const t = timeMetaSteps({
-      learner: getMetaLearner(name),
-      params,
-      tasks,
-      loss: model.lossFn({ training: true }),
-      batchSize: (b) => b.ids.length,
-      steps,
-      warmup,
-      onStep: (i, ms) => out.note(`  ${name} step ${i + 1}/${steps}: ${ms.toFixed(0)} ms`),
-    });
-    meta[name === "maml" ? "maml2_samples_per_s" : "fomaml_samples_per_s"] = t.samples_per_s;
-    meta[name === "maml" ? "maml2_step_ms" : "fomaml_step_ms"] = t.step_ms;
+    try {
+      const t = timeMetaSteps({
+        learner: getMetaLearner(name),
+        params,
+        tasks,
+        loss: model.lossFn({ training: true }),
+        batchSize: (b) => b.ids.length,
+        steps: metaSteps,
+        warmup: metaWarmup,
+        onStep: (i, ms) => out.note(`  ${name} step ${i + 1}/${metaSteps}: ${ms.toFixed(0)} ms`),
+      });
+      meta[`${key}_samples_per_s`] = t.samples_per_s;
+      meta[`${key}_step_ms`] = t.step_ms;
+    } catch (e) {
+      meta[`${key}_samples_per_s`] = null;
+      meta[`${key}_error`] = String(e instanceof Error ? e.message : e)
+        .split("\n")[0]!
+        .slice(0, 200);
+    }
   }
   disposeTree(params);
   for (const b of batches) disposeBatch(b);
@@ -76,6 +92,8 @@ async function speed(o: SpeedOptions) {
     batch,
     steps,
     warmup,
+    meta_steps: metaSteps,
+    meta_warmup: metaWarmup,
     train_step_ms: train.step_ms,
     train_samples_per_s: train.train_samples_per_s,
     ...meta,
@@ -95,7 +113,9 @@ export function benchCommand(): Command {
       .option("--config <name>", "model configuration: tiny, S or paper", "S")
       .option("--steps <n>", "timed steps (median reported)", "5")
       .option("--warmup <n>", "untimed steps first", "2")
-      .option("--batch <n>", "videos per batch (default the configuration's)"),
+      .option("--batch <n>", "videos per batch (default the configuration's)")
+      .option("--meta-steps <n>", "timed meta-steps per learner (a config S meta-step takes minutes on wasm)", "2")
+      .option("--meta-warmup <n>", "untimed meta-steps first", "1"),
   ).action(speed);
   example(s, "pnpm tavt bench speed --config S --json");
   bench.addCommand(s);
