@@ -29,7 +29,7 @@ describe("WordTable", () => {
   });
 });
 
-describe("rougeL on interned ids", () => {
+describe("rougeL", () => {
   it("equals rougeLItem on captions with empty tokens (double, leading and trailing spaces, empty caption)", () => {
     const refs = [
       ["a car describing  the features of a car", "a car"],
