@@ -38,7 +38,9 @@ describe("rougeL", () => {
     ];
     const cands = ["a car describing  the features of a car", "a man  is singing ", ""];
     const res = rougeL(refs, cands);
-    cands.forEach((c, i) => expect(res.items[i]).toBe(rougeLItem(c, refs[i]!)));
+    cands.forEach((c, i) => {
+      expect(res.items[i]).toBe(rougeLItem(c, refs[i]!));
+    });
     expect(res.items[0]).toBe(1);
   });
 });
