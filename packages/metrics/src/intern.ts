@@ -5,8 +5,8 @@
  */
 export class WordTable {
   /** slot -> word id + 1, 0 when empty. */
-  private slots = new Int32Array(1 << 15);
-  private hashes = new Int32Array(1 << 15);
+  private slots = new Int32Array(1 << 16);
+  private hashes = new Int32Array(1 << 16);
   /** id -> word. */
   readonly strings: string[] = [];
 

@@ -16,10 +16,6 @@ export interface PreparedSentence {
   stemKeys?: Int32Array;
   /** Synsets of each word and its base forms (synonym module). */
   synsets?: readonly (readonly number[])[];
-  /** synset id -> positions of the words that have it; built on first use as a test sentence. */
-  synsetIndex?: Map<number, number[]>;
-  /** As a test sentence: word id of a reference word -> ascending positions of the words sharing a synset with it. */
-  synonymPositions?: Map<number, readonly number[]>;
   /** Paraphrase-table word ids (paraphrase module), -1 for unknown words. */
   paraIds?: readonly number[];
   /** 1 where the word is a function word. */
@@ -44,7 +40,7 @@ export interface AlignerConfig {
   modules: readonly MeteorModule[];
   beamSize: number;
   paraphrase?: ParaphraseTable;
-  /** The scorer's synonym index (word ids registered); sentences too long for it use `synsets` directly. */
+  /** The scorer's synonym index (every word id registered); needed by the synonym module. */
   synonyms?: SynonymIndex;
 }
 
@@ -71,7 +67,7 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
   const k2 = ref.keys;
   let identical = n1 === n2;
   for (let i = 0; identical && i < n1; i++) if (k1[i] !== k2[i]) identical = false;
-  const modsUsed = identical ? Math.min(1, modules.length) : modules.length;
+  const modsUsed = identical ? 1 : modules.length; // a scorer has 1 to 4 modules
 
   for (let mod = 0; mod < modsUsed; mod++) {
     const kind = modules[mod]!;
@@ -82,31 +78,21 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
       const s2 = ref.stemKeys!;
       for (let j = 0; j < n2; j++)
         for (let i = 0; i < n1; i++) if (s1[i] === s2[j] && k1[i] !== k2[j]) ms.add(j, 1, i, 1, mod);
-    } else if (kind === "synonym" && config.synonyms && n1 <= SynonymIndex.MAX_TEST) {
-      // Pairs whose synset sets intersect, as bit masks of test positions per reference word type.
-      const syn = config.synonyms;
-      syn.begin(test, test.wordIds);
-      const ids2 = ref.wordIds;
-      for (let j = 0; j < n2; j++) {
-        let mask = syn.partners(ids2[j]!);
-        while (mask !== 0) {
-          const i = 31 - Math.clz32(mask & -mask);
-          mask &= mask - 1;
-          if (k1[i] !== k2[j]) ms.add(j, 1, i, 1, mod);
-        }
-      }
     } else if (kind === "synonym") {
-      // Pairs whose synset sets intersect; a reference word's partners in the test are found once per word type.
-      test.synonymPositions ??= new Map();
-      const cache = test.synonymPositions;
+      // Pairs whose synset sets intersect, as bit masks of test positions per reference word type (by blocks of
+      // 31 test words; for each j the test positions still come in ascending order).
+      const syn = config.synonyms!;
       const ids2 = ref.wordIds;
-      for (let j = 0; j < n2; j++) {
-        let is = cache.get(ids2[j]!);
-        if (is === undefined) {
-          is = synonymPositions(test, ref.synsets![j]!);
-          cache.set(ids2[j]!, is);
+      for (let base = 0; base < n1; base += SynonymIndex.BLOCK) {
+        syn.begin(test, test.wordIds, base);
+        for (let j = 0; j < n2; j++) {
+          let mask = syn.partners(ids2[j]!);
+          while (mask !== 0) {
+            const i = base + 31 - Math.clz32(mask & -mask);
+            mask &= mask - 1;
+            if (k1[i] !== k2[j]) ms.add(j, 1, i, 1, mod);
+          }
         }
-        for (const i of is) if (k1[i] !== k2[j]) ms.add(j, 1, i, 1, mod);
       }
     } else {
       paraphraseMatches(test.paraIds!, ref.paraIds!, config.paraphrase!, mod, ms);
@@ -178,36 +164,6 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
     referenceFunction,
     chunks: countChunks(ms, best, n2),
   };
-}
-
-/** Ascending positions of the words of `test` whose synsets meet `synsets`. */
-function synonymPositions(test: PreparedSentence, synsets: readonly number[]): readonly number[] {
-  const index = synsetIndex(test);
-  let found: number[] | undefined;
-  for (const id of synsets) {
-    const is = index.get(id);
-    if (is === undefined) continue;
-    if (found === undefined) found = is.slice();
-    else for (const i of is) if (!found.includes(i)) found.push(i);
-  }
-  if (found === undefined) return NONE;
-  return found.length > 1 ? found.sort((a, b) => a - b) : found;
-}
-
-const NONE: readonly number[] = [];
-
-function synsetIndex(s: PreparedSentence): Map<number, number[]> {
-  if (s.synsetIndex) return s.synsetIndex;
-  const index = new Map<number, number[]>();
-  s.synsets!.forEach((ids, i) => {
-    for (const id of ids) {
-      const is = index.get(id);
-      if (is === undefined) index.set(id, [i]);
-      else if (is[is.length - 1] !== i) is.push(i);
-    }
-  });
-  s.synsetIndex = index;
-  return index;
 }
 
 function paraphraseMatches(

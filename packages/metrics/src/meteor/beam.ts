@@ -89,7 +89,8 @@ class Paths {
   nodeCount = 0;
   /** Sort scratch. */
   keys = new Float64Array(1 << 11);
-  order: number[] = [];
+  keys2 = new Float64Array(1 << 11);
+  order = new Int32Array(1 << 11);
 
   reset(): void {
     this.count = 0;
@@ -310,7 +311,11 @@ function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: nu
     paths.sort(byRank);
     return;
   }
-  if (P.keys.length < len) P.keys = new Float64Array(2 * len);
+  if (P.keys.length < len) {
+    P.keys = new Float64Array(2 * len);
+    P.keys2 = new Float64Array(2 * len);
+    P.order = new Int32Array(2 * len);
+  }
   const keys = P.keys;
   for (let i = 0; i < len; i++) {
     const p = paths[i]!;
@@ -319,7 +324,7 @@ function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: nu
     keys[i] = rank * slots + i;
   }
   if (len <= 48) {
-    // Insertion sort of the (distinct) keys: cheaper than a native sort call for a short list.
+    // Insertion sort of the (distinct) keys: cheapest for a short list.
     for (let i = 1; i < len; i++) {
       const k = keys[i]!;
       let j = i - 1;
@@ -329,7 +334,7 @@ function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: nu
       }
       keys[j + 1] = k;
     }
-  } else keys.subarray(0, len).sort();
+  } else mergeSort(P, len);
   const order = P.order;
   for (let i = 0; i < len; i++) order[i] = paths[i]!;
   const inv = 1 / slots;
@@ -337,4 +342,26 @@ function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: nu
     const k = keys[i]!;
     paths[i] = order[k - Math.floor(k * inv) * slots]!;
   }
+}
+
+/** Bottom-up merge sort of `P.keys[0 .. len)` (through `P.keys2`; copied back when it ends there). */
+function mergeSort(P: Paths, len: number): void {
+  let src = P.keys;
+  let dst = P.keys2;
+  for (let width = 1; width < len; width *= 2) {
+    for (let lo = 0; lo < len; lo += 2 * width) {
+      const mid = Math.min(lo + width, len);
+      const hi = Math.min(lo + 2 * width, len);
+      let a = lo;
+      let b = mid;
+      let o = lo;
+      while (a < mid && b < hi) dst[o++] = src[a]! <= src[b]! ? src[a++]! : src[b++]!;
+      while (a < mid) dst[o++] = src[a++]!;
+      while (b < hi) dst[o++] = src[b++]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== P.keys) for (let i = 0; i < len; i++) P.keys[i] = src[i]!;
 }

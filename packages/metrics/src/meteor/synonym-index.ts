@@ -1,8 +1,8 @@
 /**
  * Which words of a test sentence share a WordNet synset with a given reference word, for the aligner's synonym
  * module. Synset ids are renumbered densely once per word type, so the test sentence's synsets are marked in typed
- * arrays (position bit masks; sentences up to 31 words) and a reference word type's partners are looked up once
- * per test sentence.
+ * arrays (position bit masks, 31 positions a block) and a reference word type's partners are looked up once per
+ * test sentence (and block).
  */
 export class SynonymIndex {
   /** word id -> dense synset ids of the word and its base forms. */
@@ -10,6 +10,7 @@ export class SynonymIndex {
   private readonly dense = new Map<number, number>();
   private serial = 0;
   private current: object | undefined;
+  private currentBase = -1;
   /** (Sized for all of WordNet 3.0's 117,659 synsets and 32k word types; they grow past that.)
    * dense synset -> serial of the test sentence that marked it, and the positions (bit mask) having it. */
   private synStamp = new Int32Array(1 << 17);
@@ -32,13 +33,17 @@ export class SynonymIndex {
     this.synsetsOfWord[id] = d;
   }
 
-  /** Largest test sentence `begin` accepts. */
-  static readonly MAX_TEST = 31;
+  /** Test positions per block: masks are 31-bit, so longer sentences are marked block by block. */
+  static readonly BLOCK = 31;
 
-  /** Mark the synsets of a test sentence (word ids); `key` identifies it, so repeated calls are free. */
-  begin(key: object, wordIds: Int32Array): void {
-    if (key === this.current) return;
+  /**
+   * Mark the synsets of test words `base .. base + BLOCK - 1` (word ids); `key` identifies the sentence, so
+   * repeated calls for the same sentence and block are free.
+   */
+  begin(key: object, wordIds: Int32Array, base: number): void {
+    if (key === this.current && base === this.currentBase) return;
     this.current = key;
+    this.currentBase = base;
     this.serial++;
     if (this.synStamp.length < this.dense.size) {
       this.synStamp = grown(this.synStamp, this.dense.size);
@@ -48,7 +53,8 @@ export class SynonymIndex {
       this.wordStamp = grown(this.wordStamp, this.synsetsOfWord.length);
       this.wordMask = grown(this.wordMask, this.synsetsOfWord.length);
     }
-    for (let i = 0; i < wordIds.length; i++) {
+    const end = Math.min(wordIds.length, base + SynonymIndex.BLOCK);
+    for (let i = base; i < end; i++) {
       const ds = this.synsetsOfWord[wordIds[i]!]!;
       for (let k = 0; k < ds.length; k++) {
         const d = ds[k]!;
@@ -56,12 +62,12 @@ export class SynonymIndex {
           this.synStamp[d] = this.serial;
           this.synMask[d] = 0;
         }
-        this.synMask[d]! |= 1 << i;
+        this.synMask[d]! |= 1 << (i - base);
       }
     }
   }
 
-  /** Bit mask of the positions in the current test sentence whose synsets meet those of word `id`. */
+  /** Bit mask of the positions (from `base`) in the current test block whose synsets meet those of word `id`. */
   partners(id: number): number {
     if (id >= this.wordStamp.length) {
       this.wordStamp = grown(this.wordStamp, id + 1);
