@@ -48,7 +48,7 @@ export function ciderCooked(cooked: CookedCorpus, options: CiderOptions = {}): C
   for (let id = 0; id < idf.length; id++) idf[id] = refLen - Math.log(Math.max(1, df[id]!));
   // counts2vec of every sentence: tf-idf weights aligned with `ids`, the norm per order, and coco-caption's
   // "length": the summed counts of the order-2 n-grams (its `n == 1` index), kept as is.
-  const weights = new Float64Array(ids.length);
+  const weights = new Float64Array(offsets[nSentences]!);
   const norms = new Float64Array(nSentences * n);
   const lens = new Float64Array(nSentences);
   for (let item = 0; item < nItems; item++) {
