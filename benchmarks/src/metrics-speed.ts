@@ -6,12 +6,15 @@
  *
  *   pnpm nx run benchmarks:metrics-speed          (tsx src/metrics-speed.ts, cwd benchmarks/)
  *   pnpm nx run benchmarks:metrics-speed:quick    (--quick: the first 300 videos)
+ *   tsx src/metrics-speed.ts --meteor-warm        (also: METEOR again with a second fresh scorer, V8 warm, and
+ *                                                  once more on the same scorer, every word type already set up)
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bleu, ciderD, MeteorScorer, rougeL, score } from "@tavt/metrics";
 
 const quick = process.argv.includes("--quick");
+const meteorWarm = process.argv.includes("--meteor-warm");
 const file = join("..", "..", "shared", "data", "msrvtt", "test_videodatainfo.json");
 if (!existsSync(file)) {
   console.log(`metrics-speed: ${file} is absent (no shared data in this clone); nothing to measure.`);
@@ -69,6 +72,17 @@ console.log(`MSR-VTT test: ${ids.length} videos, 1 candidate + ${refs[0]!.length
 console.log("metric          wall s    cpu s");
 for (const [name, t] of [...rows, ["total", total] as const, ["score()+tok", full] as const])
   console.log(`${name.padEnd(14)} ${t.wall.toFixed(3).padStart(7)}  ${t.cpu.toFixed(3).padStart(7)}`);
+if (meteorWarm) {
+  const fresh = new MeteorScorer();
+  const again = timed(() => fresh.score(refs, cands));
+  const same = timed(() => fresh.score(refs, cands));
+  console.log(
+    `METEOR, fresh scorer, V8 warm   ${again.wall.toFixed(3).padStart(7)}  ${again.cpu.toFixed(3).padStart(7)}`,
+  );
+  console.log(
+    `METEOR, same scorer again       ${same.wall.toFixed(3).padStart(7)}  ${same.cpu.toFixed(3).padStart(7)}`,
+  );
+}
 console.log(
   JSON.stringify({
     videos: ids.length,
