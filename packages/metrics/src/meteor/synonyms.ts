@@ -64,7 +64,7 @@ export class SynonymDictionary {
     const v = this.wordToSynsets.get(word);
     if (v === undefined) return EMPTY;
     if (typeof v !== "string") return v;
-    const ids = javaTokenize(v).map((t) => Number.parseInt(t, 10));
+    const ids = parseIds(v);
     this.wordToSynsets.set(word, ids);
     return ids;
   }
@@ -93,9 +93,47 @@ export class SynonymDictionary {
   allSynsets(word: string): readonly number[] {
     let ids = this.cache.get(word);
     if (!ids) {
-      ids = [...new Set<number>([...this.synsets(word), ...this.stemSynsets(word)])];
+      ids = union(this.synsets(word), this.stemSynsets(word));
       this.cache.set(word, ids);
     }
     return ids;
   }
+}
+
+/**
+ * The synset ids of one english.synsets line: Java StringTokenizer tokens (" \t\n\r\f" separated) read as
+ * decimal integers, as `Integer.parseInt` (Meteor's files hold plain unsigned decimals; anything else falls back to
+ * `Number.parseInt` on the token).
+ */
+function parseIds(line: string): number[] {
+  const out: number[] = [];
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    let c = line.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let v = 0;
+    let plain = true;
+    while (i < n) {
+      c = line.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) break;
+      if (c >= 0x30 && c <= 0x39 && i - start < 9) v = v * 10 + (c - 0x30);
+      else plain = false;
+      i++;
+    }
+    out.push(plain ? v : Number.parseInt(line.slice(start, i), 10));
+  }
+  return out;
+}
+
+/** `[...new Set([...a, ...b])]` without the intermediate arrays: a then b, first occurrences only. */
+function union(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const x of a) if (!out.includes(x)) out.push(x);
+  for (const x of b) if (!out.includes(x)) out.push(x);
+  return out;
 }
