@@ -87,6 +87,9 @@ class Paths {
   nodePos = new Int32Array(1 << 13);
   nodeNext = new Int32Array(1 << 13);
   nodeCount = 0;
+  /** The beam at the current position and the next one (path indices; swapped each step). */
+  listA = new Int32Array(1 << 12);
+  listB = new Int32Array(1 << 12);
   /** Sort scratch. */
   keys = new Float64Array(1 << 11);
   keys2 = new Float64Array(1 << 11);
@@ -203,22 +206,37 @@ export function resolve(
 
   const startPath = P.alloc(-1, words);
   for (let j = 0; j < n; j++) if (fixed[j]! >= 0) setUsed(P, startPath, w1, ms, fixed[j]!);
-  let nextPaths: number[] = [startPath];
+  let paths = P.listA;
+  let nextPaths = P.listB;
+  let count = 0;
+  let nextCount = 0;
+  nextPaths[nextCount++] = startPath;
   for (let current = 0; current <= n; current++) {
-    const paths = nextPaths;
-    nextPaths = [];
-    sortPaths(P, paths, matchBound, chunkBound, distanceBound);
-    for (let rank = 0; rank < beamSize && rank < paths.length; rank++) {
+    const swap = paths;
+    paths = nextPaths;
+    count = nextCount;
+    nextPaths = swap;
+    nextCount = 0;
+    sortPaths(P, paths, count, matchBound, chunkBound, distanceBound);
+    // Room for every path kept plus all it can spawn here.
+    const spawn = current < n ? first[current + 1]! - first[current]! : 0;
+    const room = (Math.min(beamSize, count) * (spawn + 1)) | 0;
+    if (room > nextPaths.length) {
+      const grownList = new Int32Array(2 * room);
+      grownList.set(nextPaths);
+      nextPaths = grownList;
+    }
+    for (let rank = 0; rank < beamSize && rank < count; rank++) {
       const path = paths[rank]!;
       if (current === n) {
         if (P.lastMatchEnd[path] !== -1) P.chunks[path]!++;
-        nextPaths.push(path);
+        nextPaths[nextCount++] = path;
         continue;
       }
       const at = P.usedAt[path]!;
       if ((P.used[at + w1 + (current >>> 5)]! >>> (current & 31)) & 1) {
         if (current < P.idx[path]!) {
-          nextPaths.push(path);
+          nextPaths[nextCount++] = path;
         } else {
           const m = matchAt(P, path, P.idx[path]!, fixed, n);
           if (m >= 0) {
@@ -229,7 +247,7 @@ export function resolve(
             P.idx[path] = mStart[m]! + mLength[m]!;
             P.lastMatchEnd[path] = mMatchStart[m]! + mMatchLength[m]!;
             P.distance[path]! += Math.abs(mStart[m]! - mMatchStart[m]!);
-            nextPaths.push(path);
+            nextPaths[nextCount++] = path;
           }
         }
         continue;
@@ -248,18 +266,21 @@ export function resolve(
         P.lastMatchEnd[next] = mMatchStart[m]! + mMatchLength[m]!;
         // Meteor adds this distance to the path being extended, not to the new one; kept as is.
         P.distance[path]! += Math.abs(mStart[m]! - mMatchStart[m]!);
-        nextPaths.push(next);
+        nextPaths[nextCount++] = next;
       }
       if (P.lastMatchEnd[path] !== -1) {
         P.chunks[path]!++;
         P.lastMatchEnd[path] = -1;
       }
       P.idx[path]!++;
-      nextPaths.push(path);
+      nextPaths[nextCount++] = path;
     }
-    if (nextPaths.length === 0) nextPaths.push(paths[0]!);
+    if (nextCount === 0) nextPaths[nextCount++] = paths[0]!;
   }
-  sortPaths(P, nextPaths, matchBound, chunkBound, distanceBound);
+  sortPaths(P, nextPaths, nextCount, matchBound, chunkBound, distanceBound);
+  // Keep the lists (grown ones too) for the next search.
+  P.listA = paths;
+  P.listB = nextPaths;
   const best = nextPaths[0]!;
   out.set(fixed.subarray(0, n));
   for (let node = P.head[best]!; node !== -1; node = P.nodeNext[node]!) out[P.nodePos[node]!] = P.nodeMatch[node]!;
@@ -294,8 +315,14 @@ function setUsed(P: Paths, path: number, w1: number, ms: MatchSet, m: number): v
  * Stable sort of paths by PARTIAL_COMPARE_TOTAL: each path's (fewer matched words, chunks, distance, position)
  * packed into one exact double and sorted natively (position in the low bits); a comparator when the bounds do not fit 2^53.
  */
-function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: number, distanceBound: number): void {
-  const len = paths.length;
+function sortPaths(
+  P: Paths,
+  paths: Int32Array,
+  len: number,
+  matchBound: number,
+  chunkBound: number,
+  distanceBound: number,
+): void {
   if (len < 2) return;
   let slots = 1;
   while (slots < len) slots *= 2;
@@ -308,7 +335,8 @@ function sortPaths(P: Paths, paths: number[], matchBound: number, chunkBound: nu
       if (chunkDiff !== 0) return chunkDiff;
       return P.distance[x]! - P.distance[y]!;
     };
-    paths.sort(byRank);
+    const list = Array.from(paths.subarray(0, len)).sort(byRank);
+    for (let i = 0; i < len; i++) paths[i] = list[i]!;
     return;
   }
   if (P.keys.length < len) {
