@@ -1,3 +1,5 @@
+import { leanGradients } from "./backprop";
+import { TavtError } from "./errors";
 import { tf } from "./tf";
 import { fromLeaves, leaves, type ParamTree, treeNames } from "./tree";
 
@@ -9,12 +11,32 @@ export interface ValueAndGrad {
 /**
  * The value of a scalar loss of a parameter tree and its gradient tree (same structure as `params`).
  * Differentiable itself, so calling it inside another `valueAndGrad` gives second-order gradients (MAML).
+ * Back-propagation is `leanGradients`: tfjs' gradients, with each intermediate gradient freed as soon as it is used.
+ * Every leaf must reach the loss.
  */
 export function valueAndGrad(loss: (params: ParamTree) => tf.Scalar, params: ParamTree): ValueAndGrad {
   const names = treeNames(params);
   const xs = leaves(params);
-  const { value, grads } = tf.valueAndGrads((...ts: tf.Tensor[]) => loss(fromLeaves(names, ts)) as tf.Scalar)(xs);
-  return { value: value as tf.Scalar, grads: fromLeaves(names, grads) };
+  const { value, grads } = leanGradients(() => {
+    const y = loss(fromLeaves(names, xs));
+    if (y.rank !== 0) {
+      throw new TavtError(
+        "SHAPE_MISMATCH",
+        `valueAndGrad: the loss must be a scalar, got shape [${y.shape.join(", ")}]`,
+      );
+    }
+    return y;
+  }, xs);
+  const unreached = names.filter((_, i) => grads[i] === null);
+  if (unreached.length > 0) {
+    tf.dispose([value, ...grads.filter((g): g is tf.Tensor => g !== null)]);
+    throw new TavtError(
+      "BAD_INPUT",
+      `valueAndGrad: the loss does not depend on ${unreached.join(", ")} (every parameter must reach the loss)`,
+      { unreached },
+    );
+  }
+  return { value, grads: fromLeaves(names, grads as tf.Tensor[]) };
 }
 
 /** The gradient tree only (the loss value is disposed). */

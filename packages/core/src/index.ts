@@ -8,6 +8,7 @@ export {
   type InitBackendOptions,
   initBackend,
 } from "./backend";
+export { leanGradients } from "./backprop";
 export {
   type CheckpointMetadata,
   decodeSafetensors,

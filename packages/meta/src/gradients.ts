@@ -1,5 +1,4 @@
-import { type FlatParams, TavtError, tf } from "@tavt/core";
-import { leanGradients } from "./backprop";
+import { type FlatParams, leanGradients, TavtError, tf } from "@tavt/core";
 
 /**
  * The value of `loss` and its gradient with respect to the leaves of `xs` (a flat map, names kept).

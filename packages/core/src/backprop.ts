@@ -1,4 +1,4 @@
-import { tf } from "@tavt/core";
+import { tf } from "./tf";
 
 /** The parts of a tfjs 4.x tape node that back-propagation reads (tfjs-core `tape.ts`). */
 interface TapeNode {

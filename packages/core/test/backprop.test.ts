@@ -1,6 +1,5 @@
-import { initBackend, tf } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { leanGradients } from "../src/backprop";
+import { initBackend, isTavtError, leanGradients, tf, valueAndGrad } from "../src";
 
 beforeAll(async () => {
   await initBackend();
@@ -83,5 +82,28 @@ describe("leanGradients", () => {
     expect(theirs).toBeGreaterThan(80 * 4096 * 4); // tfjs: every saved input and every gradient so far
     expect(ours).toBeLessThan(theirs / 8);
     x.dispose();
+  });
+});
+
+describe("valueAndGrad on leanGradients", () => {
+  it("names every parameter the loss does not reach, and leaves no tensors behind", () => {
+    const params = { a: tf.scalar(2), b: { c: tf.ones([3]), d: tf.ones([2]) } };
+    const before = tf.memory().numTensors;
+    let error: unknown;
+    try {
+      valueAndGrad((p) => tf.mul(p.a as tf.Tensor, 3) as tf.Scalar, params);
+    } catch (e) {
+      error = e;
+    }
+    expect(isTavtError(error)).toBe(true);
+    expect((error as Error).message).toContain("b.c, b.d");
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([params.a, params.b.c, params.b.d]);
+  });
+
+  it("refuses a loss that is not a scalar", () => {
+    const params = { w: tf.ones([3]) };
+    expect(() => valueAndGrad((p) => tf.mul(p.w as tf.Tensor, 2) as tf.Scalar, params)).toThrow(/must be a scalar/);
+    params.w.dispose();
   });
 });
