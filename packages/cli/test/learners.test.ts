@@ -36,7 +36,11 @@ describe("every built-in learner meta-trains TAVT on the embedded benchmark", ()
       ];
       const config = resolveConfig({ preset: "quick", sets });
       const exp = await prepareExperiment(config);
-      const judge = makeCaptioner(config, { ...exp.modelConfig, ablation: { noWma: true } }, exp.bank);
+      const judge = makeCaptioner(
+        config,
+        { ...exp.modelConfig, ablation: { ...exp.modelConfig.ablation, noWma: true } },
+        exp.bank,
+      );
       const ds = exp.data.dataset;
       const ids = ds.ids({ domains: ds.sourceDomains, split: "train" }).slice(0, 16);
       const batch = batchOf(ds.samples(ids), exp.data, config);
