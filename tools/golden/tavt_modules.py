@@ -10,7 +10,6 @@ reference computes in float64.
     /usr/bin/python3 tools/golden/tavt_modules.py   # rewrites tools/fixtures/{avmm,encoder,dccl}/*.json
 """
 import json
-import math
 import os
 
 import torch
@@ -19,56 +18,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FIXTURES = os.path.join(ROOT, "tools", "fixtures")
 
-LOWEST = float(torch.finfo(torch.float32).min)  # @tavt/core FLOAT32_LOWEST
-DT = torch.float64
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Parameters and export
-
-
-class Params:
-    """Draws float32 values with torch's generator (exact when exported), computes in float64."""
-
-    def __init__(self, seed):
-        self.gen = torch.Generator().manual_seed(seed)
-        self.p = {}
-
-    def uniform(self, name, shape, lo, hi):
-        self.p[name] = (torch.rand(*shape, generator=self.gen) * (hi - lo) + lo).to(torch.float32).to(DT).requires_grad_()
-
-    def linear(self, name, in_dim, out_dim):
-        lim = math.sqrt(6 / (in_dim + out_dim))
-        self.uniform(f"{name}.weight", (out_dim, in_dim), -lim, lim)
-        self.uniform(f"{name}.bias", (out_dim,), -0.5, 0.5)  # non-zero so the test sees the bias
-
-    def layer_norm(self, name, dim):
-        self.uniform(f"{name}.weight", (dim,), 0.5, 1.5)
-        self.uniform(f"{name}.bias", (dim,), -0.5, 0.5)
-
-    def attention(self, name, dim):
-        for h in "qkvo":
-            self.linear(f"{name}.{h}", dim, dim)
-
-    def block(self, name, dim, ffn):
-        """A core encoder block, or (same names) one CrossAtt block of @tavt/encoder: ln1, attn, ln2, ffn."""
-        self.layer_norm(f"{name}.ln1", dim)
-        self.attention(f"{name}.attn", dim)
-        self.layer_norm(f"{name}.ln2", dim)
-        self.linear(f"{name}.ffn.fc1", dim, ffn)
-        self.linear(f"{name}.ffn.fc2", ffn, dim)
-
-    def __getitem__(self, name):
-        return self.p[name]
+# The @tavt/core layers (shared with tavt_model.py); attention here is always key-masked, keys and values the same.
+from torch_layers import DT, Params, encoder_block, export, ffn, layer_norm, linear, positions  # noqa: E402
+from torch_layers import attention as _attention  # noqa: E402
 
 
 def rand(gen, shape, lo=-1.0, hi=1.0):
     return (torch.rand(*shape, generator=gen) * (hi - lo) + lo).to(torch.float32).to(DT)
-
-
-def export(t):
-    t = t.detach().to(torch.float32)
-    return {"shape": list(t.shape), "data": [float(x) for x in t.reshape(-1).tolist()]}
 
 
 def export_grads(params, loss):
@@ -112,53 +68,8 @@ def write(area, name, obj):
 # @tavt/core layers (semantics of packages/core/src/nn/*.ts)
 
 
-def linear(P, name, x):
-    return x @ P[f"{name}.weight"].t() + P[f"{name}.bias"]
-
-
-def layer_norm(P, name, x, eps=1e-5):
-    mean = x.mean(-1, keepdim=True)
-    var = ((x - mean) ** 2).mean(-1, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps) * P[f"{name}.weight"] + P[f"{name}.bias"]
-
-
 def attention(P, name, q_in, kv_in, heads, key_mask):
-    b, tq, d = q_in.shape
-    tk = kv_in.shape[1]
-    dh = d // heads
-
-    def split(x, t):
-        return x.reshape(b, t, heads, dh).permute(0, 2, 1, 3)
-
-    q = split(linear(P, f"{name}.q", q_in), tq)
-    k = split(linear(P, f"{name}.k", kv_in), tk)
-    v = split(linear(P, f"{name}.v", kv_in), tk)
-    scores = q @ k.transpose(-1, -2) / math.sqrt(dh)
-    m = key_mask.to(DT)[:, None, None, :]
-    scores = scores * m + (1 - m) * LOWEST
-    w = torch.softmax(scores, -1)
-    return linear(P, f"{name}.o", (w @ v).permute(0, 2, 1, 3).reshape(b, tq, d))
-
-
-def ffn(P, name, x):
-    return linear(P, f"{name}.fc2", torch.relu(linear(P, f"{name}.fc1", x)))
-
-
-def positions(length, dim):
-    pe = torch.zeros(length, dim, dtype=DT)
-    for p in range(length):
-        for i in range(0, dim, 2):
-            angle = p / 10000 ** (i / dim)
-            pe[p, i] = math.sin(angle)
-            if i + 1 < dim:
-                pe[p, i + 1] = math.cos(angle)
-    return pe.to(torch.float32).to(DT)  # @tavt/core builds the table in float32
-
-
-def encoder_block(P, name, x, heads, mask):
-    h = layer_norm(P, f"{name}.ln1", x)
-    x = x + attention(P, f"{name}.attn", h, h, heads, mask)
-    return x + ffn(P, f"{name}.ffn", layer_norm(P, f"{name}.ln2", x))
+    return _attention(P, name, q_in, kv_in, kv_in, heads, key_mask=key_mask)
 
 
 # ---------------------------------------------------------------------------------------------------------------
