@@ -57,10 +57,17 @@ function searchWeight(module: MeteorModule): number {
  * bookkeeping exactly, since those decide which alignment wins.
  */
 export function align(test: PreparedSentence, ref: PreparedSentence, config: AlignerConfig): Alignment {
+  return alignCollected(test, ref, config, collectMatches(test, ref, config));
+}
+
+/**
+ * The candidate matches of every module between `test` and `ref` (the first half of `align`), in a pooled
+ * MatchSet that stays valid until the next call.
+ */
+export function collectMatches(test: PreparedSentence, ref: PreparedSentence, config: AlignerConfig): MatchSet {
   const n1 = test.words.length;
   const n2 = ref.words.length;
   const { modules } = config;
-  const weights = modules.map(searchWeight);
   const ms = matchSet;
   ms.reset(n2);
   const k1 = test.keys;
@@ -99,6 +106,20 @@ export function align(test: PreparedSentence, ref: PreparedSentence, config: Ali
     }
   }
   ms.index();
+  return ms;
+}
+
+/** The second half of `align`: the alignment picked from the matches `collectMatches` just returned. */
+export function alignCollected(
+  test: PreparedSentence,
+  ref: PreparedSentence,
+  config: AlignerConfig,
+  ms: MatchSet,
+): Alignment {
+  const n1 = test.words.length;
+  const n2 = ref.words.length;
+  const { modules } = config;
+  const weights = modules.map(searchWeight);
   const { first, byStart, start, length, matchStart, matchLength, module } = ms;
 
   // How many matches cover each word.

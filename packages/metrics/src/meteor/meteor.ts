@@ -1,6 +1,13 @@
 import { WordTable } from "../intern";
 import { javaHash, javaTrim } from "../text";
-import { type AlignerConfig, align, type MeteorModule, type PreparedSentence } from "./aligner";
+import {
+  type AlignerConfig,
+  alignCollected,
+  collectMatches,
+  type MeteorModule,
+  type PreparedSentence,
+} from "./aligner";
+import { boundApplies, scoreBound } from "./bound";
 import { isPlainLine, normalizeEnglish } from "./normalizer";
 import { ParaphraseTable } from "./paraphrase";
 import { FUNCTION_WORDS_EN, packageDataDir } from "./resources";
@@ -64,6 +71,8 @@ export class MeteorScorer {
   readonly weights: readonly number[];
   readonly parameters: Readonly<MeteorParameters>;
   private readonly normalize: boolean;
+  /** Whether references can be skipped by an upper bound of their score (see scoreBound). */
+  private readonly bounded: boolean;
   private readonly config: AlignerConfig;
   private readonly synonyms?: SynonymDictionary;
   /** Every word seen, interned; the arrays below hold what the modules need about word id w, computed once. */
@@ -85,6 +94,7 @@ export class MeteorScorer {
     if (this.weights.length !== modules.length) throw new RangeError("meteor: give one weight per module");
     this.parameters = { ...METEOR_DEFAULT_PARAMETERS, ...options.parameters };
     this.normalize = options.normalize ?? true;
+    this.bounded = boundApplies(this.parameters, this.weights);
     let paraphrase: ParaphraseTable | undefined;
     if (modules.includes("paraphrase")) {
       if (!options.paraphraseTable) throw new RangeError("meteor: the paraphrase module needs `paraphraseTable`");
@@ -165,7 +175,11 @@ export class MeteorScorer {
     let best: MeteorStats | undefined;
     let bestScore = -1;
     for (const ref of references) {
-      const stats = statsOfAlignment(align(t, this.prepare(ref), this.config));
+      const r = this.prepare(ref);
+      const ms = collectMatches(t, r, this.config);
+      // A reference that cannot beat the best so far (ties keep the first) needs no alignment search.
+      if (bestScore > 0 && this.bounded && scoreBound(ms, t, r, this.parameters, this.weights) < bestScore) continue;
+      const stats = statsOfAlignment(alignCollected(t, r, this.config, ms));
       const score = computeMetrics(stats, this.parameters, this.weights).score;
       if (score > bestScore) {
         best = stats;
