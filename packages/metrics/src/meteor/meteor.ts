@@ -172,6 +172,7 @@ export class MeteorScorer {
   /** Sufficient statistics of a test line against its best reference (highest METEOR; first on ties). */
   segmentStats(test: string, references: readonly string[]): MeteorStats {
     const t = this.prepare(test);
+    if (this.bounded && references.length > 1) return this.boundedSegmentStats(t, references);
     let best: MeteorStats | undefined;
     let bestScore = -1;
     for (const ref of references) {
@@ -184,6 +185,53 @@ export class MeteorScorer {
       if (score > bestScore) {
         best = stats;
         bestScore = score;
+      }
+    }
+    return best ?? emptyStats(this.modules.length);
+  }
+
+  private bounds = new Float64Array(64);
+  private order = new Int32Array(64);
+
+  /**
+   * `segmentStats` by bounds: every reference's score bound first, then alignments in order of decreasing bound
+   * until the bound falls below the best score; the best is the highest score, the first reference on ties, as
+   * when every reference is aligned in turn.
+   */
+  private boundedSegmentStats(t: PreparedSentence, references: readonly string[]): MeteorStats {
+    const nRefs = references.length;
+    if (this.bounds.length < nRefs) {
+      this.bounds = new Float64Array(2 * nRefs);
+      this.order = new Int32Array(2 * nRefs);
+    }
+    const bounds = this.bounds;
+    const order = this.order;
+    const prepared: PreparedSentence[] = [];
+    for (let k = 0; k < nRefs; k++) {
+      const r = this.prepare(references[k]!);
+      prepared.push(r);
+      bounds[k] = scoreBound(collectMatches(t, r, this.config), t, r, this.parameters, this.weights);
+      // Insertion by decreasing bound, the first reference first on ties.
+      let at = k;
+      while (at > 0 && bounds[order[at - 1]!]! < bounds[k]!) {
+        order[at] = order[at - 1]!;
+        at--;
+      }
+      order[at] = k;
+    }
+    let best: MeteorStats | undefined;
+    let bestScore = -1;
+    let bestRef = -1;
+    for (let q = 0; q < nRefs; q++) {
+      const k = order[q]!;
+      if (bounds[k]! < bestScore) break;
+      const r = prepared[k]!;
+      const stats = statsOfAlignment(alignCollected(t, r, this.config, collectMatches(t, r, this.config)));
+      const score = computeMetrics(stats, this.parameters, this.weights).score;
+      if (score > bestScore || (score === bestScore && k < bestRef)) {
+        best = stats;
+        bestScore = score;
+        bestRef = k;
       }
     }
     return best ?? emptyStats(this.modules.length);

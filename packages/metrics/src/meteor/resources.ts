@@ -34,6 +34,15 @@ export function readResource(dir: string, name: string): string {
   throw new Error(`@tavt/metrics: METEOR resource ${name} not found in ${dir}`);
 }
 
+/** The bytes of `name` in `dir`, gunzipped from `name.gz` when the plain file is absent. */
+export function readResourceBytes(dir: string, name: string): Uint8Array {
+  const plain = join(dir, name);
+  if (existsSync(plain)) return readFileSync(plain);
+  const gz = `${plain}.gz`;
+  if (existsSync(gz)) return gunzipSync(readFileSync(gz));
+  throw new Error(`@tavt/metrics: METEOR resource ${name} not found in ${dir}`);
+}
+
 /** Lines as Java's BufferedReader.readLine gives them (\n, \r or \r\n; no trailing empty line). */
 export function readLines(text: string): string[] {
   const lines = text.includes("\r") ? text.split(/\r\n|\r|\n/) : text.split("\n");

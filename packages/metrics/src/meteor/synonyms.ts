@@ -1,5 +1,6 @@
 import { javaTokenize } from "../text";
-import { readLines, readResource } from "./resources";
+import { readLines, readResource, readResourceBytes } from "./resources";
+import { SortedLinePairs } from "./sorted-lines";
 
 /** WordNet suffix rules for morphological base forms (WordNet 3 morph, as Meteor's SynonymDictionary.morph). */
 const SUFFIX = [
@@ -34,12 +35,17 @@ const EMPTY: readonly number[] = [];
  * the words and of their base forms intersect.
  */
 export class SynonymDictionary {
+  /** The synsets file read in place (sorted ASCII, the shipped one); else `wordToSynsets`. */
+  private readonly sorted?: SortedLinePairs;
+  /** pair index in `sorted` -> its parsed synset ids. */
+  private readonly parsed: (readonly number[] | undefined)[] = [];
   /** word -> its synset line, parsed on first use (most of the 147k words are never looked up). */
   private readonly wordToSynsets = new Map<string, string | readonly number[]>();
   private readonly wordToBases = new Map<string, string[]>();
   private readonly cache = new Map<string, readonly number[]>();
 
-  constructor(synsetsText: string, exceptionsText: string) {
+  /** `synsets`: english.synsets as text, or as bytes (read in place when sorted ASCII, else decoded as UTF-8). */
+  constructor(synsets: string | Uint8Array, exceptionsText: string) {
     const exc = readLines(exceptionsText);
     for (let i = 0; i + 1 < exc.length; i += 2) {
       const base = exc[i]!;
@@ -49,7 +55,12 @@ export class SynonymDictionary {
         else this.wordToBases.set(form, [base]);
       }
     }
-    const syn = readLines(synsetsText);
+    if (typeof synsets !== "string") {
+      this.sorted = SortedLinePairs.from(synsets);
+      if (this.sorted) return;
+      synsets = new TextDecoder().decode(synsets);
+    }
+    const syn = readLines(synsets);
     for (let i = 0; i + 1 < syn.length; i += 2) {
       this.wordToSynsets.set(syn[i]!, syn[i + 1]!);
     }
@@ -57,16 +68,31 @@ export class SynonymDictionary {
 
   /** Load english.synsets(.gz) and english.exceptions(.gz) from a folder. */
   static load(dir: string): SynonymDictionary {
-    return new SynonymDictionary(readResource(dir, "english.synsets"), readResource(dir, "english.exceptions"));
+    return new SynonymDictionary(readResourceBytes(dir, "english.synsets"), readResource(dir, "english.exceptions"));
   }
 
   private synsets(word: string): readonly number[] {
+    const sorted = this.sorted;
+    if (sorted) {
+      const p = sorted.find(word);
+      if (p < 0) return EMPTY;
+      let ids = this.parsed[p];
+      if (ids === undefined) {
+        ids = parseIdBytes(sorted, sorted.valueStart(p), sorted.valueEnd(p));
+        this.parsed[p] = ids;
+      }
+      return ids;
+    }
     const v = this.wordToSynsets.get(word);
     if (v === undefined) return EMPTY;
     if (typeof v !== "string") return v;
     const ids = parseIds(v);
     this.wordToSynsets.set(word, ids);
     return ids;
+  }
+
+  private has(word: string): boolean {
+    return this.sorted ? this.sorted.find(word) >= 0 : this.wordToSynsets.has(word);
   }
 
   /** Synsets of the word's base forms: listed exceptions, else the first suffix rule that gives a WordNet word. */
@@ -83,7 +109,7 @@ export class SynonymDictionary {
       const suffix = SUFFIX[i]!;
       if (word.endsWith(suffix)) {
         const base = word.slice(0, word.length - suffix.length) + ENDING[i]!;
-        if (this.wordToSynsets.has(base)) return base;
+        if (this.has(base)) return base;
       }
     }
     return "";
@@ -126,6 +152,31 @@ function parseIds(line: string): number[] {
       i++;
     }
     out.push(plain ? v : Number.parseInt(line.slice(start, i), 10));
+  }
+  return out;
+}
+
+/** `parseIds` of the ASCII bytes [start, end) of a sorted synsets file. */
+function parseIdBytes(t: SortedLinePairs, from: number, end: number): number[] {
+  const out: number[] = [];
+  let i = from;
+  while (i < end) {
+    let c = t.byte(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let v = 0;
+    let plain = true;
+    while (i < end) {
+      c = t.byte(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) break;
+      if (c >= 0x30 && c <= 0x39 && i - start < 9) v = v * 10 + (c - 0x30);
+      else plain = false;
+      i++;
+    }
+    out.push(plain ? v : Number.parseInt(t.text(start, i), 10));
   }
   return out;
 }
