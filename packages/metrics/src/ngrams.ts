@@ -5,8 +5,6 @@ import { WordTable } from "./intern";
  * equal (Python's tuple keys in pycocoevalcap). Unigrams are words; an n-gram's id is looked up from its
  * (n-1)-gram prefix id and its last word's id in an open-addressing table of int pairs (no string keys).
  */
-const RECENT_MASK = (1 << 12) - 1;
-
 export class NgramIndex {
   private readonly words = new WordTable();
   /** word table id -> n-gram id of the unigram. */
@@ -69,19 +67,8 @@ export class NgramIndex {
   /** Id of the n-gram `prefix` + `word` (created on first sight). */
   extend(prefix: number, word: number): number {
     const p = prefix + 1;
-    const hash = Math.imul(p, 0x9e3779b1) ^ Math.imul(word, 0x85ebca77);
-    // A small direct-mapped cache in front of the big table: the references of one item share most n-grams.
-    const recent = this.recent;
-    const c = 3 * (hash & RECENT_MASK);
-    if (recent[c] === p && recent[c + 1] === word) return recent[c + 2]!;
-    const id = this.lookup(p, word, hash);
-    recent[c] = p;
-    recent[c + 1] = word;
-    recent[c + 2] = id;
-    return id;
+    return this.lookup(p, word, Math.imul(p, 0x9e3779b1) ^ Math.imul(word, 0x85ebca77));
   }
-
-  private readonly recent = new Int32Array(3 * (RECENT_MASK + 1));
 
   private lookup(p: number, word: number, hash: number): number {
     if (this.slots.length === 0) {

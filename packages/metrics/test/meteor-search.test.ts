@@ -4,6 +4,7 @@ import { boundApplies, scoreBound } from "../src/meteor/bound";
 import { METEOR_DEFAULT_PARAMETERS, MeteorScorer } from "../src/meteor/meteor";
 import { SortedLinePairs } from "../src/meteor/sorted-lines";
 import { computeMetrics, type MeteorStats, statsOfAlignment } from "../src/meteor/stats";
+import { SynonymIndex } from "../src/meteor/synonym-index";
 import { SynonymDictionary } from "../src/meteor/synonyms";
 import { readFixture } from "./fixtures";
 
@@ -38,6 +39,27 @@ describe("METEOR search shortcuts give what the plain search gives", () => {
         expect(b.allSynsets(w), `${w} in ${JSON.stringify(synsets)}`).toEqual(a.allSynsets(w));
     }
     expect(new SynonymDictionary(bytes("bank\n1 2\ncar\n3\n"), "").allSynsets("banks")).toEqual([1, 2]);
+  });
+
+  it("SynonymIndex: words share a synset exactly when their synset ids are SameValueZero-equal", () => {
+    const idx = new SynonymIndex();
+    const synsets = [[7, Number.NaN], [Number.NaN], [-0], [0], [3e9], [3e9, 1], [1e6 + 1], [1e6 + 2], []];
+    synsets.forEach((s, id) => idx.addWord(id, s));
+    const testIds = Int32Array.from(synsets.map((_, id) => id));
+    idx.begin(testIds, testIds, 0);
+    const partners = synsets.map((_, id) => idx.partners(id).toString(2).padStart(synsets.length, "0"));
+    // bit i (from the right) set: test word i shares a synset with word id.
+    expect(partners).toEqual([
+      "000000011",
+      "000000011",
+      "000001100",
+      "000001100",
+      "000110000",
+      "000110000",
+      "001000000",
+      "010000000",
+      "000000000",
+    ]);
   });
 
   it("the score bound is never below the score of the alignment found (300 MSR-VTT videos)", () => {

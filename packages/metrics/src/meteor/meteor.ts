@@ -77,9 +77,11 @@ export class MeteorScorer {
   private readonly synonyms?: SynonymDictionary;
   /** Every word seen, interned; the arrays below hold what the modules need about word id w, computed once. */
   private readonly table = new WordTable();
-  private readonly keyOf: number[] = [];
-  private readonly stemKeyOf: number[] = [];
-  private readonly isFunctionOf: number[] = [];
+  /** Word ids set up so far (ids 0 .. known - 1). */
+  private known = 0;
+  private keyOf = new Int32Array(1 << 14);
+  private stemKeyOf = new Int32Array(1 << 14);
+  private isFunctionOf = new Uint8Array(1 << 14);
   private readonly synsetsOf: (readonly number[])[] = [];
   private readonly paraIdOf: number[] = [];
 
@@ -112,17 +114,31 @@ export class MeteorScorer {
   /** Id of the word `s.slice(start, end)`, with everything the modules need about it computed on first sight. */
   private wordId(s: string, start: number, end: number): number {
     const id = this.table.wordAt(s, start, end);
-    if (id === this.keyOf.length) {
-      const word = this.table.strings[id]!;
-      this.keyOf.push(javaHash(word));
-      this.stemKeyOf.push(this.modules.includes("stem") ? javaHash(stemEnglish(word)) : 0);
-      this.isFunctionOf.push(FUNCTION_WORDS_EN.has(word.toLowerCase()) ? 1 : 0);
-      const synsets = this.synonyms ? this.synonyms.allSynsets(word) : NO_SYNSETS;
-      this.synsetsOf.push(synsets);
-      this.config.synonyms?.addWord(id, synsets);
-      this.paraIdOf.push(this.config.paraphrase ? this.config.paraphrase.translate(word) : -1);
-    }
+    if (id === this.known) this.setUp(id);
     return id;
+  }
+
+  /** What the modules need about the new word `id` (kept out of `wordId`, which runs for every token). */
+  private setUp(id: number): void {
+    if (id === this.keyOf.length) {
+      const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.keyOf = grow(this.keyOf);
+      this.stemKeyOf = grow(this.stemKeyOf);
+      this.isFunctionOf = grow(this.isFunctionOf);
+    }
+    const word = this.table.strings[id]!;
+    this.keyOf[id] = javaHash(word);
+    this.stemKeyOf[id] = this.modules.includes("stem") ? javaHash(stemEnglish(word)) : 0;
+    this.isFunctionOf[id] = FUNCTION_WORDS_EN.has(word.toLowerCase()) ? 1 : 0;
+    const synsets = this.synonyms ? this.synonyms.allSynsets(word) : NO_SYNSETS;
+    this.synsetsOf.push(synsets);
+    this.config.synonyms?.addWord(id, synsets);
+    this.paraIdOf.push(this.config.paraphrase ? this.config.paraphrase.translate(word) : -1);
+    this.known++;
   }
 
   /** Normalize, lowercase and tokenize one line, and look up the keys every module needs. */

@@ -7,7 +7,10 @@
 export class SynonymIndex {
   /** word id -> dense synset ids of the word and its base forms. */
   private readonly synsetsOfWord: Int32Array[] = [];
-  private readonly dense = new Map<number, number>();
+  /** Synset id -> dense id: open addressing on the ids (keys + 1 so that 0 marks an empty slot). */
+  private denseKeys = new Int32Array(1 << 18);
+  private denseValues = new Int32Array(1 << 18);
+  private denseSize = 0;
   private serial = 0;
   private current: object | undefined;
   private currentBase = -1;
@@ -22,15 +25,62 @@ export class SynonymIndex {
   /** Register word id `id` (ids come in order 0, 1, 2, ...) with its synsets. */
   addWord(id: number, synsets: readonly number[]): void {
     const d = new Int32Array(synsets.length);
-    for (let k = 0; k < synsets.length; k++) {
-      let v = this.dense.get(synsets[k]!);
-      if (v === undefined) {
-        v = this.dense.size;
-        this.dense.set(synsets[k]!, v);
-      }
-      d[k] = v;
-    }
+    for (let k = 0; k < synsets.length; k++) d[k] = this.denseId(synsets[k]!);
     this.synsetsOfWord[id] = d;
+  }
+
+  private denseId(synset: number): number {
+    // Synset ids are non-negative int32 (Integer.parseInt of WordNet offsets); anything else goes by its string.
+    if (!(synset >= 0 && synset < 0x7fffffff && Number.isInteger(synset))) return this.otherId(synset);
+    const key = synset + 1;
+    let keys = this.denseKeys;
+    let mask = keys.length - 1;
+    let h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const k = keys[h]!;
+      if (k === key) return this.denseValues[h]!;
+      if (k === 0) break;
+      h = (h + 1) & mask;
+    }
+    if (2 * (this.denseSize + 1) > keys.length) {
+      this.growDense();
+      keys = this.denseKeys;
+      mask = keys.length - 1;
+      h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
+      while (keys[h] !== 0) h = (h + 1) & mask;
+    }
+    keys[h] = key;
+    this.denseValues[h] = this.denseSize;
+    return this.denseSize++;
+  }
+
+  private readonly others = new Map<number, number>();
+
+  /** Dense id of a synset id outside the int32 range (NaN from a malformed file, ...), numbered like the others. */
+  private otherId(synset: number): number {
+    let v = this.others.get(synset);
+    if (v === undefined) {
+      v = this.denseSize++;
+      this.others.set(synset, v);
+    }
+    return v;
+  }
+
+  private growDense(): void {
+    const oldKeys = this.denseKeys;
+    const oldValues = this.denseValues;
+    const cap = 2 * oldKeys.length;
+    const mask = cap - 1;
+    this.denseKeys = new Int32Array(cap);
+    this.denseValues = new Int32Array(cap);
+    for (let i = 0; i < oldKeys.length; i++) {
+      const key = oldKeys[i]!;
+      if (key === 0) continue;
+      let h = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
+      while (this.denseKeys[h] !== 0) h = (h + 1) & mask;
+      this.denseKeys[h] = key;
+      this.denseValues[h] = oldValues[i]!;
+    }
   }
 
   /** Test positions per block: masks are 31-bit, so longer sentences are marked block by block. */
@@ -45,9 +95,9 @@ export class SynonymIndex {
     this.current = key;
     this.currentBase = base;
     this.serial++;
-    if (this.synStamp.length < this.dense.size) {
-      this.synStamp = grown(this.synStamp, this.dense.size);
-      this.synMask = grown(this.synMask, this.dense.size);
+    if (this.synStamp.length < this.denseSize) {
+      this.synStamp = grown(this.synStamp, this.denseSize);
+      this.synMask = grown(this.synMask, this.denseSize);
     }
     if (this.wordStamp.length < this.synsetsOfWord.length) {
       this.wordStamp = grown(this.wordStamp, this.synsetsOfWord.length);
