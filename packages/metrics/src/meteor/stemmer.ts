@@ -141,25 +141,25 @@ const STEP4: Table = byLength([
   ["ion", 2],
 ]);
 
-/** A suffix table split by the suffix's last letter (same order within a letter: longest first). */
-type Buckets = ReadonlyMap<number, Table>;
-const bucketsOf = new Map<Table, Buckets>();
+/** A suffix table split by the suffix's last letter (same order within a letter: longest first), by char code. */
+function bucketsOf(table: Table): (Table | undefined)[] {
+  const b: (readonly [string, number])[][] = [];
+  for (let c = 0; c < 128; c++) b.push([]);
+  for (const e of table) b[e[0].charCodeAt(e[0].length - 1)]!.push(e);
+  return b.map((list) => (list.length > 0 ? list : undefined));
+}
+const STEP1A_B = bucketsOf(STEP1A);
+const STEP1B_B = bucketsOf(STEP1B);
+const STEP1B_END_B = bucketsOf(STEP1B_END);
+const STEP2_B = bucketsOf(STEP2);
+const STEP3_B = bucketsOf(STEP3);
+const STEP4_B = bucketsOf(STEP4);
 
-function findSuffix(w: string, table: Table): readonly [string, number] | undefined {
-  let buckets = bucketsOf.get(table);
-  if (buckets === undefined) {
-    const b = new Map<number, (readonly [string, number])[]>();
-    for (const e of table) {
-      const c = e[0].charCodeAt(e[0].length - 1);
-      const list = b.get(c);
-      if (list) list.push(e);
-      else b.set(c, [e]);
-    }
-    buckets = b;
-    bucketsOf.set(table, buckets);
-  }
-  const candidates = buckets.get(w.charCodeAt(w.length - 1));
-  if (candidates !== undefined) for (const e of candidates) if (w.endsWith(e[0])) return e;
+function findSuffix(w: string, buckets: (Table | undefined)[]): readonly [string, number] | undefined {
+  const c = w.charCodeAt(w.length - 1);
+  const candidates = c < 128 ? buckets[c] : undefined;
+  if (candidates !== undefined)
+    for (let i = 0; i < candidates.length; i++) if (w.endsWith(candidates[i]![0])) return candidates[i];
   return undefined;
 }
 
@@ -209,26 +209,31 @@ export function stemEnglish(word: string): string {
   // prelude: drop a leading apostrophe; initial y and y after a vowel become Y.
   let w = word.charCodeAt(0) === 39 ? word.slice(1) : word;
   let yFound = false;
-  if (w.length > 0 && (w.charCodeAt(0) === 121 || w.includes("y"))) {
-    const chars = w.split("");
-    if (chars[0] === "y") {
-      chars[0] = "Y";
-      yFound = true;
-    }
-    for (let i = 0; i + 1 < chars.length; i++) {
-      if (chars[i + 1] === "y" && isVowel(chars[i]!.charCodeAt(0))) {
-        chars[i + 1] = "Y";
+  if (w.includes("y")) {
+    // Left to right, each y seen after the previous char's own update (a Y is not a vowel).
+    let marked = "";
+    let from = 0;
+    let prev = -1;
+    for (let i = 0; i < w.length; i++) {
+      let c = w.charCodeAt(i);
+      if (c === 121 && (i === 0 || isVowel(prev))) {
+        marked += `${w.slice(from, i)}Y`;
+        from = i + 1;
+        c = 89;
         yFound = true;
       }
+      prev = c;
     }
-    w = chars.join("");
+    if (yFound) w = marked + w.slice(from);
   }
 
   // mark_regions
   let p1 = w.length;
   let p2 = w.length;
   let r1Start = -1;
-  for (const pre of ["gener", "commun", "arsen"]) if (w.startsWith(pre)) r1Start = pre.length;
+  if (w.startsWith("gener")) r1Start = 5;
+  else if (w.startsWith("commun")) r1Start = 6;
+  else if (w.startsWith("arsen")) r1Start = 5;
   if (r1Start < 0) r1Start = regionAfter(w, 0);
   if (r1Start >= 0) {
     p1 = r1Start;
@@ -240,7 +245,7 @@ export function stemEnglish(word: string): string {
   if (w.endsWith("'s'")) w = w.slice(0, -3);
   else if (w.endsWith("'s")) w = w.slice(0, -2);
   else if (w.endsWith("'")) w = w.slice(0, -1);
-  const s1a = findSuffix(w, STEP1A);
+  const s1a = findSuffix(w, STEP1A_B);
   if (s1a) {
     const start = w.length - s1a[0].length;
     if (s1a[1] === 1) w = `${w.slice(0, start)}ss`;
@@ -250,14 +255,14 @@ export function stemEnglish(word: string): string {
 
   if (!EXCEPTION2.has(w)) {
     // Step 1b
-    const s1b = findSuffix(w, STEP1B);
+    const s1b = findSuffix(w, STEP1B_B);
     if (s1b) {
       const start = w.length - s1b[0].length;
       if (s1b[1] === 1) {
         if (p1 <= start) w = `${w.slice(0, start)}ee`;
       } else if (hasVowel(w, start)) {
         w = w.slice(0, start);
-        const end = findSuffix(w, STEP1B_END);
+        const end = findSuffix(w, STEP1B_END_B);
         if (end?.[1] === 1) w += "e";
         else if (end?.[1] === 2) w = w.slice(0, -1);
         else if (!end && w.length === p1 && shortSyllable(w, w.length)) w += "e";
@@ -270,7 +275,7 @@ export function stemEnglish(word: string): string {
       if ((last === 121 || last === 89) && !isVowel(w.charCodeAt(n1c - 2))) w = `${w.slice(0, -1)}i`;
     }
     // Step 2
-    const s2 = findSuffix(w, STEP2);
+    const s2 = findSuffix(w, STEP2_B);
     if (s2) {
       const start = w.length - s2[0].length;
       if (p1 <= start) {
@@ -285,7 +290,7 @@ export function stemEnglish(word: string): string {
       }
     }
     // Step 3
-    const s3 = findSuffix(w, STEP3);
+    const s3 = findSuffix(w, STEP3_B);
     if (s3) {
       const start = w.length - s3[0].length;
       if (p1 <= start) {
@@ -297,7 +302,7 @@ export function stemEnglish(word: string): string {
       }
     }
     // Step 4
-    const s4 = findSuffix(w, STEP4);
+    const s4 = findSuffix(w, STEP4_B);
     if (s4) {
       const start = w.length - s4[0].length;
       if (p2 <= start) {
