@@ -44,7 +44,7 @@ describe("METEOR search shortcuts give what the plain search gives", () => {
   it("SynonymIndex: words share a synset exactly when their synset ids are SameValueZero-equal", () => {
     const idx = new SynonymIndex();
     const synsets = [[7, Number.NaN], [Number.NaN], [-0], [0], [3e9], [3e9, 1], [1e6 + 1], [1e6 + 2], []];
-    synsets.forEach((s, id) => idx.addWord(id, s));
+    for (let id = 0; id < synsets.length; id++) idx.addWord(id, synsets[id]!);
     const testIds = Int32Array.from(synsets.map((_, id) => id));
     idx.begin(testIds, testIds, 0);
     const partners = synsets.map((_, id) => idx.partners(id).toString(2).padStart(synsets.length, "0"));
