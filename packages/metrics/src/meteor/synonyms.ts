@@ -132,36 +132,35 @@ export class SynonymDictionary {
  * `Number.parseInt` on the token).
  */
 function parseIds(line: string): number[] {
-  const out: number[] = [];
-  let i = 0;
-  const n = line.length;
-  while (i < n) {
-    let c = line.charCodeAt(i);
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let v = 0;
-    let plain = true;
-    while (i < n) {
-      c = line.charCodeAt(i);
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) break;
-      if (c >= 0x30 && c <= 0x39 && i - start < 9) v = v * 10 + (c - 0x30);
-      else plain = false;
-      i++;
-    }
-    out.push(plain ? v : Number.parseInt(line.slice(start, i), 10));
-  }
-  return out;
+  return parseIdTokens(
+    (i) => line.charCodeAt(i),
+    (start, end) => line.slice(start, end),
+    0,
+    line.length,
+  );
 }
 
 /** `parseIds` of the ASCII bytes [start, end) of a sorted synsets file. */
 function parseIdBytes(t: SortedLinePairs, from: number, end: number): number[] {
+  return parseIdTokens(
+    (i) => t.byte(i),
+    (start, stop) => t.text(start, stop),
+    from,
+    end,
+  );
+}
+
+/** The tokenizer behind both: `code(i)` reads a character code, `text(start, end)` the token for the fallback. */
+function parseIdTokens(
+  code: (i: number) => number,
+  text: (start: number, end: number) => string,
+  from: number,
+  end: number,
+): number[] {
   const out: number[] = [];
   let i = from;
   while (i < end) {
-    let c = t.byte(i);
+    let c = code(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) {
       i++;
       continue;
@@ -170,13 +169,13 @@ function parseIdBytes(t: SortedLinePairs, from: number, end: number): number[] {
     let v = 0;
     let plain = true;
     while (i < end) {
-      c = t.byte(i);
+      c = code(i);
       if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c) break;
       if (c >= 0x30 && c <= 0x39 && i - start < 9) v = v * 10 + (c - 0x30);
       else plain = false;
       i++;
     }
-    out.push(plain ? v : Number.parseInt(t.text(start, i), 10));
+    out.push(plain ? v : Number.parseInt(text(start, i), 10));
   }
   return out;
 }
