@@ -18,7 +18,7 @@ import {
   unregisterMetaLearner,
 } from "../src";
 import { registerQueryOnly } from "./customLearner";
-import { applyMlp, disposeTasks, initMlp, mse, randomBatch, values, type XYBatch } from "./helpers";
+import { applyMlp, disposeTasks, initMlp, mse, randomBatch, twoRandomTasks, values, type XYBatch } from "./helpers";
 
 let init: ParamTree;
 let tasks: Task<XYBatch>[];
@@ -26,11 +26,7 @@ let tasks: Task<XYBatch>[];
 beforeAll(async () => {
   await initBackend();
   init = initMlp(rng.key(21), [3, 6, 2]);
-  const k = rng.split(rng.key(22), 4);
-  tasks = [
-    { support: [randomBatch(k[0]!, 4, 3, 2)], query: randomBatch(k[1]!, 4, 3, 2) },
-    { support: [randomBatch(k[2]!, 4, 3, 2)], query: randomBatch(k[3]!, 4, 3, 2) },
-  ];
+  tasks = twoRandomTasks(rng.key(22));
 });
 afterAll(() => {
   disposeTree(init);

@@ -49,3 +49,12 @@ export function disposeTasks(tasks: Task<XYBatch>[]): void {
 export function values(t: tf.Tensor): number[] {
   return Array.from(t.dataSync());
 }
+
+/** Two tasks of one support and one query batch each (4 samples, 3 -> 2), from split(key, 4) in that order. */
+export function twoRandomTasks(key: Key): Task<XYBatch>[] {
+  const k = rng.split(key, 4);
+  return [
+    { support: [randomBatch(k[0]!, 4, 3, 2)], query: randomBatch(k[1]!, 4, 3, 2) },
+    { support: [randomBatch(k[2]!, 4, 3, 2)], query: randomBatch(k[3]!, 4, 3, 2) },
+  ];
+}

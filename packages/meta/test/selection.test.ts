@@ -1,7 +1,7 @@
 import { disposeTree, flatten, initBackend, type ParamTree, rng } from "@tavt/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getMetaLearner, innerLoop, type Task } from "../src";
-import { disposeTasks, initMlp, mse, randomBatch, values, type XYBatch } from "./helpers";
+import { disposeTasks, initMlp, mse, twoRandomTasks, values, type XYBatch } from "./helpers";
 
 let init: ParamTree;
 let tasks: Task<XYBatch>[];
@@ -9,11 +9,7 @@ let tasks: Task<XYBatch>[];
 beforeAll(async () => {
   await initBackend();
   init = initMlp(rng.key(7), [3, 5, 2]);
-  const k = rng.split(rng.key(8), 4);
-  tasks = [
-    { support: [randomBatch(k[0]!, 4, 3, 2)], query: randomBatch(k[1]!, 4, 3, 2) },
-    { support: [randomBatch(k[2]!, 4, 3, 2)], query: randomBatch(k[3]!, 4, 3, 2) },
-  ];
+  tasks = twoRandomTasks(rng.key(8));
 });
 afterAll(() => {
   disposeTree(init);
