@@ -1,14 +1,16 @@
 import { createRequire } from "node:module";
 import { TavtError } from "./errors";
+import { setThreefryKernel, type ThreefryBitsKernel } from "./rng";
 import { tf } from "./tf";
 
 /** Backends in the order they are tried. */
-export const BACKEND_ORDER = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+export const BACKEND_ORDER = ["tensorflow-gpu", "tensorflow", "native", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
 
 const PACKAGE: Record<BackendName, string> = {
   "tensorflow-gpu": "@tensorflow/tfjs-node-gpu",
   tensorflow: "@tensorflow/tfjs-node",
+  native: "@tavt/backend-native",
   wasm: "@tensorflow/tfjs-backend-wasm",
   cpu: "@tensorflow/tfjs (built-in cpu)",
 };
@@ -19,6 +21,8 @@ const ALIASES: Record<string, BackendName> = {
   gpu: "tensorflow-gpu",
   tensorflow: "tensorflow",
   node: "tensorflow",
+  native: "native",
+  blas: "native",
   wasm: "wasm",
   cpu: "cpu",
 };
@@ -32,7 +36,7 @@ export interface BackendSkip {
 /** Which backend is active, from which package, why it was chosen, and why the earlier ones were skipped. */
 export interface BackendReport {
   backend: BackendName;
-  /** The name tfjs knows it by ("tensorflow", "wasm", "cpu"). */
+  /** The name tfjs knows it by ("tensorflow", "native", "wasm", "cpu"). */
   tfBackend: string;
   package: string;
   reason: string;
@@ -60,6 +64,15 @@ async function tryBackend(name: BackendName): Promise<string> {
       if (!(await tf.setBackend("tensorflow"))) throw new Error("tf.setBackend('tensorflow') returned false");
       return "tensorflow";
     }
+    case "native": {
+      // Registers the "native" backend (the cpu backend's storage, C kernels on OpenBLAS); reports why it cannot.
+      const mod = requireHere(PACKAGE.native) as { registerNativeBackend(tf: unknown): NativeStatusLike };
+      const status = mod.registerNativeBackend(tf);
+      if (!status.ok) throw new Error(status.reason);
+      if (!(await tf.setBackend("native"))) throw new Error("tf.setBackend('native') returned false");
+      setThreefryKernel(status.threefryBits); // the same random bits, computed in C
+      return "native";
+    }
     case "wasm": {
       requireHere(PACKAGE.wasm);
       registerWasmGaps();
@@ -72,6 +85,9 @@ async function tryBackend(name: BackendName): Promise<string> {
     }
   }
 }
+
+/** What `registerNativeBackend` of `@tavt/backend-native` returns (typed here so core does not depend on it). */
+type NativeStatusLike = { ok: true; threefryBits: ThreefryBitsKernel } | { ok: false; reason: string };
 
 interface WasmBackendLike {
   readSync(dataId: object): ArrayLike<number>;
@@ -137,6 +153,7 @@ let current: Promise<BackendReport> | null = null;
 
 /**
  * Select the tensor backend once per process: `@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`, then
+ * `@tavt/backend-native` (C kernels on OpenBLAS, where it is installed and its addon built), then
  * `@tensorflow/tfjs-backend-wasm`, then the pure-JS cpu backend. `TAVT_BACKEND` (or `options.backend`) picks one
  * explicitly. Later calls without a choice return the report of the backend that is active (the last one chosen).
  */
@@ -201,7 +218,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
   return p;
 }
 
-/** The active tfjs backend's name ("tensorflow", "wasm" or "cpu"). */
+/** The active tfjs backend's name ("tensorflow", "native", "wasm" or "cpu"). */
 export function activeBackend(): string {
   return tf.getBackend();
 }

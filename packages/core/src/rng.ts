@@ -8,26 +8,95 @@ import { tf } from "./tf";
  */
 export type Key = readonly [number, number];
 
-const ROT = [13, 15, 26, 6, 17, 29, 16, 24] as const;
-
 /** Threefry-2x32 with 20 rounds: hashes the counter (c0, c1) under the key (k0, k1) into two uint32 words. */
 function threefry(k0: number, k1: number, c0: number, c1: number, out: Uint32Array, at: number): void {
-  const ks = [k0 >>> 0, k1 >>> 0, (k0 ^ k1 ^ 0x1bd11bda) >>> 0];
-  let x0 = (c0 + ks[0]!) >>> 0;
-  let x1 = (c1 + ks[1]!) >>> 0;
-  for (let i = 0; i < 20; i++) {
-    x0 = (x0 + x1) >>> 0;
-    const r = ROT[i % 8]!;
-    x1 = ((x1 << r) | (x1 >>> (32 - r))) >>> 0;
-    x1 = (x1 ^ x0) >>> 0;
-    if (i % 4 === 3) {
-      const d = (i + 1) / 4;
-      x0 = (x0 + ks[d % 3]!) >>> 0;
-      x1 = (x1 + ks[(d + 1) % 3]! + d) >>> 0;
-    }
-  }
+  // Rotations 13, 15, 26, 6, 17, 29, 16, 24 (repeating); the key schedule (k0, k1, k0^k1^C240) is injected every 4
+  // rounds. Written out in full, without arrays or modulo, so the JIT keeps everything in registers.
+  const ka = k0 >>> 0;
+  const kb = k1 >>> 0;
+  const kc = (ka ^ kb ^ 0x1bd11bda) >>> 0;
+  let x0 = (c0 + ka) | 0;
+  let x1 = (c1 + kb) | 0;
+  // rounds 1-4
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + kb) | 0;
+  x1 = (x1 + kc + 1) | 0;
+  // rounds 5-8
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + kc) | 0;
+  x1 = (x1 + ka + 2) | 0;
+  // rounds 9-12
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ka) | 0;
+  x1 = (x1 + kb + 3) | 0;
+  // rounds 13-16
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + kb) | 0;
+  x1 = (x1 + kc + 4) | 0;
+  // rounds 17-20
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + kc) | 0;
+  x1 = (x1 + ka + 5) | 0;
   out[at] = x0;
   out[at + 1] = x1;
+}
+
+/** Threefry-2x32 (20 rounds) of one counter under one key, as two uint32 words (for known-answer tests). */
+export function threefry2x32(key: Key, counter: readonly [number, number]): [number, number] {
+  const out = new Uint32Array(2);
+  threefry(key[0], key[1], counter[0], counter[1], out, 0);
+  return [out[0]!, out[1]!];
+}
+
+/**
+ * A faster source of the same bits: fills `out` (even length) with Threefry-2x32 of the counters (j, c1), j = 0, 1,
+ * ..., under the key (k0, k1), exactly as the JS generator here would. `@tavt/backend-native` provides one in C.
+ */
+export type ThreefryBitsKernel = (k0: number, k1: number, c1: number, out: Uint32Array) => void;
+
+let bitsKernel: ThreefryBitsKernel | null = null;
+
+/**
+ * Installs (or, with null, removes) a faster generator of the same Threefry bits; `initBackend` installs the native
+ * one when `@tavt/backend-native` loads. The numbers never change: only how fast they come.
+ */
+export function setThreefryKernel(kernel: ThreefryBitsKernel | null): void {
+  bitsKernel = kernel;
 }
 
 /** A key from an integer seed (any safe integer; negative seeds and seeds above 2^32 are fine). */
@@ -83,7 +152,8 @@ export function splitNamed<N extends string>(k: Key, names: readonly N[]): Recor
 export function bits(k: Key, count: number): Uint32Array {
   const n2 = Math.ceil(count / 2) * 2;
   const out = new Uint32Array(n2);
-  for (let j = 0; j < n2; j += 2) threefry(k[0], k[1], j >>> 1, 0xb175_0000, out, j);
+  if (bitsKernel && n2 >= 64) bitsKernel(k[0] >>> 0, k[1] >>> 0, 0xb175_0000, out);
+  else for (let j = 0; j < n2; j += 2) threefry(k[0], k[1], j >>> 1, 0xb175_0000, out, j);
   return count === n2 ? out : out.subarray(0, count);
 }
 

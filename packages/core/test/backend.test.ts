@@ -11,6 +11,16 @@ const resolvable = (pkg: string): boolean => {
   }
 };
 
+/** Whether @tavt/backend-native is installed here and its addon loads. */
+const nativeAddonLoads = (): boolean => {
+  try {
+    const mod = createRequire(import.meta.url)("@tavt/backend-native") as { loadAddon(): { ok: boolean } };
+    return mod.loadAddon().ok;
+  } catch {
+    return false;
+  }
+};
+
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
@@ -27,16 +37,18 @@ describe("initBackend", () => {
     expect(at).toBeGreaterThanOrEqual(0);
     expect(report.skipped.map((s) => s.backend)).toEqual(BACKEND_ORDER.slice(0, at));
     for (const s of report.skipped) {
-      expect(s.package).toMatch(/^@tensorflow\//);
+      expect(s.package).toMatch(/^@tensorflow\/|^@tavt\/backend-native$/);
       expect(s.reason.length).toBeGreaterThan(0);
     }
     expect(report.reason).toBe(at === 0 ? "first in order" : "first that loaded");
     expect(report.tfBackend).toBe(tf.getBackend());
     expect(activeBackend()).toBe(report.tfBackend);
     if (!resolvable("@tensorflow/tfjs-node") && !resolvable("@tensorflow/tfjs-node-gpu")) {
-      // this machine: no native package installed, so wasm is chosen
-      expect(report.backend).toBe("wasm");
-      expect(report.package).toBe("@tensorflow/tfjs-backend-wasm");
+      // this machine: no tfjs-node, so our native backend is chosen where its addon is built, else wasm
+      const native = nativeAddonLoads();
+      expect(report.backend).toBe(native ? "native" : "wasm");
+      expect(report.package).toBe(native ? "@tavt/backend-native" : "@tensorflow/tfjs-backend-wasm");
+      if (!native) expect(report.skipped.find((s) => s.backend === "native")?.reason).toMatch(/addon|Cannot find/);
     }
     // computing works on it
     expect(Array.from(tf.tensor1d([1, 2]).add(1).dataSync())).toEqual([2, 3]);

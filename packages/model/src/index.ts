@@ -24,6 +24,13 @@ export {
   tavtLoss,
   tavtLossFn,
 } from "./model";
+export {
+  type KernelRow,
+  type KernelShapeRow,
+  type ProfileOptions,
+  profileTrainStep,
+  type TrainStepProfile,
+} from "./profile";
 export { disposeBatch, type RandomBatchOptions, randomBank, randomBatch } from "./randomBatch";
 export {
   applyFrameEncoder,

@@ -1,4 +1,8 @@
 import { tf } from "../tf";
+
+/** The fused Adam kernel a backend may register (inputs p, g, m, v; outputs p', m', v'), e.g. @tavt/backend-native. */
+export const ADAM_KERNEL = "TavtAdam";
+
 import { flatten, mapTree, type ParamTree, unflatten } from "../tree";
 
 export interface AdamConfig {
@@ -49,6 +53,8 @@ export function adamStep(
   const fg = flatten(grads);
   const fm = flatten(state.m);
   const fv = flatten(state.v);
+  // One fused kernel per parameter where the backend has it (native): the same float32 operations in one pass.
+  const fused = tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined;
   const np: Record<string, tf.Tensor> = {};
   const nm: Record<string, tf.Tensor> = {};
   const nv: Record<string, tf.Tensor> = {};
@@ -60,13 +66,28 @@ export function adamStep(
       nv[name] = fv[name]!.clone();
       continue;
     }
-    const [p1, m1, v1] = tf.tidy(() => {
-      const g = wd !== 0 ? g0.add(p.mul(wd)) : g0;
-      const m = fm[name]!.mul(b1).add(g.mul(1 - b1));
-      const v = fv[name]!.mul(b2).add(g.square().mul(1 - b2));
-      const denom = v.sqrt().div(Math.sqrt(bc2)).add(eps);
-      return [p.sub(m.div(denom).mul(lr / bc1)), m, v];
-    });
+    const [p1, m1, v1] = fused
+      ? (tf.engine().runKernel(
+          ADAM_KERNEL,
+          { p, g: g0, m: fm[name]!, v: fv[name]! },
+          {
+            beta1: Math.fround(b1),
+            oneMinusBeta1: Math.fround(1 - b1),
+            beta2: Math.fround(b2),
+            oneMinusBeta2: Math.fround(1 - b2),
+            eps: Math.fround(eps),
+            weightDecay: Math.fround(wd),
+            sqrtBc2: Math.fround(Math.sqrt(bc2)),
+            lrOverBc1: Math.fround(lr / bc1),
+          },
+        ) as tf.Tensor[])
+      : tf.tidy(() => {
+          const g = wd !== 0 ? g0.add(p.mul(wd)) : g0;
+          const m = fm[name]!.mul(b1).add(g.mul(1 - b1));
+          const v = fv[name]!.mul(b2).add(g.square().mul(1 - b2));
+          const denom = v.sqrt().div(Math.sqrt(bc2)).add(eps);
+          return [p.sub(m.div(denom).mul(lr / bc1)), m, v];
+        });
     np[name] = p1!;
     nm[name] = m1!;
     nv[name] = v1!;

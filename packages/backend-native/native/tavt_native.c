@@ -1,0 +1,592 @@
+/*
+ * @tavt/backend-native: the hot tfjs kernels in C through Node-API.
+ *
+ * Every function works in place on the Float32Array / Int32Array buffers of the tfjs cpu backend's tensors (no copy
+ * in, no copy out): JS allocates the output, C fills it. Matrix products go to a BLAS (cblas_sgemm); the rest are
+ * plain loops the compiler vectorises. Shapes are checked on the JS side; C trusts the sizes it is given but still
+ * refuses a buffer shorter than the product it is asked to compute.
+ */
+#include <math.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#define CHECK(call)                                                                                      \
+  do {                                                                                                   \
+    if ((call) != napi_ok) {                                                                             \
+      napi_throw_error(env, NULL, "tavt_native: Node-API call failed: " #call);                          \
+      return NULL;                                                                                       \
+    }                                                                                                    \
+  } while (0)
+
+#define FAIL(msg)                                \
+  do {                                           \
+    napi_throw_error(env, NULL, "tavt_native: " msg); \
+    return NULL;                                 \
+  } while (0)
+
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void** data, size_t* len) {
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
+  napi_typedarray_type t;
+  if (napi_get_typedarray_info(env, v, &t, len, data, NULL, NULL) != napi_ok) return 0;
+  return t == want;
+}
+
+static int64_t i64(napi_env env, napi_value v) {
+  int64_t x = 0;
+  napi_get_value_int64(env, v, &x);
+  return x;
+}
+
+static double f64(napi_env env, napi_value v) {
+  double x = 0;
+  napi_get_value_double(env, v, &x);
+  return x;
+}
+
+/*
+ * gemm(a, b, c, aIndex, bIndex, m, n, k, transA, transB)
+ * For each output matrix i (c holds aIndex.length of them, each [m, n]):
+ *   c[i] = op(a[aIndex[i]]) . op(b[bIndex[i]])
+ * where a holds matrices of m*k floats ([m, k], or [k, m] when transA) and b matrices of k*n ([k, n] or [n, k]).
+ * aIndex / bIndex carry the broadcast of the batch dimensions, worked out in JS.
+ */
+static napi_value Gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 10) FAIL("gemm expects 10 arguments");
+  float *a, *b, *c;
+  int32_t *ai, *bi;
+  size_t na, nb, nc, nai, nbi;
+  if (!typed(env, argv[0], napi_float32_array, (void**)&a, &na)) FAIL("gemm: a must be a Float32Array");
+  if (!typed(env, argv[1], napi_float32_array, (void**)&b, &nb)) FAIL("gemm: b must be a Float32Array");
+  if (!typed(env, argv[2], napi_float32_array, (void**)&c, &nc)) FAIL("gemm: c must be a Float32Array");
+  if (!typed(env, argv[3], napi_int32_array, (void**)&ai, &nai)) FAIL("gemm: aIndex must be an Int32Array");
+  if (!typed(env, argv[4], napi_int32_array, (void**)&bi, &nbi)) FAIL("gemm: bIndex must be an Int32Array");
+  const int64_t m = i64(env, argv[5]), n = i64(env, argv[6]), k = i64(env, argv[7]);
+  bool ta = false, tb = false;
+  CHECK(napi_get_value_bool(env, argv[8], &ta));
+  CHECK(napi_get_value_bool(env, argv[9], &tb));
+  if (nai != nbi) FAIL("gemm: aIndex and bIndex differ in length");
+  if ((size_t)(m * n) * nai > nc) FAIL("gemm: c is shorter than the product");
+  for (size_t i = 0; i < nai; i++) {
+    if (ai[i] < 0 || (size_t)(ai[i] + 1) * (size_t)(m * k) > na) FAIL("gemm: aIndex out of range");
+    if (bi[i] < 0 || (size_t)(bi[i] + 1) * (size_t)(k * n) > nb) FAIL("gemm: bIndex out of range");
+  }
+  if (m == 0 || n == 0) return NULL;
+  if (k == 0) {
+    memset(c, 0, sizeof(float) * (size_t)(m * n) * nai);
+    return NULL;
+  }
+  const int lda = ta ? (int)m : (int)k;
+  const int ldb = tb ? (int)k : (int)n;
+  for (size_t i = 0; i < nai; i++) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+                (int)k, 1.0f, a + (size_t)ai[i] * (size_t)(m * k), lda, b + (size_t)bi[i] * (size_t)(k * n), ldb,
+                0.0f, c + i * (size_t)(m * n), (int)n);
+  }
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Elementwise, reductions and data movement. The JS side collapses shapes and works out strides (0 where a dimension
+ * is broadcast), so each kernel here is an odometer over the outer dimensions and a tight loop over the last one.
+ */
+
+#define MAXRANK 12
+
+static int dims(napi_env env, napi_value v, int32_t** out, size_t* rank) {
+  if (!typed(env, v, napi_int32_array, (void**)out, rank)) return 0;
+  return *rank <= MAXRANK;
+}
+
+/* Advances the odometer idx over shape[0..rank-2] (the last dimension is the inner loop); returns 0 when done. */
+static int next_outer(int32_t* idx, const int32_t* shape, int rank, const int32_t* sa, const int32_t* sb,
+                      int64_t* oa, int64_t* ob) {
+  for (int d = rank - 2; d >= 0; d--) {
+    idx[d]++;
+    oa[0] += sa[d];
+    ob[0] += sb[d];
+    if (idx[d] < shape[d]) return 1;
+    oa[0] -= (int64_t)sa[d] * shape[d];
+    ob[0] -= (int64_t)sb[d] * shape[d];
+    idx[d] = 0;
+  }
+  return 0;
+}
+
+static inline float fmaxnan(float a, float b) { return a != a ? a : (b != b ? b : (a > b ? a : b)); }
+static inline float fminnan(float a, float b) { return a != a ? a : (b != b ? b : (a < b ? a : b)); }
+
+#define BINARY_LOOP(EXPR)                                                                 \
+  do {                                                                                    \
+    if (ia == 1 && ib == 1) {                                                             \
+      for (int64_t j = 0; j < inner; j++) { const float x = pa[j], y = pb[j]; po[j] = (EXPR); } \
+    } else if (ia == 1 && ib == 0) {                                                      \
+      const float y = pb[0];                                                              \
+      for (int64_t j = 0; j < inner; j++) { const float x = pa[j]; po[j] = (EXPR); }      \
+    } else if (ia == 0 && ib == 1) {                                                      \
+      const float x = pa[0];                                                              \
+      for (int64_t j = 0; j < inner; j++) { const float y = pb[j]; po[j] = (EXPR); }      \
+    } else {                                                                              \
+      for (int64_t j = 0; j < inner; j++) { const float x = pa[j * ia], y = pb[j * ib]; po[j] = (EXPR); } \
+    }                                                                                     \
+  } while (0)
+
+#define CMP_LOOP(EXPR)                                                                    \
+  do {                                                                                    \
+    for (int64_t j = 0; j < inner; j++) { const float x = pa[j * ia], y = pb[j * ib]; pc[j] = (EXPR) ? 1 : 0; } \
+  } while (0)
+
+/*
+ * binary(op, a, b, out, shape, aStrides, bStrides): out (row-major over shape) = a op b, where a and b are read at
+ * the given strides (0 along broadcast dimensions). out is a Float32Array, or a Uint8Array for comparisons (op >= 10).
+ * ops: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum, 6 squared difference, 7 pow;
+ *      10 equal, 11 not equal, 12 less, 13 less-equal, 14 greater, 15 greater-equal.
+ */
+static napi_value Binary(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 7) FAIL("binary expects 7 arguments");
+  const int op = (int)i64(env, argv[0]);
+  float *a, *b, *o = NULL;
+  uint8_t* c = NULL;
+  size_t na, nb, no, rank, r2, r3;
+  int32_t *shape, *sa, *sb;
+  if (!typed(env, argv[1], napi_float32_array, (void**)&a, &na)) FAIL("binary: a must be a Float32Array");
+  if (!typed(env, argv[2], napi_float32_array, (void**)&b, &nb)) FAIL("binary: b must be a Float32Array");
+  if (op < 10) {
+    if (!typed(env, argv[3], napi_float32_array, (void**)&o, &no)) FAIL("binary: out must be a Float32Array");
+  } else if (!typed(env, argv[3], napi_uint8_array, (void**)&c, &no)) {
+    FAIL("binary: out must be a Uint8Array for a comparison");
+  }
+  if (!dims(env, argv[4], &shape, &rank) || !dims(env, argv[5], &sa, &r2) || !dims(env, argv[6], &sb, &r3) ||
+      rank != r2 || rank != r3 || rank == 0)
+    FAIL("binary: shape and strides must be Int32Arrays of one rank (1..12)");
+  int64_t total = 1, lastA = 0, lastB = 0;
+  for (size_t d = 0; d < rank; d++) {
+    total *= shape[d];
+    lastA += (int64_t)sa[d] * (shape[d] - 1);
+    lastB += (int64_t)sb[d] * (shape[d] - 1);
+  }
+  if ((size_t)total > no) FAIL("binary: out is too short");
+  if (total == 0) return NULL;
+  if ((size_t)lastA >= na || (size_t)lastB >= nb) FAIL("binary: strides read past an input");
+  const int64_t inner = shape[rank - 1];
+  const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
+  int32_t idx[MAXRANK] = {0};
+  int64_t oa = 0, ob = 0, oo = 0;
+  do {
+    const float* pa = a + oa;
+    const float* pb = b + ob;
+    if (op < 10) {
+      float* po = o + oo;
+      switch (op) {
+        case 0: BINARY_LOOP(x + y); break;
+        case 1: BINARY_LOOP(x - y); break;
+        case 2: BINARY_LOOP(x * y); break;
+        case 3: BINARY_LOOP(x / y); break;
+        case 4: BINARY_LOOP(fmaxnan(x, y)); break;
+        case 5: BINARY_LOOP(fminnan(x, y)); break;
+        case 6: BINARY_LOOP((x - y) * (x - y)); break;
+        case 7: BINARY_LOOP((float)pow((double)x, (double)y)); break;
+        default: FAIL("binary: unknown op");
+      }
+    } else {
+      uint8_t* pc = c + oo;
+      switch (op) {
+        case 10: CMP_LOOP(x == y); break;
+        case 11: CMP_LOOP(x != y); break;
+        case 12: CMP_LOOP(x < y); break;
+        case 13: CMP_LOOP(x <= y); break;
+        case 14: CMP_LOOP(x > y); break;
+        case 15: CMP_LOOP(x >= y); break;
+        default: FAIL("binary: unknown op");
+      }
+    }
+    oo += inner;
+  } while (next_outer(idx, shape, (int)rank, sa, sb, &oa, &ob));
+  return NULL;
+}
+
+/*
+ * unary(op, x, out, alpha): out = f(x), elementwise over equal lengths.
+ * ops: 0 neg, 1 exp, 2 log, 3 sqrt, 4 rsqrt, 5 square, 6 abs, 7 relu, 8 sigmoid, 9 tanh, 10 step (alpha where x <= 0),
+ *      11 reciprocal, 12 log1p, 13 elu, 14 copy (cast float32 -> float32).
+ */
+static napi_value Unary(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 4) FAIL("unary expects 4 arguments");
+  const int op = (int)i64(env, argv[0]);
+  float *x, *o;
+  size_t nx, no;
+  if (!typed(env, argv[1], napi_float32_array, (void**)&x, &nx)) FAIL("unary: x must be a Float32Array");
+  if (!typed(env, argv[2], napi_float32_array, (void**)&o, &no)) FAIL("unary: out must be a Float32Array");
+  if (no < nx) FAIL("unary: out is too short");
+  const float alpha = (float)f64(env, argv[3]);
+  const int64_t n = (int64_t)nx;
+  switch (op) {
+    case 0: for (int64_t i = 0; i < n; i++) o[i] = -x[i]; break;
+    case 1: for (int64_t i = 0; i < n; i++) o[i] = (float)exp((double)x[i]); break;
+    case 2: for (int64_t i = 0; i < n; i++) o[i] = (float)log((double)x[i]); break;
+    case 3: for (int64_t i = 0; i < n; i++) o[i] = (float)sqrt((double)x[i]); break;
+    case 4: for (int64_t i = 0; i < n; i++) o[i] = (float)(1.0 / sqrt((double)x[i])); break;
+    case 5: for (int64_t i = 0; i < n; i++) o[i] = x[i] * x[i]; break;
+    case 6: for (int64_t i = 0; i < n; i++) o[i] = fabsf(x[i]); break;
+    case 7: for (int64_t i = 0; i < n; i++) o[i] = x[i] < 0 ? 0.0f : x[i]; break;
+    case 8: for (int64_t i = 0; i < n; i++) o[i] = (float)(1.0 / (1.0 + exp(-(double)x[i]))); break;
+    case 9: for (int64_t i = 0; i < n; i++) o[i] = (float)tanh((double)x[i]); break;
+    case 10: for (int64_t i = 0; i < n; i++) o[i] = x[i] != x[i] ? x[i] : (x[i] > 0 ? 1.0f : alpha); break;
+    case 11: for (int64_t i = 0; i < n; i++) o[i] = 1.0f / x[i]; break;
+    case 12: for (int64_t i = 0; i < n; i++) o[i] = (float)log1p((double)x[i]); break;
+    case 13: for (int64_t i = 0; i < n; i++) o[i] = x[i] >= 0 ? x[i] : (float)(exp((double)x[i]) - 1.0); break;
+    case 14: memcpy(o, x, sizeof(float) * (size_t)n); break;
+    default: FAIL("unary: unknown op");
+  }
+  return NULL;
+}
+
+/*
+ * reduce(op, x, out, shape, outStrides, scale): out[j] = reduction over the x elements mapped to j, where x is
+ * row-major over shape and an element at index i lands at sum_d i_d * outStrides[d] (0 along reduced dimensions).
+ * Sums accumulate in double. ops: 0 sum (times scale: mean passes 1/n), 1 max, 2 min.
+ */
+static napi_value Reduce(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 6) FAIL("reduce expects 6 arguments");
+  const int op = (int)i64(env, argv[0]);
+  float *x, *o;
+  size_t nx, no, rank, r2;
+  int32_t *shape, *so;
+  if (!typed(env, argv[1], napi_float32_array, (void**)&x, &nx)) FAIL("reduce: x must be a Float32Array");
+  if (!typed(env, argv[2], napi_float32_array, (void**)&o, &no)) FAIL("reduce: out must be a Float32Array");
+  if (!dims(env, argv[3], &shape, &rank) || !dims(env, argv[4], &so, &r2) || rank != r2 || rank == 0)
+    FAIL("reduce: shape and strides must be Int32Arrays of one rank (1..12)");
+  const double scale = f64(env, argv[5]);
+  int64_t total = 1, last = 0;
+  for (size_t d = 0; d < rank; d++) {
+    total *= shape[d];
+    last += (int64_t)so[d] * (shape[d] - 1);
+  }
+  if ((size_t)total > nx) FAIL("reduce: x is too short");
+  if (no == 0) return NULL;
+  if ((size_t)last >= no) FAIL("reduce: out strides write past out");
+  const int64_t inner = shape[rank - 1], io = so[rank - 1];
+  int32_t idx[MAXRANK] = {0};
+  int32_t zero[MAXRANK] = {0};
+  int64_t ox = 0, oo = 0;
+  if (op == 0) {
+    double* acc = (double*)calloc(no, sizeof(double));
+    if (!acc) FAIL("reduce: out of memory");
+    if (total > 0) {
+      do {
+        const float* px = x + ox;
+        if (io == 0) {
+          double s = 0;
+          for (int64_t j = 0; j < inner; j++) s += px[j];
+          acc[oo] += s;
+        } else {
+          double* pa = acc + oo;
+          for (int64_t j = 0; j < inner; j++) pa[j * io] += px[j];
+        }
+        ox += inner;
+      } while (next_outer(idx, shape, (int)rank, zero, so, &ox, &oo) || 0);
+    }
+    for (size_t j = 0; j < no; j++) o[j] = (float)(acc[j] * scale);
+    free(acc);
+    return NULL;
+  }
+  const float init = op == 1 ? -INFINITY : INFINITY;
+  for (size_t j = 0; j < no; j++) o[j] = init;
+  if (total == 0) return NULL;
+  do {
+    const float* px = x + ox;
+    float* po = o + oo;
+    if (op == 1) {
+      for (int64_t j = 0; j < inner; j++) po[j * io] = fmaxnan(po[j * io], px[j]);
+    } else {
+      for (int64_t j = 0; j < inner; j++) po[j * io] = fminnan(po[j * io], px[j]);
+    }
+    ox += inner;
+  } while (next_outer(idx, shape, (int)rank, zero, so, &ox, &oo));
+  return NULL;
+}
+
+/*
+ * copy(x, offset, out, shape, strides): out (row-major over shape) = x[offset + sum_d i_d * strides[d]].
+ * Transpose (permuted strides), slice (offset, the input's strides) and broadcast (stride 0) are all this.
+ * Works on any element size: x and out are typed arrays of one type (4-byte or 1-byte elements).
+ */
+static napi_value Copy(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 5) FAIL("copy expects 5 arguments");
+  void *xv, *ov;
+  size_t nx, no, rank, r2;
+  napi_typedarray_type tx, to;
+  CHECK(napi_get_typedarray_info(env, argv[0], &tx, &nx, &xv, NULL, NULL));
+  CHECK(napi_get_typedarray_info(env, argv[2], &to, &no, &ov, NULL, NULL));
+  if (tx != to) FAIL("copy: x and out differ in element type");
+  const int64_t offset = i64(env, argv[1]);
+  int32_t *shape, *sx;
+  if (!dims(env, argv[3], &shape, &rank) || !dims(env, argv[4], &sx, &r2) || rank != r2 || rank == 0)
+    FAIL("copy: shape and strides must be Int32Arrays of one rank (1..12)");
+  int64_t total = 1, last = offset;
+  for (size_t d = 0; d < rank; d++) {
+    total *= shape[d];
+    last += (int64_t)sx[d] * (shape[d] - 1);
+  }
+  if ((size_t)total > no) FAIL("copy: out is too short");
+  if (total == 0) return NULL;
+  if (offset < 0 || (size_t)last >= nx) FAIL("copy: strides read past x");
+  const int64_t inner = shape[rank - 1], ix = sx[rank - 1];
+  int32_t idx[MAXRANK] = {0};
+  int32_t zero[MAXRANK] = {0};
+  int64_t ox = offset, oo = 0;
+  const int size = (tx == napi_uint8_array || tx == napi_int8_array || tx == napi_uint8_clamped_array) ? 1 : 4;
+  if (size == 4 && !(tx == napi_float32_array || tx == napi_int32_array || tx == napi_uint32_array))
+    FAIL("copy: unsupported element type");
+  do {
+    if (size == 4) {
+      const uint32_t* px = (const uint32_t*)xv + ox;
+      uint32_t* po = (uint32_t*)ov + oo;
+      if (ix == 1) memcpy(po, px, 4 * (size_t)inner);
+      else for (int64_t j = 0; j < inner; j++) po[j] = px[j * ix];
+    } else {
+      const uint8_t* px = (const uint8_t*)xv + ox;
+      uint8_t* po = (uint8_t*)ov + oo;
+      for (int64_t j = 0; j < inner; j++) po[j] = px[j * ix];
+    }
+    oo += inner;
+  } while (next_outer(idx, shape, (int)rank, sx, zero, &ox, &oo) || 0);
+  return NULL;
+}
+
+/* softmax(x, out, rows, cols): row-wise softmax over the last axis, max subtracted first (as tfjs does). */
+static napi_value Softmax(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 4) FAIL("softmax expects 4 arguments");
+  float *x, *o;
+  size_t nx, no;
+  if (!typed(env, argv[0], napi_float32_array, (void**)&x, &nx)) FAIL("softmax: x must be a Float32Array");
+  if (!typed(env, argv[1], napi_float32_array, (void**)&o, &no)) FAIL("softmax: out must be a Float32Array");
+  const int64_t rows = i64(env, argv[2]), cols = i64(env, argv[3]);
+  if ((size_t)(rows * cols) > nx || (size_t)(rows * cols) > no) FAIL("softmax: arrays shorter than rows x cols");
+  for (int64_t r = 0; r < rows; r++) {
+    const float* px = x + r * cols;
+    float* po = o + r * cols;
+    float m = -INFINITY;
+    for (int64_t j = 0; j < cols; j++) m = fmaxnan(m, px[j]);
+    double s = 0;
+    for (int64_t j = 0; j < cols; j++) {
+      const float e = (float)exp((double)(px[j] - m));
+      po[j] = e;
+      s += e;
+    }
+    const float sf = (float)s;
+    for (int64_t j = 0; j < cols; j++) po[j] = po[j] / sf;
+  }
+  return NULL;
+}
+
+/*
+ * segmentSum(x, ids, out, rows, inner, numSegments): out [numSegments, inner] = 0, then out[ids[r]] += x[r] for
+ * each row r of x [rows, inner]; ids outside [0, numSegments) are dropped (as tfjs does).
+ */
+static napi_value SegmentSum(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 6) FAIL("segmentSum expects 6 arguments");
+  float *x, *o;
+  int32_t* ids;
+  size_t nx, ni, no;
+  if (!typed(env, argv[0], napi_float32_array, (void**)&x, &nx)) FAIL("segmentSum: x must be a Float32Array");
+  if (!typed(env, argv[1], napi_int32_array, (void**)&ids, &ni)) FAIL("segmentSum: ids must be an Int32Array");
+  if (!typed(env, argv[2], napi_float32_array, (void**)&o, &no)) FAIL("segmentSum: out must be a Float32Array");
+  const int64_t rows = i64(env, argv[3]), inner = i64(env, argv[4]), segs = i64(env, argv[5]);
+  if ((size_t)rows > ni || (size_t)(rows * inner) > nx || (size_t)(segs * inner) > no)
+    FAIL("segmentSum: arrays shorter than the sizes given");
+  memset(o, 0, sizeof(float) * (size_t)(segs * inner));
+  for (int64_t r = 0; r < rows; r++) {
+    const int32_t s = ids[r];
+    if (s < 0 || s >= segs) continue;
+    float* po = o + (int64_t)s * inner;
+    const float* px = x + r * inner;
+    for (int64_t j = 0; j < inner; j++) po[j] += px[j];
+  }
+  return NULL;
+}
+
+/*
+ * gather(x, ids, out, outer, axisLen, inner): x [outer, axisLen, inner], out [outer, n, inner] with
+ * out[o, i] = x[o, ids[i]] (n = ids.length); 4-byte elements. Returns the first out-of-range id, or -1.
+ */
+static napi_value Gather(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 6) FAIL("gather expects 6 arguments");
+  void *xv, *ov;
+  int32_t* ids;
+  size_t nx, ni, no;
+  napi_typedarray_type tx, to;
+  CHECK(napi_get_typedarray_info(env, argv[0], &tx, &nx, &xv, NULL, NULL));
+  CHECK(napi_get_typedarray_info(env, argv[2], &to, &no, &ov, NULL, NULL));
+  if (tx != to || !(tx == napi_float32_array || tx == napi_int32_array)) FAIL("gather: x and out must be float32 or int32");
+  if (!typed(env, argv[1], napi_int32_array, (void**)&ids, &ni)) FAIL("gather: ids must be an Int32Array");
+  const int64_t outer = i64(env, argv[3]), axisLen = i64(env, argv[4]), inner = i64(env, argv[5]);
+  if ((size_t)(outer * axisLen * inner) > nx || (size_t)(outer * (int64_t)ni * inner) > no)
+    FAIL("gather: arrays shorter than the sizes given");
+  napi_value res;
+  for (size_t i = 0; i < ni; i++) {
+    if (ids[i] < 0 || ids[i] >= axisLen) {
+      CHECK(napi_create_int64(env, ids[i], &res));
+      return res;
+    }
+  }
+  const uint32_t* x = (const uint32_t*)xv;
+  uint32_t* o = (uint32_t*)ov;
+  for (int64_t a = 0; a < outer; a++) {
+    for (size_t i = 0; i < ni; i++) {
+      memcpy(o + (a * (int64_t)ni + (int64_t)i) * inner, x + (a * axisLen + ids[i]) * inner, 4 * (size_t)inner);
+    }
+  }
+  CHECK(napi_create_int32(env, -1, &res));
+  return res;
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Threefry-2x32, 20 rounds (Salmon et al. 2011), exactly as @tavt/core's rng.ts computes it in JS:
+ * threefryBits(k0, k1, c1, out) fills out[2j], out[2j+1] with the hash of the counter (j, c1) under the key (k0, k1).
+ */
+static inline uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+
+#define TF_ROUND(r) \
+  x0 += x1;         \
+  x1 = rotl32(x1, r) ^ x0;
+#define TF_FOUR_A TF_ROUND(13) TF_ROUND(15) TF_ROUND(26) TF_ROUND(6)
+#define TF_FOUR_B TF_ROUND(17) TF_ROUND(29) TF_ROUND(16) TF_ROUND(24)
+
+static inline void threefry2x32(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t* o0, uint32_t* o1) {
+  const uint32_t k2 = k0 ^ k1 ^ 0x1bd11bdau;
+  uint32_t x0 = c0 + k0, x1 = c1 + k1;
+  TF_FOUR_A x0 += k1; x1 += k2 + 1;
+  TF_FOUR_B x0 += k2; x1 += k0 + 2;
+  TF_FOUR_A x0 += k0; x1 += k1 + 3;
+  TF_FOUR_B x0 += k1; x1 += k2 + 4;
+  TF_FOUR_A x0 += k2; x1 += k0 + 5;
+  *o0 = x0;
+  *o1 = x1;
+}
+
+static napi_value ThreefryBits(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 4) FAIL("threefryBits expects 4 arguments");
+  uint32_t k0, k1, c1;
+  CHECK(napi_get_value_uint32(env, argv[0], &k0));
+  CHECK(napi_get_value_uint32(env, argv[1], &k1));
+  CHECK(napi_get_value_uint32(env, argv[2], &c1));
+  uint32_t* out;
+  size_t n;
+  if (!typed(env, argv[3], napi_uint32_array, (void**)&out, &n)) FAIL("threefryBits: out must be a Uint32Array");
+  if (n % 2) FAIL("threefryBits: out must have an even length");
+  for (size_t j = 0; j < n; j += 2) threefry2x32(k0, k1, (uint32_t)(j >> 1), c1, out + j, out + j + 1);
+  return NULL;
+}
+
+/*
+ * adam(p, g, m, v, pOut, mOut, vOut, b1, 1-b1, b2, 1-b2, eps, wd, sqrt(bc2), lr/bc1): one Adam step, each operation
+ * rounded to float32 in the order @tavt/core's adamStep composes its tfjs ops, so the result equals those ops on the
+ * cpu backend bit for bit (a float32 +, -, *, / or sqrt computed in double and rounded once is the correctly rounded
+ * float32 result; the build turns off FMA contraction):
+ *   g' = g + p*wd;  m' = m*b1 + g'*(1-b1);  v' = v*b2 + g'^2*(1-b2);  p' = p - (m' / (sqrt(v')/sqrt(bc2) + eps)) * lr/bc1
+ * The scalars arrive as the float32 values tfjs's scalar tensors hold.
+ */
+static napi_value Adam(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 15) FAIL("adam expects 15 arguments");
+  float* a[7];
+  size_t n[7];
+  for (int i = 0; i < 7; i++) {
+    if (!typed(env, argv[i], napi_float32_array, (void**)&a[i], &n[i])) FAIL("adam: arrays must be Float32Arrays");
+    if (n[i] != n[0]) FAIL("adam: arrays differ in length");
+  }
+  float c[8];
+  for (int i = 0; i < 8; i++) c[i] = (float)f64(env, argv[7 + i]);
+  const float b1 = c[0], omb1 = c[1], b2 = c[2], omb2 = c[3], eps = c[4], wd = c[5], sbc2 = c[6], lrbc1 = c[7];
+  const float *p = a[0], *g = a[1], *m = a[2], *v = a[3];
+  float *po = a[4], *mo = a[5], *vo = a[6];
+  for (size_t i = 0; i < n[0]; i++) {
+    const float gi = wd != 0 ? g[i] + p[i] * wd : g[i];
+    const float mi = m[i] * b1 + gi * omb1;
+    const float vi = v[i] * b2 + (gi * gi) * omb2;
+    const float denom = sqrtf(vi) / sbc2 + eps;
+    po[i] = p[i] - (mi / denom) * lrbc1;
+    mo[i] = mi;
+    vo[i] = vi;
+  }
+  return NULL;
+}
+
+/* setThreads(n): BLAS threads (0 = the BLAS's default). */
+extern void openblas_set_num_threads(int);
+extern int openblas_get_num_threads(void);
+extern char* openblas_get_config(void);
+
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  const int64_t n = argc > 0 ? i64(env, argv[0]) : 0;
+  if (n > 0) openblas_set_num_threads((int)n);
+  napi_value out;
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &out));
+  return out;
+}
+
+static napi_value BlasInfo(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  const char* cfg = openblas_get_config();
+  CHECK(napi_create_string_utf8(env, cfg ? cfg : "OpenBLAS", NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
+      {"binary", NULL, Binary, NULL, NULL, NULL, napi_default, NULL},
+      {"unary", NULL, Unary, NULL, NULL, NULL, napi_default, NULL},
+      {"reduce", NULL, Reduce, NULL, NULL, NULL, napi_default, NULL},
+      {"copy", NULL, Copy, NULL, NULL, NULL, napi_default, NULL},
+      {"softmax", NULL, Softmax, NULL, NULL, NULL, napi_default, NULL},
+      {"segmentSum", NULL, SegmentSum, NULL, NULL, NULL, napi_default, NULL},
+      {"gather", NULL, Gather, NULL, NULL, NULL, napi_default, NULL},
+      {"threefryBits", NULL, ThreefryBits, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
+      {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
+      {"blasInfo", NULL, BlasInfo, NULL, NULL, NULL, napi_default, NULL},
+  };
+  CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,139 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The functions the C addon (`native/tavt_native.c`) exports. Every call works in place on the arrays given. */
+export interface NativeAddon {
+  /** c[i] = op(a[aIndex[i]]) . op(b[bIndex[i]]) for each of the aIndex.length output matrices [m, n]. */
+  gemm(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    aIndex: Int32Array,
+    bIndex: Int32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+  ): void;
+  /** out = a op b over `shape`, a and b read at their strides (0 = broadcast); op codes in `kernels/codes.ts`. */
+  binary(
+    op: number,
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array | Uint8Array,
+    shape: Int32Array,
+    aStrides: Int32Array,
+    bStrides: Int32Array,
+  ): void;
+  /** out = f(x) elementwise; `alpha` is step's value for x <= 0. */
+  unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
+  /** Reduction of x (row-major over `shape`) into out at `outStrides` (0 along reduced dimensions). */
+  reduce(
+    op: number,
+    x: Float32Array,
+    out: Float32Array,
+    shape: Int32Array,
+    outStrides: Int32Array,
+    scale: number,
+  ): void;
+  /** out (row-major over `shape`) = x[offset + index . strides]: transpose, slice, broadcast. */
+  copy<T extends Float32Array | Int32Array | Uint8Array>(
+    x: T,
+    offset: number,
+    out: T,
+    shape: Int32Array,
+    strides: Int32Array,
+  ): void;
+  /** Row-wise softmax of x [rows, cols]. */
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** out [segments, inner] = sum of the rows of x [rows, inner] by segment id. */
+  segmentSum(x: Float32Array, ids: Int32Array, out: Float32Array, rows: number, inner: number, segments: number): void;
+  /** out [outer, n, inner] = x [outer, axisLen, inner] at ids; returns the first out-of-range id, or -1. */
+  gather<T extends Float32Array | Int32Array>(
+    x: T,
+    ids: Int32Array,
+    out: T,
+    outer: number,
+    axisLen: number,
+    inner: number,
+  ): number;
+  /** Threefry-2x32 (20 rounds) of the counters (j, c1), j = 0, 1, ..., under the key (k0, k1), into out (even length). */
+  threefryBits(k0: number, k1: number, c1: number, out: Uint32Array): void;
+  /** One fused Adam step (see `kernels/adam.ts`). */
+  adam(
+    p: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    pOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    eps: number,
+    weightDecay: number,
+    sqrtBc2: number,
+    lrOverBc1: number,
+  ): void;
+  /** Sets the BLAS thread count when n > 0; returns the count in force. */
+  setThreads(n: number): number;
+  /** The BLAS build's own description. */
+  blasInfo(): string;
+}
+
+/** Where the addon was found, or why it was not. */
+export type AddonLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string };
+
+const here = dirname(fileURLToPath(import.meta.url));
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * The places tried, in order: `TAVT_NATIVE_ADDON`, the addon built at install time (`build/`), then the prebuilt
+ * linux-x64 binary that ships in the package (BLAS linked in statically, needs only libc).
+ */
+export function addonCandidates(env: Record<string, string | undefined> = process.env): string[] {
+  const root = join(here, "..");
+  const list = [join(root, "build", "tavt_native.node")];
+  if (process.platform === "linux" && process.arch === "x64") {
+    list.push(join(root, "prebuilt", "linux-x64", "tavt_native.node"));
+  }
+  return env.TAVT_NATIVE_ADDON ? [env.TAVT_NATIVE_ADDON] : list;
+}
+
+let cached: AddonLoad | null = null;
+
+/** Loads the addon once per process; never throws (the reason is in the result). */
+export function loadAddon(): AddonLoad {
+  if (!cached) cached = loadAddonFrom(addonCandidates());
+  return cached;
+}
+
+/** Tries each path in order; never throws. The reason names every path tried and why it failed. */
+export function loadAddonFrom(paths: readonly string[]): AddonLoad {
+  const reasons: string[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) {
+      reasons.push(`${path}: not built`);
+      continue;
+    }
+    try {
+      const addon = requireHere(path) as NativeAddon;
+      if (typeof addon.gemm !== "function" || typeof addon.adam !== "function") {
+        reasons.push(`${path}: not a @tavt/backend-native addon of this version (rebuild it)`);
+        continue;
+      }
+      return { ok: true, addon, path };
+    } catch (e) {
+      reasons.push(`${path}: ${String(e instanceof Error ? e.message : e).split("\n")[0]}`);
+    }
+  }
+  return {
+    ok: false,
+    reason: `no loadable addon (${reasons.join("; ")}); build it with \`node scripts/build-addon.mjs\` (needs a C compiler and libopenblas-dev)`,
+  };
+}

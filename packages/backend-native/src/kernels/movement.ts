@@ -1,0 +1,165 @@
+import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import { backend_util, type KernelConfig, type KernelFunc, slice_util, type TensorInfo } from "@tensorflow/tfjs-core";
+import type { NativeAddon } from "../addon";
+import { valuesOf } from "./elementwise";
+import { collapse, stridesOf } from "./strides";
+
+type Values = Float32Array | Int32Array | Uint8Array;
+const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
+
+function anyValues(backend: MathBackendCPU, t: TensorInfo): Values | null {
+  const v = backend.data.get(t.dataId).values;
+  return v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array ? v : null;
+}
+
+function emptyLike(v: Values, n: number): Values {
+  return v instanceof Float32Array
+    ? new Float32Array(n)
+    : v instanceof Int32Array
+      ? new Int32Array(n)
+      : new Uint8Array(n);
+}
+
+/** out (row-major over `shape`) = x[offset + index . strides], through the C copy. */
+function strided(addon: NativeAddon, x: Values, offset: number, shape: readonly number[], strides: readonly number[]) {
+  const out = emptyLike(x, size(shape));
+  if (out.length === 0) return out;
+  const c = collapse(shape, [strides, stridesOf(shape)]);
+  addon.copy(x, offset, out, c.shape, c.strides[0]!);
+  return out;
+}
+
+function sliceInfo(
+  addon: NativeAddon,
+  backend: MathBackendCPU,
+  x: TensorInfo,
+  xs: Values,
+  begin: number[],
+  sizes: number[],
+): TensorInfo {
+  const xStrides = stridesOf(x.shape);
+  const offset = begin.reduce((p, b, d) => p + b * xStrides[d]!, 0);
+  return backend.makeTensorInfo(sizes, x.dtype, strided(addon, xs, offset, sizes, xStrides));
+}
+
+export function movementKernels(addon: NativeAddon, cpu: (name: string) => KernelFunc): KernelConfig[] {
+  const transpose: KernelConfig = {
+    kernelName: "Transpose",
+    backendName: "native",
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      const { perm } = args.attrs as unknown as { perm: number[] };
+      const backend = args.backend as MathBackendCPU;
+      const xs = anyValues(backend, x);
+      if (!xs) return cpu("Transpose")(args);
+      const xStrides = stridesOf(x.shape);
+      const shape = perm.map((p) => x.shape[p]!); // out[i] runs along x's axis perm[i]
+      return backend.makeTensorInfo(
+        shape,
+        x.dtype,
+        strided(
+          addon,
+          xs,
+          0,
+          shape,
+          perm.map((p) => xStrides[p]!),
+        ),
+      );
+    },
+  };
+  const slice: KernelConfig = {
+    kernelName: "Slice",
+    backendName: "native",
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      const { begin, size: sz } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+      const backend = args.backend as MathBackendCPU;
+      const xs = anyValues(backend, x);
+      if (!xs) return cpu("Slice")(args);
+      const [b, s] = slice_util.parseSliceParams(x as never, begin, sz);
+      slice_util.assertParamsValid(x as never, b, s);
+      return sliceInfo(addon, backend, x, xs, b, s);
+    },
+  };
+  const splitV: KernelConfig = {
+    kernelName: "SplitV",
+    backendName: "native",
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+      const backend = args.backend as MathBackendCPU;
+      const xs = anyValues(backend, x);
+      if (!xs) return cpu("SplitV")(args);
+      const ax = axis < 0 ? axis + x.shape.length : axis;
+      const sizes = backend_util.prepareSplitSize(x as never, numOrSizeSplits, ax);
+      const begin = new Array<number>(x.shape.length).fill(0);
+      return sizes.map((s) => {
+        const shape = [...x.shape];
+        shape[ax] = s;
+        const t = sliceInfo(addon, backend, x, xs, [...begin], shape);
+        begin[ax]! += s;
+        return t;
+      });
+    },
+  };
+  const softmax: KernelConfig = {
+    kernelName: "Softmax",
+    backendName: "native",
+    kernelFunc: (args) => {
+      const { logits } = args.inputs as { logits: TensorInfo };
+      const { dim } = args.attrs as unknown as { dim: number };
+      const rank = logits.shape.length;
+      if (logits.dtype !== "float32" || rank === 0 || (dim !== -1 && dim !== rank - 1)) return cpu("Softmax")(args);
+      const backend = args.backend as MathBackendCPU;
+      const xs = valuesOf(backend, logits);
+      const cols = logits.shape[rank - 1]!;
+      const out = new Float32Array(xs.length);
+      if (cols > 0) addon.softmax(xs, out, xs.length / cols, cols);
+      return backend.makeTensorInfo(logits.shape, "float32", out);
+    },
+  };
+  const segmentSum: KernelConfig = {
+    kernelName: "UnsortedSegmentSum",
+    backendName: "native",
+    kernelFunc: (args) => {
+      const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
+      const { numSegments } = args.attrs as unknown as { numSegments: number };
+      const backend = args.backend as MathBackendCPU;
+      const ids = backend.data.get(segmentIds.dataId).values;
+      if (x.dtype !== "float32" || !(ids instanceof Int32Array)) return cpu("UnsortedSegmentSum")(args);
+      const rows = size(segmentIds.shape);
+      const inner = rows === 0 ? size(x.shape.slice(segmentIds.shape.length)) : size(x.shape) / rows;
+      const out = new Float32Array(numSegments * inner);
+      addon.segmentSum(valuesOf(backend, x), ids, out, rows, inner, numSegments);
+      return backend.makeTensorInfo([numSegments, ...x.shape.slice(segmentIds.shape.length)], "float32", out);
+    },
+  };
+  const gather: KernelConfig = {
+    kernelName: "GatherV2",
+    backendName: "native",
+    kernelFunc: (args) => {
+      const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
+      const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
+      const backend = args.backend as MathBackendCPU;
+      const xs = backend.data.get(x.dataId).values;
+      const ids = backend.data.get(indices.dataId).values;
+      if (
+        (batchDims ?? 0) !== 0 ||
+        !(ids instanceof Int32Array) ||
+        !(xs instanceof Float32Array || xs instanceof Int32Array)
+      ) {
+        return cpu("GatherV2")(args);
+      }
+      const ax = axis < 0 ? axis + x.shape.length : axis;
+      const outer = size(x.shape.slice(0, ax));
+      const axisLen = x.shape[ax]!;
+      const inner = size(x.shape.slice(ax + 1));
+      const outShape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
+      const out = xs instanceof Float32Array ? new Float32Array(size(outShape)) : new Int32Array(size(outShape));
+      const bad = addon.gather(xs, ids, out, outer, axisLen, inner);
+      if (bad >= 0) throw new Error(`GatherV2: index ${bad} is not in [0, ${axisLen - 1}]`);
+      return backend.makeTensorInfo(outShape, x.dtype, out);
+    },
+  };
+  return [transpose, slice, splitV, softmax, segmentSum, gather];
+}

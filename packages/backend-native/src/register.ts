@@ -1,0 +1,95 @@
+import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
+import type { KernelConfig, KernelFunc } from "@tensorflow/tfjs-core";
+import * as tfc from "@tensorflow/tfjs-core";
+import { loadAddon } from "./addon";
+import { adamKernel } from "./kernels/adam";
+import { elementwiseKernels } from "./kernels/elementwise";
+import { batchMatMulKernel, fusedMatMulKernel } from "./kernels/matmul";
+import { movementKernels } from "./kernels/movement";
+import { reduceKernels } from "./kernels/reduce";
+
+/** The tfjs functions registration needs; pass your own tfjs-core namespace if it is not the one this resolves. */
+export interface TfRegistry {
+  registerBackend: typeof tfc.registerBackend;
+  registerKernel: typeof tfc.registerKernel;
+  getKernelsForBackend: typeof tfc.getKernelsForBackend;
+  getKernel: typeof tfc.getKernel;
+  findBackendFactory: typeof tfc.findBackendFactory;
+}
+
+/** What `registerNativeBackend` did. */
+export type NativeStatus =
+  | {
+      ok: true;
+      /** The tfjs backend name to `setBackend`. */
+      backend: "native";
+      addonPath: string;
+      blas: string;
+      /** Kernels that run in C; every other kernel is the cpu backend's. */
+      nativeKernels: string[];
+      /** Threefry-2x32 random bits in C, identical to @tavt/core's JS generator (which uses it when given it). */
+      threefryBits: (k0: number, k1: number, c1: number, out: Uint32Array) => void;
+    }
+  | { ok: false; reason: string };
+
+export const NATIVE_BACKEND = "native";
+
+let status: NativeStatus | null = null;
+
+/**
+ * Registers the tfjs backend "native": the cpu backend's tensor storage (plain typed arrays, so no 4 GB wasm heap)
+ * and all of its kernels, with the hot ones replaced by C kernels from the addon. Gradients are registered per
+ * kernel name in tfjs-core, so they (and second-order gradients built from them) are the same on every backend.
+ * Idempotent; never throws: where the addon cannot load, the result says why.
+ */
+export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
+  if (status) return status;
+  const load = loadAddon();
+  if (!load.ok) {
+    status = { ok: false, reason: load.reason };
+    return status;
+  }
+  const { addon } = load;
+  const threads = Number(process.env.TAVT_NATIVE_THREADS ?? 0);
+  if (Number.isInteger(threads) && threads > 0) addon.setThreads(threads);
+  if (!tf.findBackendFactory(NATIVE_BACKEND)) {
+    tf.registerBackend(NATIVE_BACKEND, () => new MathBackendCPU(), 0);
+  }
+  const cpuKernels = new Map<string, KernelFunc>();
+  for (const k of tf.getKernelsForBackend("cpu")) cpuKernels.set(k.kernelName, k.kernelFunc);
+  const kernel = (name: string): KernelFunc => {
+    const f = cpuKernels.get(name);
+    if (!f) throw new Error(`@tavt/backend-native: the cpu backend has no "${name}" kernel`);
+    return f;
+  };
+  const native: KernelConfig[] = [
+    batchMatMulKernel(addon, kernel("BatchMatMul")),
+    fusedMatMulKernel(addon, kernel("_FusedMatMul"), kernel),
+    ...elementwiseKernels(addon, kernel),
+    ...reduceKernels(addon, kernel),
+    ...movementKernels(addon, kernel),
+    adamKernel(addon),
+  ];
+  const replaced = new Set(native.map((k) => k.kernelName));
+  const threefryBits = addon.threefryBits;
+  for (const [kernelName, kernelFunc] of cpuKernels) {
+    if (replaced.has(kernelName) || tf.getKernel(kernelName, NATIVE_BACKEND)) continue;
+    tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc });
+  }
+  for (const k of native) if (!tf.getKernel(k.kernelName, NATIVE_BACKEND)) tf.registerKernel(k);
+  status = {
+    ok: true,
+    backend: NATIVE_BACKEND,
+    addonPath: load.path,
+    blas: addon.blasInfo(),
+    nativeKernels: [...replaced].sort(),
+    threefryBits: (k0, k1, c1, out) => threefryBits(k0, k1, c1, out),
+  };
+  return status;
+}
+
+/** The BLAS thread count in force, after setting it to `n` when n > 0 (null where the addon is not loaded). */
+export function nativeThreads(n = 0): number | null {
+  const load = loadAddon();
+  return load.ok ? load.addon.setThreads(n) : null;
+}
