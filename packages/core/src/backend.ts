@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { TavtError } from "./errors";
+import { registerWasmKernels } from "./kernels/wasm";
 import { setThreefryKernel, type ThreefryBitsKernel } from "./rng";
 import { tf } from "./tf";
 
@@ -75,7 +76,7 @@ async function tryBackend(name: BackendName): Promise<string> {
     }
     case "wasm": {
       requireHere(PACKAGE.wasm);
-      registerWasmGaps();
+      registerWasmKernels();
       if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
       return "wasm";
     }
@@ -88,64 +89,6 @@ async function tryBackend(name: BackendName): Promise<string> {
 
 /** What `registerNativeBackend` of `@tavt/backend-native` returns (typed here so core does not depend on it). */
 type NativeStatusLike = { ok: true; threefryBits: ThreefryBitsKernel } | { ok: false; reason: string };
-
-interface WasmBackendLike {
-  readSync(dataId: object): ArrayLike<number>;
-  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array;
-  incRef(dataId: object): void;
-}
-
-let wasmGapsRegistered = false;
-
-/**
- * tfjs-backend-wasm 4.22 lacks `UnsortedSegmentSum`, the gradient of `gather` (embeddings). This adds it as a
- * plain kernel over the wasm heap: out[ids[i], :] += x[i, :].
- *
- * It also makes wasm's `Identity` (`tf.clone`) share the input's buffer, as the cpu backend's does, instead of
- * copying it: tfjs saves every tensor a gradient needs as a clone, so with copying clones the tape of a training step
- * held each saved activation twice (config S, batch 32: 2.7 GB instead of 2.0 GB), and second-order MAML ran out of
- * the 4 GB wasm heap. Tensors are immutable, so a shared buffer is safe (it is freed when its last tensor is).
- */
-function registerWasmGaps(): void {
-  if (wasmGapsRegistered) return;
-  wasmGapsRegistered = true;
-  tf.unregisterKernel("Identity", "wasm");
-  tf.registerKernel({
-    kernelName: "Identity",
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend }) => {
-      const { x } = inputs as { x: tf.TensorInfo };
-      (backend as unknown as WasmBackendLike).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
-  });
-  if (tf.getKernel("UnsortedSegmentSum", "wasm")) return;
-  tf.registerKernel({
-    kernelName: "UnsortedSegmentSum",
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-      const numSegments = (attrs as { numSegments: number }).numSegments;
-      const be = backend as unknown as WasmBackendLike;
-      const xv = be.readSync(x.dataId);
-      const ids = be.readSync(segmentIds.dataId);
-      const rows = ids.length;
-      const inner = rows === 0 ? 0 : xv.length / rows;
-      const out = be.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype);
-      const ov = be.typedArrayFromHeap(out);
-      ov.fill(0);
-      for (let r = 0; r < rows; r++) {
-        const s = ids[r]!;
-        if (s < 0 || s >= numSegments) continue;
-        const o = s * inner;
-        const i0 = r * inner;
-        for (let j = 0; j < inner; j++) ov[o + j]! += xv[i0 + j];
-      }
-      return out;
-    },
-  });
-}
 
 const firstLine = (e: unknown) => String(e instanceof Error ? e.message : e).split("\n")[0]!;
 
