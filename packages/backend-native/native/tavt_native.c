@@ -215,6 +215,78 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+#define INT_LOOP(EXPR)                                                                    \
+  do {                                                                                    \
+    for (int64_t j = 0; j < inner; j++) { const int32_t x = pa[j * ia], y = pb[j * ib]; po[j] = (EXPR); } \
+  } while (0)
+
+/*
+ * binaryInt(op, a, b, out, shape, aStrides, bStrides): the int32 forms of binary(): add, sub, mul, maximum,
+ * minimum (ops 0, 1, 2, 4, 5; int32 out, wrapping as tfjs's Int32Array stores do) and the comparisons (10-15, Uint8 out).
+ */
+static napi_value BinaryInt(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 7) FAIL("binaryInt expects 7 arguments");
+  const int op = (int)i64(env, argv[0]);
+  int32_t *a, *b, *oi = NULL;
+  uint8_t* oc = NULL;
+  size_t na, nb, no, rank, r2, r3;
+  int32_t *shape, *sa, *sb;
+  if (!typed(env, argv[1], napi_int32_array, (void**)&a, &na)) FAIL("binaryInt: a must be an Int32Array");
+  if (!typed(env, argv[2], napi_int32_array, (void**)&b, &nb)) FAIL("binaryInt: b must be an Int32Array");
+  if (op < 10) {
+    if (!typed(env, argv[3], napi_int32_array, (void**)&oi, &no)) FAIL("binaryInt: out must be an Int32Array");
+  } else if (!typed(env, argv[3], napi_uint8_array, (void**)&oc, &no)) {
+    FAIL("binaryInt: out must be a Uint8Array for a comparison");
+  }
+  if (!dims(env, argv[4], &shape, &rank) || !dims(env, argv[5], &sa, &r2) || !dims(env, argv[6], &sb, &r3) ||
+      rank != r2 || rank != r3 || rank == 0)
+    FAIL("binaryInt: shape and strides must be Int32Arrays of one rank (1..12)");
+  int64_t total = 1, lastA = 0, lastB = 0;
+  for (size_t d = 0; d < rank; d++) {
+    total *= shape[d];
+    lastA += (int64_t)sa[d] * (shape[d] - 1);
+    lastB += (int64_t)sb[d] * (shape[d] - 1);
+  }
+  if ((size_t)total > no) FAIL("binaryInt: out is too short");
+  if (total == 0) return NULL;
+  if ((size_t)lastA >= na || (size_t)lastB >= nb) FAIL("binaryInt: strides read past an input");
+  const int64_t inner = shape[rank - 1];
+  const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
+  int32_t idx[MAXRANK] = {0};
+  int64_t oa = 0, ob = 0, oo = 0;
+  do {
+    const int32_t* pa = a + oa;
+    const int32_t* pb = b + ob;
+    if (op < 10) {
+      int32_t* po = oi + oo;
+      switch (op) {
+        case 0: INT_LOOP((int32_t)((uint32_t)x + (uint32_t)y)); break;
+        case 1: INT_LOOP((int32_t)((uint32_t)x - (uint32_t)y)); break;
+        case 2: INT_LOOP((int32_t)((int64_t)x * (int64_t)y)); break;
+        case 4: INT_LOOP(x > y ? x : y); break;
+        case 5: INT_LOOP(x < y ? x : y); break;
+        default: FAIL("binaryInt: unsupported op");
+      }
+    } else {
+      uint8_t* po = oc + oo;
+      switch (op) {
+        case 10: INT_LOOP(x == y); break;
+        case 11: INT_LOOP(x != y); break;
+        case 12: INT_LOOP(x < y); break;
+        case 13: INT_LOOP(x <= y); break;
+        case 14: INT_LOOP(x > y); break;
+        case 15: INT_LOOP(x >= y); break;
+        default: FAIL("binaryInt: unsupported op");
+      }
+    }
+    oo += inner;
+  } while (next_outer(idx, shape, (int)rank, sa, sb, &oa, &ob));
+  return NULL;
+}
+
 /*
  * unary(op, x, out, alpha): out = f(x), elementwise over equal lengths.
  * ops: 0 neg, 1 exp, 2 log, 3 sqrt, 4 rsqrt, 5 square, 6 abs, 7 relu, 8 sigmoid, 9 tanh, 10 step (alpha where x <= 0),
@@ -574,6 +646,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, Gemm, NULL, NULL, NULL, napi_default, NULL},
       {"binary", NULL, Binary, NULL, NULL, NULL, napi_default, NULL},
+      {"binaryInt", NULL, BinaryInt, NULL, NULL, NULL, napi_default, NULL},
       {"unary", NULL, Unary, NULL, NULL, NULL, napi_default, NULL},
       {"reduce", NULL, Reduce, NULL, NULL, NULL, napi_default, NULL},
       {"copy", NULL, Copy, NULL, NULL, NULL, napi_default, NULL},

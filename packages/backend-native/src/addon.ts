@@ -28,6 +28,16 @@ export interface NativeAddon {
     aStrides: Int32Array,
     bStrides: Int32Array,
   ): void;
+  /** The int32 forms: add, sub, mul, maximum, minimum (Int32Array out) and comparisons (Uint8Array out). */
+  binaryInt(
+    op: number,
+    a: Int32Array,
+    b: Int32Array,
+    out: Int32Array | Uint8Array,
+    shape: Int32Array,
+    aStrides: Int32Array,
+    bStrides: Int32Array,
+  ): void;
   /** out = f(x) elementwise; `alpha` is step's value for x <= 0. */
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
   /** Reduction of x (row-major over `shape`) into out at `outStrides` (0 along reduced dimensions). */

@@ -169,6 +169,28 @@ describe.skipIf(!ready)(`native kernels against tfjs's cpu kernels${why ? ` (ski
     }
   });
 
+  it("int32 arithmetic and comparisons with broadcasting", async () => {
+    const int = (t: tf.Tensor) => tf.cast(tf.mul(t, 1000), "int32");
+    const ops = [
+      tf.add,
+      tf.sub,
+      tf.mul,
+      tf.maximum,
+      tf.minimum,
+      tf.equal,
+      tf.notEqual,
+      tf.less,
+      tf.greaterEqual,
+    ] as const;
+    for (const op of ops) {
+      await same((mk) => tf.cast(op(int(mk([4, 1, 3])), int(mk([5, 1]))), "float32"));
+      await same((mk) => {
+        const x = tf.cast(tf.floor(tf.mul(mk([7, 1]), 2)), "int32"); // small ids: equal values occur
+        return tf.cast(op(x, tf.reshape(x, [1, 7])), "float32");
+      });
+    }
+  });
+
   it("unary ops, NaN and infinities included", async () => {
     const ops: ((x: tf.Tensor) => tf.Tensor)[] = [
       tf.neg,

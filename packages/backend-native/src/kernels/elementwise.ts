@@ -15,26 +15,48 @@ export function valuesOf(backend: MathBackendCPU, t: TensorInfo): Float32Array {
   return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
 }
 
-/** A broadcasting binary kernel (float32 in C; other dtypes through the cpu kernel). */
+/** Ops with an int32 form in C (the rest of int32 arithmetic, e.g. division, goes through the cpu kernel). */
+const INT_OPS = new Set<number>([0, 1, 2, 4, 5, 10, 11, 12, 13, 14, 15]);
+
+/** A broadcasting binary kernel (float32, and int32 where INT_OPS has it, in C; other dtypes through the cpu kernel). */
 function binaryKernel(addon: NativeAddon, name: string, op: number, compare: boolean, cpu: KernelFunc): KernelConfig {
   return {
     kernelName: name,
     backendName: "native",
     kernelFunc: (args) => {
       const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-      if (a.dtype !== "float32" || b.dtype !== "float32") return cpu(args);
+      const backend = args.backend as MathBackendCPU;
+      const int = a.dtype === "int32" && b.dtype === "int32" && INT_OPS.has(op);
+      const av = backend.data.get(a.dataId).values;
+      const bv = backend.data.get(b.dataId).values;
+      if (
+        int ? !(av instanceof Int32Array && bv instanceof Int32Array) : a.dtype !== "float32" || b.dtype !== "float32"
+      ) {
+        return cpu(args);
+      }
       const shape = broadcastShapes(a.shape, b.shape);
       if (!shape) {
         throw new Error(`${name} (native): shapes [${a.shape}] and [${b.shape}] do not broadcast`);
       }
-      const backend = args.backend as MathBackendCPU;
       const n = size(shape);
-      const out = compare ? new Uint8Array(n) : new Float32Array(n);
+      const out = compare ? new Uint8Array(n) : int ? new Int32Array(n) : new Float32Array(n);
       if (n > 0) {
         const c = collapse(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
-        addon.binary(op, valuesOf(backend, a), valuesOf(backend, b), out, c.shape, c.strides[0]!, c.strides[1]!);
+        if (int) {
+          addon.binaryInt(
+            op,
+            av as Int32Array,
+            bv as Int32Array,
+            out as Int32Array | Uint8Array,
+            c.shape,
+            c.strides[0]!,
+            c.strides[1]!,
+          );
+        } else {
+          addon.binary(op, valuesOf(backend, a), valuesOf(backend, b), out, c.shape, c.strides[0]!, c.strides[1]!);
+        }
       }
-      return backend.makeTensorInfo(shape, compare ? "bool" : "float32", out);
+      return backend.makeTensorInfo(shape, compare ? "bool" : int ? "int32" : "float32", out);
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   configs,
   disposeBatch,
   makeConfig,
+  profileTrainStep,
   randomBank,
   randomBatch,
   tavt,
@@ -105,6 +106,55 @@ async function speed(o: SpeedOptions) {
   );
 }
 
+interface ProfileCliOptions extends CommonOptions {
+  size: string;
+  batch?: string;
+  warmup: string;
+  top: string;
+  config?: string;
+}
+
+/**
+ * Kernel time of one full TAVT training step on the active backend (issue 14): by kernel name, and by kernel and
+ * input shapes, with the time spent outside kernels (tfjs bookkeeping and the JS between kernels).
+ */
+async function profile(o: ProfileCliOptions) {
+  const out = outputOf(o);
+  if (o.config !== undefined) {
+    throw usageError(`bench profile: --config is a YAML file elsewhere; name the model size with --size ${o.config}`);
+  }
+  if (!(o.size in configs)) throw usageError(`--size ${o.size}: expected one of ${Object.keys(configs).join(", ")}`);
+  const backend = await ensureBackend(out);
+  const config = makeConfig(o.size as keyof typeof configs);
+  const batch = parseInt10("--batch", o.batch) ?? config.batch;
+  const warmup = parseInt10("--warmup", o.warmup)!;
+  const top = parseInt10("--top", o.top)!;
+  const bank = randomBank(rng.key(7), config) as tf.Tensor2D;
+  out.note(`profiling one TAVT training step (config ${config.name}, batch ${batch}, ${warmup} warm-up step(s)) ...`);
+  const p = await profileTrainStep(tavt(config, { bank }), { batch, warmup, topShapes: top });
+  bank.dispose();
+  const result = { backend, ...p };
+  const ms = (x: number) => x.toFixed(1).padStart(10);
+  out.result(result, () =>
+    [
+      `backend ${p.backend}, config ${p.config}, batch ${p.batch}`,
+      `step ${p.step_ms.toFixed(0)} ms: kernels ${p.kernel_ms.toFixed(0)} ms in ${p.kernel_calls} calls, outside kernels ${p.outside_kernels_ms.toFixed(0)} ms`,
+      "",
+      `${"kernel".padEnd(24)} ${"calls".padStart(7)} ${"ms".padStart(10)} ${"share".padStart(7)}`,
+      ...p.byKernel.map(
+        (r) =>
+          `${r.kernel.padEnd(24)} ${String(r.calls).padStart(7)} ${ms(r.ms)} ${(100 * r.share).toFixed(1).padStart(6)}%`,
+      ),
+      "",
+      `${"kernel".padEnd(20)} ${"input shapes".padEnd(36)} ${"calls".padStart(6)} ${"ms".padStart(10)} ${"share".padStart(7)}`,
+      ...p.byShape.map(
+        (r) =>
+          `${r.kernel.padEnd(20)} ${r.shapes.padEnd(36)} ${String(r.calls).padStart(6)} ${ms(r.ms)} ${(100 * r.share).toFixed(1).padStart(6)}%`,
+      ),
+    ].join("\n"),
+  );
+}
+
 export function benchCommand(): Command {
   const bench = new Command("bench").description("speed benchmarks");
   const s = withCommon(
@@ -119,5 +169,16 @@ export function benchCommand(): Command {
   ).action(speed);
   example(s, "pnpm tavt bench speed --config S --json");
   bench.addCommand(s);
+  const p = withCommon(
+    new Command("profile")
+      .description("kernel time of one TAVT training step on the active backend, by kernel and by kernel and shapes")
+      .option("--size <name>", "model size: tiny, S or paper", "S")
+      .option("--batch <n>", "videos per batch (default the size's)")
+      .option("--warmup <n>", "untimed steps first", "1")
+      .option("--top <n>", "rows of the by-shape table", "30")
+      .option("--config <file>", "(not a model size here: use --size)"),
+  ).action(profile);
+  example(p, "pnpm -s tavt bench profile --size S --batch 8", "TAVT_BACKEND=wasm pnpm -s tavt bench profile --json");
+  bench.addCommand(p);
   return bench;
 }
