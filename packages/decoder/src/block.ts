@@ -74,6 +74,7 @@ export function initGatedDecoderBlock(key: Key, config: ResolvedDecoderConfig): 
  *   out = x2 + FFN(LN3(x2)).
  * Y (the normalised state of the previous words) is both the cross-attention query and the gate input of eq. 4.
  * With "sum" fusion both gates are 1; with "single" streams alpha_av is 1 and alpha_va is 0 (no x_va).
+ * `gatesOnly` stops after the gates: `x` is then x2, before the feed-forward (whose result nothing would use).
  */
 export function applyGatedDecoderBlock(
   params: GatedDecoderBlockParams,
@@ -82,6 +83,7 @@ export function applyGatedDecoderBlock(
   memory: DecoderMemory,
   config: ResolvedDecoderConfig,
   ctx: ApplyContext = {},
+  options: { gatesOnly?: boolean } = {},
 ): GatedDecoderBlockOutput {
   const rate = config.dropout;
   const { dim, heads, memoryDim } = config;
@@ -127,6 +129,7 @@ export function applyGatedDecoderBlock(
       fused = fuseModalities(alphaAv, attAv, alphaVa, attVa); // eq. 5, [B, L, d]
     }
     const x2 = x1.add(dropout(fused, rate, sub("drop2"))); // [B, L, d]
+    if (options.gatesOnly) return { x: x2, alphaAv, alphaVa }; // the caller needs only the gates: no FFN
     const f = applyFeedForward(
       params.ffn,
       applyLayerNorm(params.ln3, x2),

@@ -139,4 +139,38 @@ export function applyDecoder(
   return out;
 }
 
+/**
+ * Only the last block's gates alpha_av, alpha_va [B, L, d] of a teacher-forced pass, equal to `applyDecoder`'s (same
+ * dropout keys): the last block stops after its gates, and no final layer norm or vocabulary projection is computed.
+ * DCCL's (V, A+) and (V, A-) passes need nothing else (eq. 7), and the projection alone is 2 B L d V flops a pass.
+ */
+export function applyDecoderGates(
+  params: DecoderParams,
+  inputs: DecoderInputs,
+  config: DecoderConfig,
+  ctx: ApplyContext = {},
+): { alphaAv: tf.Tensor; alphaVa: tf.Tensor } {
+  const c = resolveDecoderConfig(config);
+  const { tokens, tokenMask } = inputs;
+  assertRank("decoder.gates", "tokens", tokens, 2);
+  const [b, len] = tokens.shape as [number, number];
+  assertShape("decoder.gates", "xAv", inputs.xAv, [b, null, c.memoryDim]);
+  return tf.tidy(() => {
+    const emb = applyEmbedding(params.embed, tokens).mul(Math.sqrt(c.dim)); // [B, L, d]
+    let x: tf.Tensor = emb.add(sinusoidalPositions(len, c.dim).expandDims(0)); // [B, L, d]
+    let gates: [tf.Tensor, tf.Tensor] | null = null;
+    for (let i = 0; i < c.blocks; i++) {
+      const sub = ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, i) } : ctx;
+      const last = i === c.blocks - 1;
+      const o = applyGatedDecoderBlock(params.blocks[String(i)]!, x, tokenMask ?? null, inputs, c, sub, {
+        gatesOnly: last,
+      });
+      x = o.x;
+      if (last) gates = [o.alphaAv, o.alphaVa];
+    }
+    if (!gates) throw new TavtError("BAD_CONFIG", "decoder.gates: the decoder has no blocks", { field: "blocks" });
+    return { alphaAv: gates[0], alphaVa: gates[1] };
+  });
+}
+
 export const decoder = { init: initDecoder, apply: applyDecoder };

@@ -18,6 +18,7 @@ export {
 } from "./config";
 export {
   applyDecoder,
+  applyDecoderGates,
   type BlockGates,
   type DecoderApplyOptions,
   type DecoderInputs,

@@ -14,6 +14,7 @@ import { type ApplyContext, type Key, type ParamTree, rng, TavtError, tf } from 
 import { counterfactualAudio, lossDep, lossDis, modalityAwareWeights, psi } from "@tavt/dccl";
 import {
   applyDecoder,
+  applyDecoderGates,
   beamSearch,
   captionCrossEntropy,
   type DecodedCaption,
@@ -177,6 +178,23 @@ function encode(
   return { xAv: out.xAv, xAvMask: out.avMask, xVa: out.xVa, xVaMask: out.vaMask };
 }
 
+/** The last decoder block's gates only (eq. 4), teacher-forced: what DCCL's (V, A+) and (V, A-) passes need. */
+function decodeGates(
+  params: ParamTree,
+  memory: DecoderMemory,
+  input: tf.Tensor,
+  inputMask: tf.Tensor,
+  c: TavtConfig,
+  ctx: ApplyContext,
+): { alphaAv: tf.Tensor; alphaVa: tf.Tensor } {
+  return applyDecoderGates(
+    params.decoder as DecoderParams,
+    { ...memory, tokens: input, tokenMask: inputMask },
+    decoderConfigOf(c),
+    ctx,
+  ); // alphaAv / alphaVa [B, L-1, d]
+}
+
 /** Gated decoder (eq. 4-5), teacher-forced on the batch's captions. */
 function decode(
   params: ParamTree,
@@ -252,9 +270,9 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
         dis = lossDis(f.avmm.audioClips!, aPos, aNeg, f.avmm.audioClipMask!, { tau: c.tau }); // eq. 6
       }
       if (!a.noDep) {
-        // (V, A+) and (V, A-) passes: same dropout keys, only the audio differs.
+        // (V, A+) and (V, A-) passes: same dropout keys, only the audio differs; L_dep needs only their gates.
         const clipMask = f.avmm.prefixMask; // [B, l]
-        const outPos = decode(
+        const outPos = decodeGates(
           params,
           encode(params, batch, f, aPos, clipMask, c, ctx(k.encoder)),
           s.input,
@@ -262,7 +280,7 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
           c,
           ctx(k.decoder),
         );
-        const outNeg = decode(
+        const outNeg = decodeGates(
           params,
           encode(params, batch, f, aNeg, clipMask, c, ctx(k.encoder)),
           s.input,
