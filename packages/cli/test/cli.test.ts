@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run, tempDir } from "./helpers";
@@ -110,17 +110,15 @@ describe("tavt exit codes and one-line errors", () => {
     );
   });
 
-  it("domains msrvtt --json prints Table 1's counts (skips without ../shared)", async () => {
-    const dir = join(__dirname, "../../../../shared/data/msrvtt");
-    const { existsSync } = await import("node:fs");
-    if (!existsSync(dir)) {
-      console.warn(`skipped: ${dir} is absent (the real MSR-VTT annotations live outside the repository)`);
-      return;
-    }
-    const r = await run("domains", "msrvtt", "--annotations", dir, "--json");
-    expect(r.code).toBe(0);
-    const counts = JSON.parse(r.stdout) as Record<string, { count: number }>;
-    expect(counts.News!.count).toBe(1727);
-    expect(counts.Beauty!.count).toBe(478);
-  });
+  const msrvtt = join(__dirname, "../../../../shared/data/msrvtt");
+  it.skipIf(!existsSync(msrvtt))(
+    `domains msrvtt --json prints Table 1's counts${existsSync(msrvtt) ? "" : ` - SKIPPED: ${msrvtt} is absent (the real MSR-VTT annotations live outside the repository)`}`,
+    async () => {
+      const r = await run("domains", "msrvtt", "--annotations", msrvtt, "--json");
+      expect(r.code).toBe(0);
+      const counts = JSON.parse(r.stdout) as Record<string, { count: number }>;
+      expect(counts.News!.count).toBe(1727);
+      expect(counts.Beauty!.count).toBe(478);
+    },
+  );
 });
