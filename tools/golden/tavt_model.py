@@ -5,7 +5,8 @@ Written from the paper's equations and the documented semantics of @tavt/core's 
 TypeScript code. Weights are drawn here with torch (seeded), exported by dotted parameter name, and loaded into
 the TypeScript parameter tree by that name; the reference computes in float64.
 
-    /usr/bin/python3 tools/golden/tavt_model.py      # rewrites tools/fixtures/decoder/*.json, tools/fixtures/model/*.json
+    /usr/bin/python3 tools/golden/tavt_model.py            # rewrites tools/fixtures/decoder/*.json, tools/fixtures/model/*.json
+    /usr/bin/python3 tools/golden/tavt_model.py tavt_dccl  # only the named fixtures
 """
 import json
 import math
@@ -226,8 +227,8 @@ def modality_aware_weights(a_av, a_va, tokens, mask):
     return w.reshape(tokens.shape)
 
 
-def tavt_loss(P, cfg, batch, bank, ablation):
-    """Eq. 10 with the (V, A), (V, A+), (V, A-) passes; dropout off."""
+def tavt_loss(P, cfg, batch, bank, ablation, trace=None):
+    """Eq. 10 with the (V, A), (V, A+), (V, A-) passes; dropout off. `trace` (a dict) receives r, r+, r- of eq. 7."""
     dec_cfg = {"vocab": cfg["vocab"], "dim": cfg["dim"], "heads": cfg["heads"], "blocks": cfg["decoderBlocks"],
                "ffn": cfg["ffn"], "fusion": cfg["fusion"]}
     visual, visual_mask = batch["visual"], batch["visualMask"]
@@ -257,18 +258,28 @@ def tavt_loss(P, cfg, batch, bank, ablation):
         return psi(x_av, x_va).mean(-1) * tgt_mask
 
     real = (tgt_mask.sum(-1) > 0).to(DT)
+    if trace is not None:
+        trace.update(r=vec(a_av, a_va), rPos=vec(p_av, p_va), rNeg=vec(n_av, n_va))
     dep = info_nce(vec(a_av, a_va), vec(p_av, p_va), vec(n_av, n_va), real, cfg["tau"])
     total = cap + rec + cfg["lambda"] * dis + cfg["mu"] * dep
     return {"cap": cap, "rec": rec, "dis": dis, "dep": dep, "total": total}
 
 
-def model_fixture(name, cfg, seed, ablation=None):
+def model_fixture(name, cfg, seed, ablation=None, per_part=False, bank_scale=1.0, gate_scale=1.0):
+    """Writes tools/fixtures/model/<name>.json. per_part adds each part's own gradient ("partGrads": reached
+    parameters only) and the names no path reaches ("unreached"), with r, r+, r- of eq. 7; bank_scale and gate_scale
+    stretch the cluster bank and every decoder gate's weight so that A+ and A- give clearly different gates."""
     ablation = ablation or {}
     P = Params(seed)
     init_avmm(P, cfg)
     init_av_encoder(P, cfg)
     init_decoder(P, "decoder.", {"vocab": cfg["vocab"], "dim": cfg["dim"], "blocks": cfg["decoderBlocks"],
                                  "ffn": cfg["ffn"], "fusion": cfg["fusion"]})
+    if gate_scale != 1.0:
+        with torch.no_grad():
+            for k, v in P.p.items():
+                if ".gateAv.weight" in k or ".gateVa.weight" in k:
+                    v.copy_((v * gate_scale).to(torch.float32).to(DT))
     g = torch.Generator().manual_seed(seed + 1)
     B = 3
 
@@ -283,9 +294,10 @@ def model_fixture(name, cfg, seed, ablation=None):
     tokens = torch.tensor([[1, 5, 6, 7, 2, 0, 0, 0], [1, 8, 9, 5, 6, 2, 0, 0], [1, 4, 5, 10, 6, 3, 11, 2]])
     batch = {"visual": rnd(B, cfg["frames"], cfg["visualDim"]), "visualMask": visual_mask,
              "audio": rnd(B, cfg["audioFrames"], cfg["audioDim"]), "audioMask": audio_mask, "tokens": tokens}
-    bank = rnd(cfg["clusters"], cfg["audioDim"])
-    parts = tavt_loss(P, cfg, batch, bank, ablation)
-    grads = torch.autograd.grad(parts["total"], list(P.p.values()))
+    bank = (rnd(cfg["clusters"], cfg["audioDim"]) * bank_scale).to(torch.float32).to(DT)
+    trace = {}
+    parts = tavt_loss(P, cfg, batch, bank, ablation, trace)
+    grads = torch.autograd.grad(parts["total"], list(P.p.values()), retain_graph=per_part)
     out = {
         "config": cfg,
         "ablation": ablation,
@@ -297,6 +309,14 @@ def model_fixture(name, cfg, seed, ablation=None):
             "grads": {k: export(gr) for k, gr in zip(P.p.keys(), grads)},
         },
     }
+    if per_part:
+        part_grads, unreached = {}, {}
+        for part in ("cap", "rec", "dis", "dep"):
+            gs = torch.autograd.grad(parts[part], list(P.p.values()), retain_graph=True, allow_unused=True)
+            part_grads[part] = {k: export(gr) for k, gr in zip(P.p.keys(), gs) if gr is not None}
+            unreached[part] = sorted(k for k, gr in zip(P.p.keys(), gs) if gr is None)
+        out["expected"].update(partGrads=part_grads, unreached=unreached,
+                               dep={k: export(v) for k, v in trace.items()})
     write(os.path.join(ROOT, "tools", "fixtures", "model", f"{name}.json"), out)
 
 
@@ -357,18 +377,31 @@ def write(path, obj):
     print(f"wrote {os.path.relpath(path, ROOT)}")
 
 
-def main():
+def main(only):
     base = {"vocab": 11, "dim": 8, "heads": 2, "blocks": 2, "ffn": 16, "maxLen": 8}
-    decoder_fixture("gated", base, 11)
-    decoder_fixture("sum", {**base, "fusion": "sum"}, 12)
-    decoder_fixture("single_tied", {**base, "streams": "single", "tieEmbedding": True}, 13)
     tiny = {"name": "golden", "dim": 8, "heads": 2, "encoderBlocks": 1, "crossBlocks": 1, "avmmBlocks": 1,
             "decoderBlocks": 1, "ffn": 16, "dropout": 0, "visualDim": 6, "audioDim": 5, "frames": 8, "audioFrames": 8,
             "clips": 2, "clipLen": 4, "clusters": 4, "vocab": 12, "captionLen": 8, "batch": 3, "tau": 0.4,
             "lambda": 1e-4, "mu": 1e-2, "fusion": "gated", "counterfactual": "rank-inverse", "tieEmbedding": False}
-    model_fixture("tavt_tiny", tiny, 21)
-    model_fixture("tavt_tiny_nowma", tiny, 22, {"noWma": True})
+    # DCCL's gradient paths at full weight: lambda = mu = 1 (at the paper's 1e-4 and 1e-2, L_dis's share of the
+    # gradient is below the test tolerance), two decoder blocks (the last block's gates feed W_ma and L_dep), and a
+    # bank and gates stretched (x3, x2.5) so that A+ and A- give clearly different gates: L_dep = ln 2 - 0.12,
+    # max |r+ - r-| = 1.5 (printed by this script's fixture; at x1 they agree to 1e-3 and L_dep = ln 2 - 0.002).
+    dccl = {**tiny, "decoderBlocks": 2, "lambda": 1.0, "mu": 1.0}
+    fixtures = {
+        "gated": lambda: decoder_fixture("gated", base, 11),
+        "sum": lambda: decoder_fixture("sum", {**base, "fusion": "sum"}, 12),
+        "single_tied": lambda: decoder_fixture("single_tied", {**base, "streams": "single", "tieEmbedding": True}, 13),
+        "tavt_tiny": lambda: model_fixture("tavt_tiny", tiny, 21),
+        "tavt_tiny_nowma": lambda: model_fixture("tavt_tiny_nowma", tiny, 22, {"noWma": True}),
+        "tavt_dccl": lambda: model_fixture("tavt_dccl", dccl, 24, per_part=True, bank_scale=3.0, gate_scale=2.5),
+    }
+    unknown = [n for n in only if n not in fixtures]
+    if unknown:
+        sys.exit(f"tavt_model.py: unknown fixture {', '.join(unknown)} (known: {', '.join(fixtures)})")
+    for name in only or fixtures:
+        fixtures[name]()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

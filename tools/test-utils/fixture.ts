@@ -30,15 +30,45 @@ export function paramsFromJson(params: Record<string, Json>): ParamTree {
   return unflatten(flat);
 }
 
-/** The worst of |got - want| / max(1, |want|) must stay under `tol`. */
-export function expectClose(got: tf.Tensor, want: Json, tol: number, what: string): void {
+/** The absolute part of every golden comparison: float32 holds about 7 digits, so values near 1e-2 round to ~1e-9. */
+export const ATOL = 1e-6;
+
+export interface Worst {
+  /** flat index of the element furthest outside its bound (or the largest ratio when all are inside) */
+  index: number;
+  got: number;
+  want: number;
+  /** |got - want| / (atol + rtol * |want|): at most 1 where torch.allclose holds; Infinity for NaN */
+  ratio: number;
+}
+
+/** The element of `got` furthest from `want`, measured against torch.allclose's bound atol + rtol * |want|. */
+export function worstAllClose(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol = ATOL): Worst {
+  let worst: Worst = { index: -1, got: Number.NaN, want: Number.NaN, ratio: 0 };
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!;
+    const w = want[i]!;
+    const d = Math.abs(g - w);
+    const ratio = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d / (atol + rtol * Math.abs(w));
+    if (ratio > worst.ratio || worst.index < 0) worst = { index: i, got: g, want: w, ratio };
+  }
+  return worst;
+}
+
+/** As torch.allclose(got, want, rtol, atol): same shape and |got - want| <= atol + rtol * |want| everywhere. */
+export function expectClose(got: tf.Tensor, want: Json, rtol: number, what: string, atol = ATOL): void {
   expect(got.shape, what).toEqual(want.shape);
-  const g = got.dataSync();
-  let worst = 0;
-  want.data.forEach((w, i) => {
-    worst = Math.max(worst, Math.abs(g[i]! - w) / Math.max(1, Math.abs(w)));
-  });
-  expect(worst, `${what}: worst relative error`).toBeLessThan(tol);
+  const w = worstAllClose(got.dataSync(), want.data, rtol, atol);
+  expect(
+    w.ratio,
+    `${what}: [${w.index}] got ${w.got}, want ${w.want} (atol ${atol}, rtol ${rtol})`,
+  ).toBeLessThanOrEqual(1);
+}
+
+/** expectClose for one number. */
+export function expectScalarClose(got: number, want: number, rtol: number, what: string, atol = ATOL): void {
+  const w = worstAllClose([got], [want], rtol, atol);
+  expect(w.ratio, `${what}: got ${got}, want ${want} (atol ${atol}, rtol ${rtol})`).toBeLessThanOrEqual(1);
 }
 
 /** Second order (MAML): the gradient of loss(theta - alpha * grad loss(theta)) with respect to theta, flattened. */

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { run, tempDir } from "./helpers";
@@ -110,17 +110,39 @@ describe("tavt exit codes and one-line errors", () => {
     );
   });
 
-  it("domains msrvtt --json prints Table 1's counts (skips without ../shared)", async () => {
-    const dir = join(__dirname, "../../../../shared/data/msrvtt");
-    const { existsSync } = await import("node:fs");
-    if (!existsSync(dir)) {
-      console.warn(`skipped: ${dir} is absent (the real MSR-VTT annotations live outside the repository)`);
-      return;
-    }
-    const r = await run("domains", "msrvtt", "--annotations", dir, "--json");
+  it("score --no-tokenize gives the COCO caption code's corpus scores on 300 MSR-VTT test videos", async () => {
+    // tools/fixtures/metrics/msrvtt-test-300.json: pycocoevalcap and Meteor 1.5 on these captions, as given.
+    const fx = JSON.parse(
+      readFileSync(join(__dirname, "../../../tools/fixtures/metrics/msrvtt-test-300.json"), "utf8"),
+    ) as { refs: Record<string, string[]>; cands: Record<string, string>; corpus: Record<string, number> };
+    const dir = tempDir();
+    writeFileSync(join(dir, "refs.json"), JSON.stringify(fx.refs));
+    writeFileSync(join(dir, "cands.json"), JSON.stringify(fx.cands));
+    const r = await run(
+      "score",
+      "--refs",
+      join(dir, "refs.json"),
+      "--cands",
+      join(dir, "cands.json"),
+      "--no-tokenize",
+      "--json",
+    );
     expect(r.code).toBe(0);
-    const counts = JSON.parse(r.stdout) as Record<string, { count: number }>;
-    expect(counts.News!.count).toBe(1727);
-    expect(counts.Beauty!.count).toBe(478);
+    const got = JSON.parse(r.stdout) as Record<string, number>;
+    expect(Object.keys(got).sort()).toEqual(Object.keys(fx.corpus).sort());
+    for (const [k, want] of Object.entries(fx.corpus))
+      expect(Math.abs(got[k]! - want), `${k}: ${got[k]} vs ${want}`).toBeLessThanOrEqual(1e-9 + 1e-6 * want);
   });
+
+  const msrvtt = join(__dirname, "../../../../shared/data/msrvtt");
+  it.skipIf(!existsSync(msrvtt))(
+    `domains msrvtt --json prints Table 1's counts${existsSync(msrvtt) ? "" : ` - SKIPPED: ${msrvtt} is absent (the real MSR-VTT annotations live outside the repository)`}`,
+    async () => {
+      const r = await run("domains", "msrvtt", "--annotations", msrvtt, "--json");
+      expect(r.code).toBe(0);
+      const counts = JSON.parse(r.stdout) as Record<string, { count: number }>;
+      expect(counts.News!.count).toBe(1727);
+      expect(counts.Beauty!.count).toBe(478);
+    },
+  );
 });

@@ -68,6 +68,30 @@ describe("tavt clusters build", () => {
     expect(space.inertia).toBeCloseTo(json.inertia!, 3);
     const firsts = Array.from({ length: 3 }, (_, c) => Math.round(space.centers[c * 4]!)).sort((a, b) => a - b);
     expect(firsts).toEqual([-10, 0, 10]);
+    // The blobs are far apart, so k-means' optimum puts each centre at its blob's mean, with the within-blob sum of
+    // squares as inertia; both computed here in float64 from the points.
+    const points = blobs();
+    const means = [0, 1, 2].map((b) =>
+      [0, 1, 2, 3].map((d) => {
+        let sum = 0;
+        for (let i = b * 20; i < b * 20 + 20; i++) sum += points[i * 4 + d]!;
+        return sum / 20;
+      }),
+    );
+    let inertia = 0;
+    for (let i = 0; i < 60; i++)
+      for (let d = 0; d < 4; d++) inertia += (points[i * 4 + d]! - means[Math.floor(i / 20)]![d]!) ** 2;
+    const centres = [0, 1, 2].map((c) => Array.from(space.centers.subarray(c * 4, c * 4 + 4)));
+    centres.sort((a, b) => a[0]! - b[0]!);
+    means.sort((a, b) => a[0]! - b[0]!);
+    centres.forEach((c, i) => {
+      c.forEach((x, d) => {
+        expect(Math.abs(x - means[i]![d]!), `centre ${i} dim ${d}`).toBeLessThanOrEqual(1e-5);
+      });
+    });
+    expect(Math.abs(json.inertia! - inertia), `inertia ${json.inertia} vs ${inertia}`).toBeLessThanOrEqual(
+      1e-5 * inertia,
+    );
   });
 
   it("without --json prints a one-line human summary", async () => {
@@ -97,6 +121,19 @@ describe("tavt clusters build", () => {
     const space = loadAuditorySpace(out);
     expect(space.unit).toBe(5);
     expect(space.k).toBe(2);
+    // Every frame of an even video is [0, 0.01, 0.02], of an odd one [5, 5.01, 5.02]: the two centres.
+    const centres = [0, 1]
+      .map((c) => Array.from(space.centers.subarray(c * 3, c * 3 + 3)))
+      .sort((a, b) => a[0]! - b[0]!);
+    const want = [
+      [0, 0.01, 0.02],
+      [5, 5.01, 5.02],
+    ];
+    centres.forEach((c, i) => {
+      c.forEach((x, d) => {
+        expect(Math.abs(x - want[i]![d]!), `centre ${i} dim ${d}`).toBeLessThanOrEqual(1e-6);
+      });
+    });
   });
 
   it("without --features builds the space of the embedded synthetic benchmark's source-domain audio", async () => {

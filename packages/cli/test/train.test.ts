@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeSafetensors, initBackend } from "@tavt/core";
+import { score } from "@tavt/metrics";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { run, TINY, tempDir } from "./helpers";
@@ -78,6 +79,27 @@ describe("tavt train: checkpoints and --resume", () => {
     expect(row.videos).toBeGreaterThan(0);
     expect(row.videos).toBeLessThanOrEqual(3); // eval.limit
     for (const m of ["BLEU4", "METEOR", "ROUGE_L", "CIDEr"]) expect(Number.isFinite(row[m])).toBe(true);
+    // The row scores the captions eval wrote, against their references (@tavt/metrics, which the metrics package
+    // checks against the COCO caption code), x100.
+    const written = JSON.parse(readFileSync(join(evalDir, "captions.json"), "utf8")) as {
+      id: string;
+      caption: string;
+      references: string[];
+    }[];
+    expect(written).toHaveLength(row.videos);
+    const s = score(
+      Object.fromEntries(written.map((c) => [c.id, c.references])),
+      Object.fromEntries(written.map((c) => [c.id, c.caption])),
+    );
+    const want: Record<string, number> = {
+      BLEU1: s.Bleu_1,
+      BLEU4: s.Bleu_4,
+      METEOR: s.METEOR,
+      ROUGE_L: s.ROUGE_L,
+      CIDEr: s.CIDEr,
+    };
+    for (const [m, v] of Object.entries(want)) expect(row[m], m).toBeCloseTo(100 * v, 9);
+    expect(want.BLEU1, "some word of the untrained model's captions is in a reference").toBeGreaterThan(0);
     expect(parse(readFileSync(join(evalDir, "config.yaml"), "utf8")).seed).toBe(3);
     expect(JSON.parse(readFileSync(join(evalDir, "run.json"), "utf8")).seeds).toEqual([3]);
 

@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itWithPython, PYTHON, pythonWith } from "../../../tools/test-utils/python";
 import {
   decodeSafetensors,
   disposeTree,
@@ -22,8 +23,7 @@ import {
 import { FIXTURES } from "./fixture";
 
 const READER = join(dirname(fileURLToPath(import.meta.url)), "../../../tools/golden/read_safetensors.py");
-const PYTHON = "/usr/bin/python3";
-const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import numpy"], { stdio: "ignore" }).status === 0;
+const numpy = pythonWith("numpy");
 
 let dir: string;
 
@@ -117,28 +117,25 @@ describe("saveCheckpoint / loadCheckpoint", () => {
     disposeTree(params);
   });
 
-  it.skipIf(!hasNumpy)(
-    `is read back by Python with numpy (tools/golden/read_safetensors.py)${hasNumpy ? "" : ` - SKIPPED: ${PYTHON} with numpy not found`}`,
-    () => {
-      const path = join(dir, "for-python.safetensors");
-      const p = model();
-      saveCheckpoint(path, p, { producer: "@tavt/core", note: "päd ✓" });
-      const out = JSON.parse(execFileSync(PYTHON, [READER, path], { encoding: "utf8" })) as {
-        metadata: Record<string, string>;
-        tensors: Record<string, PyTensor>;
-      };
-      expect(out.metadata).toEqual({ producer: "@tavt/core", note: "päd ✓" });
-      const flat = flatten(p);
-      expect(Object.keys(out.tensors).sort()).toEqual(Object.keys(flat).sort());
-      for (const [n, t] of Object.entries(flat)) {
-        const py = out.tensors[n]!;
-        expect(py.dtype, n).toBe(t.dtype === "int32" ? "I32" : "F32");
-        expect(py.shape, n).toEqual(t.shape);
-        expect(py.data, n).toEqual(Array.from(t.dataSync()));
-      }
-      disposeTree(p);
-    },
-  );
+  itWithPython(numpy, "is read back by Python with numpy (tools/golden/read_safetensors.py)", () => {
+    const path = join(dir, "for-python.safetensors");
+    const p = model();
+    saveCheckpoint(path, p, { producer: "@tavt/core", note: "päd ✓" });
+    const out = JSON.parse(execFileSync(PYTHON, [READER, path], { encoding: "utf8" })) as {
+      metadata: Record<string, string>;
+      tensors: Record<string, PyTensor>;
+    };
+    expect(out.metadata).toEqual({ producer: "@tavt/core", note: "päd ✓" });
+    const flat = flatten(p);
+    expect(Object.keys(out.tensors).sort()).toEqual(Object.keys(flat).sort());
+    for (const [n, t] of Object.entries(flat)) {
+      const py = out.tensors[n]!;
+      expect(py.dtype, n).toBe(t.dtype === "int32" ? "I32" : "F32");
+      expect(py.shape, n).toEqual(t.shape);
+      expect(py.data, n).toEqual(Array.from(t.dataSync()));
+    }
+    disposeTree(p);
+  });
 
   it("names the file in a CHECKPOINT_CORRUPT error for a truncated file", () => {
     const path = join(dir, "truncated.safetensors");

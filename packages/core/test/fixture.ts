@@ -24,19 +24,23 @@ export function treeFromJson(flat: Record<string, Json>): ParamTree {
   return unflatten(out);
 }
 
-/** The largest |got - want| over all elements. */
-export function maxAbsErr(got: tf.Tensor, want: Json): number {
+/** The absolute part of every golden comparison (float32 holds about 7 digits). */
+export const ATOL = 1e-6;
+
+/**
+ * As torch.allclose(got, want, rtol, atol): same shape and |got - want| <= atol + rtol * |want| everywhere (NaN
+ * fails). The message names the worst element. (tools/test-utils/fixture.ts has the same check for the other
+ * packages; core's tests keep their own helpers so that they need nothing outside the package.)
+ */
+export function expectClose(got: tf.Tensor, want: Json, rtol: number, what: string, atol = ATOL): void {
+  expect(got.shape, `${what}: shape`).toEqual(want.shape);
   const g = got.dataSync();
-  let worst = 0;
+  let worst = { i: -1, ratio: 0 };
   want.data.forEach((w, i) => {
     const d = Math.abs(g[i]! - w);
-    worst = Number.isNaN(d) ? Number.POSITIVE_INFINITY : Math.max(worst, d);
+    const ratio = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d / (atol + rtol * Math.abs(w));
+    if (ratio > worst.ratio || worst.i < 0) worst = { i, ratio };
   });
-  return worst;
-}
-
-/** Same shape, and max abs error at most `tol` (NaN counts as infinitely wrong). */
-export function expectClose(got: tf.Tensor, want: Json, tol: number, what: string): void {
-  expect(got.shape, `${what}: shape`).toEqual(want.shape);
-  expect(maxAbsErr(got, want), `${what}: max abs error`).toBeLessThanOrEqual(tol);
+  const at = `[${worst.i}] got ${g[worst.i]}, want ${want.data[worst.i]} (atol ${atol}, rtol ${rtol})`;
+  expect(worst.ratio, `${what}: ${at}`).toBeLessThanOrEqual(1);
 }

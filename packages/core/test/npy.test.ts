@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { itWithPython, PYTHON, pythonWith } from "../../../tools/test-utils/python";
 import { decodeNpy, encodeNpy, isTavtError, parseNpyHeader, type TavtError } from "../src";
 import { FIXTURES } from "./fixture";
 
@@ -11,8 +12,7 @@ import { FIXTURES } from "./fixture";
 // tools/clusters/make_fixtures.py (the files @tavt/datasets and @tavt/clusters read through this decoder).
 const TOOLS = join(dirname(fileURLToPath(import.meta.url)), "../../../tools");
 const NPY = join(FIXTURES, "npy");
-const PYTHON = "/usr/bin/python3";
-const hasNumpy = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import numpy"], { stdio: "ignore" }).status === 0;
+const numpy = pythonWith("numpy");
 
 interface Case {
   shape: number[];
@@ -96,20 +96,23 @@ describe("encodeNpy", () => {
     }
   });
 
-  it("writes what numpy reads: <f4, C order, header padded to 64 bytes (tools/golden/read_npy.py)", (ctx) => {
-    if (!hasNumpy) ctx.skip();
-    const data = Float32Array.from([1.5, -2, 3.25, 0, 1e-8, -7e7]);
-    for (const shape of [[6], [2, 3], [3, 1, 2], []] as const) {
-      const file = join(tmp, `a${shape.length}.npy`);
-      writeFileSync(file, encodeNpy(shape.length === 0 ? data.subarray(0, 1) : data, shape));
-      const py = JSON.parse(execFileSync(PYTHON, [join(TOOLS, "golden/read_npy.py"), file], { encoding: "utf8" }));
-      expect(py.shape).toEqual(shape);
-      expect(py.dtype).toBe("<f4");
-      expect(py.fortran).toBe(false);
-      expect(py.data_offset % 64).toBe(0);
-      expect(py.data).toEqual(Array.from(shape.length === 0 ? data.subarray(0, 1) : data));
-    }
-  });
+  itWithPython(
+    numpy,
+    "writes what numpy reads: <f4, C order, header padded to 64 bytes (tools/golden/read_npy.py)",
+    () => {
+      const data = Float32Array.from([1.5, -2, 3.25, 0, 1e-8, -7e7]);
+      for (const shape of [[6], [2, 3], [3, 1, 2], []] as const) {
+        const file = join(tmp, `a${shape.length}.npy`);
+        writeFileSync(file, encodeNpy(shape.length === 0 ? data.subarray(0, 1) : data, shape));
+        const py = JSON.parse(execFileSync(PYTHON, [join(TOOLS, "golden/read_npy.py"), file], { encoding: "utf8" }));
+        expect(py.shape).toEqual(shape);
+        expect(py.dtype).toBe("<f4");
+        expect(py.fortran).toBe(false);
+        expect(py.data_offset % 64).toBe(0);
+        expect(py.data).toEqual(Array.from(shape.length === 0 ? data.subarray(0, 1) : data));
+      }
+    },
+  );
 
   it("refuses data that does not fill the shape", () => {
     const e = caught(() => encodeNpy(new Float32Array(5), [2, 3]));

@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isTavtError } from "@tavt/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { itWithPython, PYTHON, pythonWith } from "../../../tools/test-utils/python";
 import { encodeNpy, type FeatureStore, openFeatureStore, writeFeatureStore } from "../src";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -13,7 +14,6 @@ const expected = JSON.parse(readFileSync(join(fixtures, "expected.json"), "utf8"
   string,
   { shape: [number, number]; data: number[] }
 >;
-const PYTHON = "/usr/bin/python3";
 const tmp = mkdtempSync(join(tmpdir(), "tavt-datasets-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -62,29 +62,32 @@ describe("feature stores read files written by numpy/h5py (tools/datasets/write_
 });
 
 const entries = Object.entries(expected).map(([id, e]) => ({ id, data: Float32Array.from(e.data), shape: e.shape }));
-const hasPython = existsSync(PYTHON);
-
 describe("writers round-trip, and numpy/h5py read what they write", () => {
-  it.each([
-    ["npy", "out-npy"],
-    ["npz", "out.npz"],
-    ["hdf5", "out.h5"],
-  ] as const)("%s", async (format, name) => {
-    const path = join(tmp, name);
-    await writeFeatureStore(path, format, entries);
-    const store = await openFeatureStore(path);
-    expectMatches(store);
-    store.close();
-    if (!hasPython) return; // the TS half above still ran
-    const py = JSON.parse(
-      execFileSync(PYTHON, [join(root, "tools", "datasets", "read_features.py"), path], { encoding: "utf8" }),
-    );
-    for (const [id, want] of Object.entries(expected)) {
-      expect(py[id].shape).toEqual(want.shape);
-      expect(py[id].dtype).toBe("float32");
-      expect(py[id].data).toEqual(Array.from(Float32Array.from(want.data)));
-    }
-  });
+  for (const [format, name, reader] of [
+    ["npy", "out-npy", pythonWith("numpy")],
+    ["npz", "out.npz", pythonWith("numpy")],
+    ["hdf5", "out.h5", pythonWith("numpy", "h5py")],
+  ] as const) {
+    it(`${format}: reads back what it wrote`, async () => {
+      const path = join(tmp, `ts-${name}`);
+      await writeFeatureStore(path, format, entries);
+      const store = await openFeatureStore(path);
+      expectMatches(store);
+      store.close();
+    });
+    itWithPython(reader, `${format}: ${format === "hdf5" ? "h5py" : "numpy"} reads what it wrote`, async () => {
+      const path = join(tmp, name);
+      await writeFeatureStore(path, format, entries);
+      const py = JSON.parse(
+        execFileSync(PYTHON, [join(root, "tools", "datasets", "read_features.py"), path], { encoding: "utf8" }),
+      );
+      for (const [id, want] of Object.entries(expected)) {
+        expect(py[id].shape).toEqual(want.shape);
+        expect(py[id].dtype).toBe("float32");
+        expect(py[id].data).toEqual(Array.from(Float32Array.from(want.data)));
+      }
+    });
+  }
 });
 
 describe("bad input names the file and the video id", () => {

@@ -1,6 +1,13 @@
 import { initBackend, type ParamTree, tf } from "@tavt/core";
-import { beforeAll, describe, expect, it } from "vitest";
-import { expectClose, fromJson, type Json, loadFixture, mamlGrads } from "../../../tools/test-utils/fixture";
+import { beforeAll, describe, it } from "vitest";
+import {
+  expectClose,
+  expectScalarClose,
+  fromJson,
+  type Json,
+  loadFixture,
+  mamlGrads,
+} from "../../../tools/test-utils/fixture";
 import {
   type Counterfactual,
   counterfactualAudio,
@@ -34,7 +41,7 @@ interface Fixture {
 
 let fx: Fixture;
 const scalarClose = (got: tf.Tensor, want: number, what: string) =>
-  expect(Math.abs(got.dataSync()[0]! - want) / Math.max(1, Math.abs(want)), what).toBeLessThan(1e-5);
+  expectScalarClose(got.dataSync()[0]!, want, 1e-5, what);
 
 beforeAll(async () => {
   await initBackend();

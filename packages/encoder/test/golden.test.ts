@@ -2,6 +2,7 @@ import { flatten, initBackend, type ParamTree, type tf, valueAndGrad } from "@ta
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   expectClose,
+  expectScalarClose,
   fromJson,
   type Json,
   loadFixture,
@@ -54,9 +55,7 @@ describe("encoder against PyTorch", () => {
       const o = applyEncoder(p as EncoderParams, inputs, fx.config);
       return o.xAv.mul(x.rAv).sum().add(o.xVa!.mul(x.rVa).sum()) as tf.Scalar;
     }, params);
-    expect(Math.abs(value.dataSync()[0]! - fx.expected.loss) / Math.max(1, Math.abs(fx.expected.loss))).toBeLessThan(
-      1e-5,
-    );
+    expectScalarClose(value.dataSync()[0]!, fx.expected.loss, 1e-5, "loss");
     const g = flatten(grads);
     expect(Object.keys(g).sort()).toEqual(Object.keys(fx.expected.grads).sort());
     for (const [k, want] of Object.entries(fx.expected.grads)) expectClose(g[k]!, want, 1e-4, `grad ${k}`);
@@ -65,6 +64,10 @@ describe("encoder against PyTorch", () => {
       return o.xAv.mul(x.rAv).sum().add(o.xVa!.mul(x.rVa).sum()) as tf.Scalar;
     };
     const mg = mamlGrads(loss, params, fx.expected.mamlAlpha);
-    for (const [k, want] of Object.entries(fx.expected.mamlGrads)) expectClose(mg[k]!, want, 1e-4, `MAML grad ${k}`);
+    // atol 1e-4 for the second-order gradients only (values up to 55): float32 arithmetic alone misses the float64
+    // reference by up to 6.1e-5 beyond rtol 1e-4 there (PyTorch itself run in float32 on this fixture), and at the
+    // default atol our own float32 result missed by 1.4x the bound (selfA.blocks.0.attn.q.weight, |want| 0.0103).
+    for (const [k, want] of Object.entries(fx.expected.mamlGrads))
+      expectClose(mg[k]!, want, 1e-4, `MAML grad ${k}`, 1e-4);
   });
 });

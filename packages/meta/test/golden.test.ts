@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { disposeTree, type FlatParams, flatten, initBackend, rng, tf, unflatten } from "@tavt/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { worstAllClose } from "../../../tools/test-utils/fixture";
 import {
   createMaml,
   jointMetaGradient,
@@ -34,15 +35,12 @@ const fx: Fixture = JSON.parse(readFileSync(FIXTURE, "utf8"));
 const t = (j: Json) => tf.tensor(j.data, j.shape);
 const batch = (b: { x: Json; y: Json }): XYBatch => ({ x: t(b.x) as tf.Tensor2D, y: t(b.y) as tf.Tensor2D });
 
-function expectTreeClose(got: FlatParams, want: JsonTree, tol: number, what: string) {
+/** Every tensor as torch.allclose(got, want, rtol, atol 1e-6). */
+function expectTreeClose(got: FlatParams, want: JsonTree, rtol: number, what: string) {
   expect(Object.keys(got).sort(), what).toEqual(Object.keys(want).sort());
   for (const [n, w] of Object.entries(want)) {
-    const g = got[n]!.dataSync();
-    let worst = 0;
-    w.data.forEach((v, i) => {
-      worst = Math.max(worst, Math.abs(g[i]! - v) / Math.max(1, Math.abs(v)));
-    });
-    expect(worst, `${what} ${n}: worst relative error`).toBeLessThan(tol);
+    const worst = worstAllClose(got[n]!.dataSync(), w.data, rtol);
+    expect(worst.ratio, `${what} ${n}: [${worst.index}] got ${worst.got}, want ${worst.want}`).toBeLessThanOrEqual(1);
   }
 }
 

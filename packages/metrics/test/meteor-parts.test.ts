@@ -9,8 +9,16 @@ describe("Meteor 1.5 building blocks against the Java originals", () => {
     expect(words.length).toBeGreaterThan(5000);
     const wrong = words.filter((w) => stemEnglish(w) !== stems[w]);
     expect(wrong).toEqual([]);
-    expect(stemEnglish("generously")).toBe(stems.generously ?? stemEnglish("generously"));
-    expect(stemEnglish("playing")).toBe("play");
+    // The special cases the fixture was built to hold (STEM_EXTRA in tools/metrics/make_fixtures.py): each must be in
+    // the Java reference's output, so a fixture regenerated without them fails here instead of checking less.
+    const special =
+      "skies dying lying idly gently early only singly news atlas inning outing proceed exceed generous ".concat(
+        "general generation generate communism community arsenal playing",
+      );
+    for (const w of special.split(" ")) {
+      expect(stems[w], `"${w}" in stems.json`).toBeTypeOf("string");
+      expect(stemEnglish(w), w).toBe(stems[w]);
+    }
   });
 
   it("-norm normalizer: punctuation, quotes, dashes, abbreviations, contractions, Unicode spaces", () => {

@@ -12,7 +12,7 @@ import {
   tavtLoss,
   tavtLossFn,
 } from "../src";
-import { randomBank } from "./helpers";
+import { randomBank, teacherForced } from "./helpers";
 
 beforeAll(async () => {
   await initBackend();
@@ -139,9 +139,23 @@ describe("ablation switches (Tables 4-5) change the computation", () => {
   });
 
   it("w/o ma: L_cap is the plain cross-entropy, not the W_ma-weighted one", () => {
-    const l = parts(variant({ noWma: true }), batch);
+    const c = variant({ noWma: true });
+    const l = parts(c, batch);
     expect(l.cap).not.toBeCloseTo(full.cap, 4);
     expect([l.rec, l.dis, l.dep]).toEqual([full.rec, full.dis, full.dep]);
+    // Plain token cross-entropy, by hand from the teacher-forced (V, A) pass: -sum log p(target) / #real targets.
+    const plain = tf.tidy(() => {
+      const [b, len] = batch.tokens.shape;
+      const input = batch.tokens.slice([0, 0], [b, len - 1]) as tf.Tensor2D; // [B, L-1]
+      const target = batch.tokens.slice([0, 1], [b, len - 1]); // [B, L-1]
+      const logits = teacherForced(l.params, batch, c, randomBank(c), input).logits; // [B, L-1, V]
+      const logp = tf.logSoftmax(logits, -1).mul(tf.oneHot(target.toInt(), c.vocab)).sum(-1); // [B, L-1]
+      const mask = tf.notEqual(target, 0).toFloat();
+      return logp.mul(mask).sum().neg().div(mask.sum()).dataSync()[0]!;
+    });
+    expect(Math.abs(l.cap - plain), `L_cap ${l.cap} vs plain cross-entropy ${plain}`).toBeLessThanOrEqual(
+      1e-6 + 1e-5 * Math.abs(plain),
+    );
   });
 
   it("fusion 'sum': no gate parameters, a different caption loss", () => {
@@ -156,7 +170,7 @@ describe("ablation switches (Tables 4-5) change the computation", () => {
     const l = parts(c, batch);
     const names = treeNames(l.params);
     expect(names.some((n) => n.startsWith("avmm.") || n.includes("audio") || n.includes("crossVa"))).toBe(false);
-    const other = { ...batch, audio: tf.randomNormal([3, tiny.audioFrames, tiny.audioDim]) as tf.Tensor3D };
+    const other = { ...batch, audio: rng.normal(rng.key(11), [3, tiny.audioFrames, tiny.audioDim]) as tf.Tensor3D };
     expect(parts(c, other, l.params).total).toBe(l.total);
     expect([l.rec, l.dis, l.dep]).toEqual([0, 0, 0]);
   });
@@ -164,7 +178,7 @@ describe("ablation switches (Tables 4-5) change the computation", () => {
   it("w/o real audio: A_rec replaces A, so the audio values no longer matter; L = L_cap", () => {
     const c = variant({ realAudio: false });
     const l = parts(c, batch, full.params);
-    const other = { ...batch, audio: tf.randomNormal([3, tiny.audioFrames, tiny.audioDim]) as tf.Tensor3D };
+    const other = { ...batch, audio: rng.normal(rng.key(12), [3, tiny.audioFrames, tiny.audioDim]) as tf.Tensor3D };
     expect(parts(c, other, full.params).total).toBe(l.total);
     expect(parts(tiny, other, full.params).total).not.toBe(full.total);
     expect(l.total).toBe(l.cap);
@@ -175,12 +189,41 @@ describe("captionBatch and the Captioner interface", () => {
   it("captions a batch with beam search, with per-word alpha traces", () => {
     const batch = randomBatch(rng.key(3), tiny, { batch: 2 });
     const p = initTavt(rng.key(0), tiny);
-    const out = captionBatch(p, batch, { bank: randomBank(tiny), config: tiny, beam: 2 });
+    const bank = randomBank(tiny);
+    const out = captionBatch(p, batch, { bank, config: tiny, beam: 2 });
     expect(out).toHaveLength(2);
     for (const o of out) {
       expect(o.ids.length).toBeLessThanOrEqual(tiny.captionLen - 2);
       expect(o.alphaAv).toHaveLength(o.ids.length);
     }
+    // Width 1 is greedy: the same words, and traces that are the teacher-forced gates of those words.
+    const beam1 = captionBatch(p, batch, { bank, config: tiny, beam: 1 });
+    const greedy = captionBatch(p, batch, { bank, config: tiny, greedy: true });
+    expect(beam1.map((o) => o.ids)).toEqual(greedy.map((o) => o.ids));
+    expect(
+      greedy.some((o) => o.ids.length > 1),
+      "some caption has several words",
+    ).toBe(true);
+    const longest = Math.max(...greedy.map((o) => o.ids.length));
+    // <bos> w1 .. w(n-1): word j is generated at position j, after the previous word
+    const rows = greedy.map((o) => [1, ...o.ids.slice(0, -1), ...Array(longest - o.ids.length).fill(0)]);
+    const gates = tf.tidy(() => {
+      const g = teacherForced(p, batch, tiny, bank, tf.tensor2d(rows, [2, longest], "int32"));
+      return [g.alphaAv.mean(-1).arraySync(), g.alphaVa.mean(-1).arraySync()] as number[][][]; // [B, L] each
+    });
+    greedy.forEach((o, i) => {
+      for (const [k, got] of [
+        [0, o.alphaAv],
+        [0, beam1[i]!.alphaAv],
+        [1, o.alphaVa],
+        [1, beam1[i]!.alphaVa],
+      ] as const) {
+        const want = gates[k]![i]!.slice(0, o.ids.length);
+        got.forEach((x, j) => {
+          expect(Math.abs(x - want[j]!), `caption ${i} word ${j}`).toBeLessThanOrEqual(1e-5);
+        });
+      }
+    });
     const absent = { ...batch, audio: null, audioMask: null };
     expect(tavt(tiny, { bank: randomBank(tiny) }).caption(p, absent, { greedy: true })).toHaveLength(2);
     expect(tavt(tiny).frozenWhenAudioAbsent).toEqual(["avmm."]);
