@@ -583,6 +583,36 @@ static napi_value ThreefryBits(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * dropoutMask(k0, k1, c1, rate, scale, out): out[i] = u_i >= rate ? scale : 0, where u_i = (bits_i >> 8) * 2^-24 and
+ * bits_i is word i of threefryBits(k0, k1, c1) -- exactly @tavt/core's dropout mask (its uniformArray, then the
+ * comparison in double precision), without the two intermediate arrays.
+ */
+static napi_value DropoutMask(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 6) FAIL("dropoutMask expects 6 arguments");
+  uint32_t k0, k1, c1;
+  CHECK(napi_get_value_uint32(env, argv[0], &k0));
+  CHECK(napi_get_value_uint32(env, argv[1], &k1));
+  CHECK(napi_get_value_uint32(env, argv[2], &c1));
+  const double rate = f64(env, argv[3]);
+  const float scale = (float)f64(env, argv[4]);
+  float* out;
+  size_t n;
+  if (!typed(env, argv[5], napi_float32_array, (void**)&out, &n)) FAIL("dropoutMask: out must be a Float32Array");
+  uint32_t w[2];
+  for (size_t j = 0; j < n; j += 2) {
+    threefry2x32(k0, k1, (uint32_t)(j >> 1), c1, &w[0], &w[1]);
+    for (size_t t = 0; t < 2 && j + t < n; t++) {
+      const double u = (double)(w[t] >> 8) * (1.0 / 16777216.0);
+      out[j + t] = u >= rate ? scale : 0.0f;
+    }
+  }
+  return NULL;
+}
+
+/*
  * adam(p, g, m, v, pOut, mOut, vOut, b1, 1-b1, b2, 1-b2, eps, wd, sqrt(bc2), lr/bc1): one Adam step, each operation
  * rounded to float32 in the order @tavt/core's adamStep composes its tfjs ops, so the result equals those ops on the
  * cpu backend bit for bit (a float32 +, -, *, / or sqrt computed in double and rounded once is the correctly rounded
@@ -654,6 +684,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"segmentSum", NULL, SegmentSum, NULL, NULL, NULL, napi_default, NULL},
       {"gather", NULL, Gather, NULL, NULL, NULL, napi_default, NULL},
       {"threefryBits", NULL, ThreefryBits, NULL, NULL, NULL, napi_default, NULL},
+      {"dropoutMask", NULL, DropoutMask, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"blasInfo", NULL, BlasInfo, NULL, NULL, NULL, napi_default, NULL},

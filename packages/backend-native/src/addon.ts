@@ -72,6 +72,8 @@ export interface NativeAddon {
   ): number;
   /** Threefry-2x32 (20 rounds) of the counters (j, c1), j = 0, 1, ..., under the key (k0, k1), into out (even length). */
   threefryBits(k0: number, k1: number, c1: number, out: Uint32Array): void;
+  /** out[i] = u_i >= rate ? scale : 0 for the uniforms u_i of threefryBits(k0, k1, c1): @tavt/core's dropout mask. */
+  dropoutMask(k0: number, k1: number, c1: number, rate: number, scale: number, out: Float32Array): void;
   /** One fused Adam step (see `kernels/adam.ts`). */
   adam(
     p: Float32Array,

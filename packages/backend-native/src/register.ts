@@ -29,6 +29,8 @@ export type NativeStatus =
       nativeKernels: string[];
       /** Threefry-2x32 random bits in C, identical to @tavt/core's JS generator (which uses it when given it). */
       threefryBits: (k0: number, k1: number, c1: number, out: Uint32Array) => void;
+      /** Core's dropout mask (keep = scale where the Threefry uniform is >= rate, else 0) in one pass in C. */
+      dropoutMask: (k0: number, k1: number, c1: number, rate: number, scale: number, out: Float32Array) => void;
     }
   | { ok: false; reason: string };
 
@@ -72,6 +74,7 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
   ];
   const replaced = new Set(native.map((k) => k.kernelName));
   const threefryBits = addon.threefryBits;
+  const dropoutMask = addon.dropoutMask;
   for (const [kernelName, kernelFunc] of cpuKernels) {
     if (replaced.has(kernelName) || tf.getKernel(kernelName, NATIVE_BACKEND)) continue;
     tf.registerKernel({ kernelName, backendName: NATIVE_BACKEND, kernelFunc });
@@ -84,6 +87,7 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
     blas: addon.blasInfo(),
     nativeKernels: [...replaced].sort(),
     threefryBits: (k0, k1, c1, out) => threefryBits(k0, k1, c1, out),
+    dropoutMask: (k0, k1, c1, rate, scale, out) => dropoutMask(k0, k1, c1, rate, scale, out),
   };
   return status;
 }

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
-import { setThreefryKernel, type ThreefryBitsKernel } from "./rng";
+import { type DropoutMaskKernel, setThreefryKernel, type ThreefryBitsKernel } from "./rng";
 import { tf } from "./tf";
 
 /** Backends in the order they are tried. */
@@ -71,7 +71,7 @@ async function tryBackend(name: BackendName): Promise<string> {
       const status = mod.registerNativeBackend(tf);
       if (!status.ok) throw new Error(status.reason);
       if (!(await tf.setBackend("native"))) throw new Error("tf.setBackend('native') returned false");
-      setThreefryKernel(status.threefryBits); // the same random bits, computed in C
+      setThreefryKernel(status.threefryBits, status.dropoutMask); // the same random bits and masks, computed in C
       return "native";
     }
     case "wasm": {
@@ -88,7 +88,9 @@ async function tryBackend(name: BackendName): Promise<string> {
 }
 
 /** What `registerNativeBackend` of `@tavt/backend-native` returns (typed here so core does not depend on it). */
-type NativeStatusLike = { ok: true; threefryBits: ThreefryBitsKernel } | { ok: false; reason: string };
+type NativeStatusLike =
+  | { ok: true; threefryBits: ThreefryBitsKernel; dropoutMask: DropoutMaskKernel }
+  | { ok: false; reason: string };
 
 const firstLine = (e: unknown) => String(e instanceof Error ? e.message : e).split("\n")[0]!;
 

@@ -89,14 +89,49 @@ export function threefry2x32(key: Key, counter: readonly [number, number]): [num
  */
 export type ThreefryBitsKernel = (k0: number, k1: number, c1: number, out: Uint32Array) => void;
 
+/**
+ * A faster source of the same dropout mask: out[i] = u_i >= rate ? scale : 0 for the uniforms of
+ * `uniformArray(key, out.length)` (key (k0, k1); c1 is the bits counter's high word).
+ */
+export type DropoutMaskKernel = (
+  k0: number,
+  k1: number,
+  c1: number,
+  rate: number,
+  scale: number,
+  out: Float32Array,
+) => void;
+
 let bitsKernel: ThreefryBitsKernel | null = null;
+let maskKernel: DropoutMaskKernel | null = null;
 
 /**
- * Installs (or, with null, removes) a faster generator of the same Threefry bits; `initBackend` installs the native
- * one when `@tavt/backend-native` loads. The numbers never change: only how fast they come.
+ * Installs (or, with null, removes) a faster generator of the same Threefry bits, and optionally of the same dropout
+ * mask; `initBackend` installs the native ones when `@tavt/backend-native` loads. The numbers never change: only how
+ * fast they come.
  */
-export function setThreefryKernel(kernel: ThreefryBitsKernel | null): void {
+export function setThreefryKernel(kernel: ThreefryBitsKernel | null, mask: DropoutMaskKernel | null = null): void {
   bitsKernel = kernel;
+  maskKernel = kernel ? mask : null;
+}
+
+/** The high counter word of `bits` (the low word counts pairs of outputs). */
+const BITS_STREAM = 0xb175_0000;
+
+/**
+ * Inverted-dropout mask for `count` elements: scale = 1 / (1 - rate) where the uniform of `uniformArray(k, count)` is
+ * >= rate, else 0.
+ */
+export function dropoutMask(k: Key, count: number, rate: number): Float32Array {
+  const scale = 1 / (1 - rate);
+  const keep = new Float32Array(count);
+  if (maskKernel && count >= 64) {
+    maskKernel(k[0] >>> 0, k[1] >>> 0, BITS_STREAM, rate, scale, keep);
+    return keep;
+  }
+  const u = uniformArray(k, count);
+  for (let i = 0; i < count; i++) keep[i] = u[i]! >= rate ? scale : 0;
+  return keep;
 }
 
 /** A key from an integer seed (any safe integer; negative seeds and seeds above 2^32 are fine). */
@@ -152,8 +187,8 @@ export function splitNamed<N extends string>(k: Key, names: readonly N[]): Recor
 export function bits(k: Key, count: number): Uint32Array {
   const n2 = Math.ceil(count / 2) * 2;
   const out = new Uint32Array(n2);
-  if (bitsKernel && n2 >= 64) bitsKernel(k[0] >>> 0, k[1] >>> 0, 0xb175_0000, out);
-  else for (let j = 0; j < n2; j += 2) threefry(k[0], k[1], j >>> 1, 0xb175_0000, out, j);
+  if (bitsKernel && n2 >= 64) bitsKernel(k[0] >>> 0, k[1] >>> 0, BITS_STREAM, out);
+  else for (let j = 0; j < n2; j += 2) threefry(k[0], k[1], j >>> 1, BITS_STREAM, out, j);
   return count === n2 ? out : out.subarray(0, count);
 }
 

@@ -38,6 +38,21 @@ describe.skipIf(nativeReason !== "")(
       }
     });
 
+    it("its dropout masks equal the JS ones for every rate and length", async () => {
+      await initBackend({ backend: "native" });
+      for (const rate of [0.1, 0.5, 0.999]) {
+        for (const count of [64, 65, 1001]) {
+          const k = rng.foldIn(rng.key(4), count);
+          const fast = rng.dropoutMask(k, count, rate);
+          rng.setThreefryKernel(null);
+          const js = rng.dropoutMask(k, count, rate);
+          await initBackend({ backend: "native" });
+          expect(Array.from(fast)).toEqual(Array.from(js));
+          expect(js.some((v) => v === 0)).toBe(true);
+        }
+      }
+    });
+
     it("the fused Adam kernel equals the composed ops on the cpu backend bit for bit (with and without weight decay)", async () => {
       const k = rng.splitNamed(rng.key(3), ["p", "g1", "g2"]);
       for (const weightDecay of [0, 0.01]) {

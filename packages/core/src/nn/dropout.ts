@@ -1,5 +1,5 @@
 import { TavtError } from "../errors";
-import { uniformArray } from "../rng";
+import { dropoutMask } from "../rng";
 import { tf } from "../tf";
 import type { ApplyContext } from "./context";
 
@@ -7,9 +7,6 @@ import type { ApplyContext } from "./context";
 export function dropout(x: tf.Tensor, rate: number, ctx: ApplyContext = {}): tf.Tensor {
   if (!(rate >= 0 && rate < 1)) throw new TavtError("BAD_CONFIG", `dropout: rate must be in [0, 1), got ${rate}`);
   if (!ctx.training || !ctx.key || rate === 0) return x;
-  const u = uniformArray(ctx.key, x.size);
-  const keep = new Float32Array(u.length);
-  const scale = 1 / (1 - rate);
-  for (let i = 0; i < u.length; i++) keep[i] = u[i]! >= rate ? scale : 0;
+  const keep = dropoutMask(ctx.key, x.size, rate); // 1 / (1 - rate) where kept, else 0
   return tf.tidy(() => x.mul(tf.tensor(keep, x.shape, "float32")));
 }
