@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   type BuiltAuditorySpace,
+  buildAuditorySpaceFromFile,
   buildAuditorySpaceFromPoints,
   cutUnits,
   type FeatureSequence,
@@ -29,6 +30,7 @@ interface BuildOptions extends CommonOptions {
   nInit?: string;
   seed?: string;
   miniBatch?: string;
+  chunkMb?: string;
   out: string;
 }
 
@@ -39,9 +41,17 @@ export interface ClustersBuildResult {
   dim: number;
   inertia: number;
   iterations: number;
-  /** Seconds of k-means fitting only (not reading, cutting or start-up). */
+  /** Seconds of k-means fitting (for a streamed .npy: reading it in chunks included; not start-up). */
   seconds: number;
+  /** Peak resident memory of the process in bytes (getrusage's maxrss), reading and fitting included. */
+  peakRssBytes: number;
 }
+
+/** Above this size a 2-D .npy is not read whole: full-batch Lloyd would hold every point, so ask for --mini-batch. */
+const IN_MEMORY_LIMIT = 1024 ** 3;
+
+/** Default bytes of points `--mini-batch` holds at once when it streams a .npy. */
+const DEFAULT_CHUNK_MB = 64;
 
 /** Units to cluster, where they came from, and T (1 for points already pooled). */
 interface Prepared {
@@ -91,6 +101,13 @@ function fromNpy(path: string, unit: number | undefined): Prepared {
     throw usageError(
       `--unit ${unit}: ${path} is a 2-D .npy of points (already pooled); --unit applies to feature stores of audio sequences`,
       { field: "--unit" },
+    );
+  }
+  const size = statSync(path).size;
+  if (size > IN_MEMORY_LIMIT) {
+    throw usageError(
+      `--features ${path}: ${(size / 1024 ** 3).toFixed(2)} GiB is too large to hold for full-batch k-means; give --mini-batch 1024 to read it in chunks`,
+      { field: "--mini-batch" },
     );
   }
   const points = readNpy(path);
@@ -195,6 +212,64 @@ async function prepare(features: string | undefined, unit: number | undefined): 
   return fromStore(features, unit ?? DEFAULT_UNIT);
 }
 
+/** A file (not a directory) named .npy or starting with the .npy magic. */
+function isNpyFile(path: string): boolean {
+  return (
+    existsSync(path) && !statSync(path).isDirectory() && (path.toLowerCase().endsWith(".npy") || hasNpyMagic(path))
+  );
+}
+
+/** Peak resident memory of this process in bytes. */
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
+
+/** `--mini-batch` on a 2-D .npy: mini-batch k-means reading the file in chunks of `chunkMb` MiB (section 3.1 at scale). */
+async function streamNpy(
+  o: BuildOptions,
+  s: { k: number; unit: number | undefined; seed: number; miniBatch: number; chunkMb: number },
+): Promise<void> {
+  const out = outputOf(o);
+  const path = o.features!;
+  if (s.unit !== undefined && s.unit !== 1) {
+    throw usageError(
+      `--unit ${s.unit}: ${path} is a 2-D .npy of points (already pooled); --unit applies to feature stores of audio sequences`,
+      { field: "--unit" },
+    );
+  }
+  if (o.nInit !== undefined && o.nInit !== "1") {
+    throw usageError(`--n-init ${o.nInit}: restarts are not available when a .npy is read in chunks (--mini-batch)`, {
+      field: "--n-init",
+    });
+  }
+  out.note(`clustering ${path} in chunks of ${s.chunkMb} MiB into K=${s.k} (mini-batch ${s.miniBatch})`);
+  const space = buildAuditorySpaceFromFile(path, {
+    k: s.k,
+    seed: s.seed,
+    miniBatch: s.miniBatch,
+    chunkBytes: s.chunkMb * 1024 * 1024,
+    source: path,
+  });
+  await ensureBackend();
+  saveAuditorySpace(o.out, space);
+  const result: ClustersBuildResult = {
+    k: space.k,
+    n: space.n,
+    dim: space.dim,
+    inertia: space.inertia,
+    iterations: space.iterations,
+    seconds: Number(space.seconds.toFixed(3)),
+    peakRssBytes: peakRss(),
+  };
+  out.result(
+    result,
+    () =>
+      `auditory space: K=${space.k} prototypes of dim ${space.dim} from ${space.n} points of ${path}, read in chunks of ${space.chunkRows} rows (${space.epochs} pass${space.epochs === 1 ? "" : "es"} and a last one for the inertia); inertia ${space.inertia.toPrecision(7)} after ${space.iterations} mini-batch steps${space.converged ? "" : " (not converged)"} in ${result.seconds} s, peak RSS ${mib(result.peakRssBytes)} MiB; wrote ${o.out}`,
+  );
+}
+
 /** `--out` must name a file in an existing directory (checked before anything is read or fitted). */
 function checkOut(out: string): void {
   if (existsSync(out) && statSync(out).isDirectory()) {
@@ -223,7 +298,11 @@ export function clustersCommand(): Command {
       .option("--unit <T>", `frames per unit for feature stores (default ${DEFAULT_UNIT})`)
       .option("--n-init <n>", "k-means restarts, the lowest inertia kept (default 1)")
       .option("--seed <n>", "seed of k-means++ (default 0)")
-      .option("--mini-batch <size>", "mini-batch k-means with this batch size (for very many units)")
+      .option(
+        "--mini-batch <size>",
+        "mini-batch k-means with this batch size (for very many units); a 2-D .npy is then read in chunks, never whole",
+      )
+      .option("--chunk-mb <n>", `with --mini-batch on a .npy: MiB of points held at once (default ${DEFAULT_CHUNK_MB})`)
       .requiredOption("-o, --out <file>", "output .safetensors file"),
   ).action(async (o: BuildOptions) => {
     const out = outputOf(o);
@@ -232,7 +311,15 @@ export function clustersCommand(): Command {
     const nInit = positive("--n-init", o.nInit);
     const seed = parseInt10("--seed", o.seed) ?? 0;
     const miniBatch = positive("--mini-batch", o.miniBatch);
+    const chunkMb = positive("--chunk-mb", o.chunkMb);
     checkOut(o.out);
+    if (o.features !== undefined && miniBatch !== undefined && isNpyFile(o.features)) {
+      await streamNpy(o, { k, unit, seed, miniBatch, chunkMb: chunkMb ?? DEFAULT_CHUNK_MB });
+      return;
+    }
+    if (chunkMb !== undefined) {
+      throw usageError("--chunk-mb: applies to a 2-D .npy read in chunks with --mini-batch", { field: "--chunk-mb" });
+    }
     const p = await prepare(o.features, unit);
     if (k > p.points.n) {
       throw new TavtError(
@@ -259,17 +346,19 @@ export function clustersCommand(): Command {
       inertia: space.inertia,
       iterations: space.iterations,
       seconds: Number(space.seconds.toFixed(3)),
+      peakRssBytes: peakRss(),
     };
     out.result(
       result,
       () =>
-        `auditory space: K=${space.k} prototypes of dim ${space.dim} (T=${space.unit}) from ${space.n} units of ${space.source}; inertia ${space.inertia.toPrecision(7)} after ${space.iterations} iterations${space.converged ? "" : " (not converged)"} in ${result.seconds} s; wrote ${o.out}`,
+        `auditory space: K=${space.k} prototypes of dim ${space.dim} (T=${space.unit}) from ${space.n} units of ${space.source}; inertia ${space.inertia.toPrecision(7)} after ${space.iterations} iterations${space.converged ? "" : " (not converged)"} in ${result.seconds} s, peak RSS ${mib(result.peakRssBytes)} MiB; wrote ${o.out}`,
     );
   });
   example(
     build,
     "pnpm tavt clusters build --k 100 --out space.safetensors --json",
     "pnpm tavt clusters build --features audio.npy --k 100 --n-init 3 --seed 1 --out space.safetensors",
+    "pnpm tavt clusters build --features flickr-vggish.npy --k 100 --mini-batch 1024 --out space.safetensors",
   );
   clusters.addCommand(build);
   return clusters;
