@@ -142,18 +142,29 @@ describe("tavt clusters build", () => {
     expect(space.k).toBe(2);
   });
 
-  it("without --features builds the space of the embedded synthetic benchmark's source-domain audio", async () => {
+  it("without --features builds the space of the synthetic benchmark's external audio corpus; --from source-domains of its source-domain audio", async () => {
     const dir = tempDir();
     const out = join(dir, "space.safetensors");
     const r = await run("clusters", "build", "--k", "10", "--out", out, "--json");
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, number>;
     expect(Object.keys(json).sort()).toEqual(JSON_KEYS);
-    // 951 source-domain train videos of the default synthetic benchmark, 20 frames each: 4 units of T=5 each.
-    expect(json).toMatchObject({ k: 10, n: 951 * 4, dim: 128 });
+    // 3,000 clips of the external corpus, 20 frames each: 4 units of T=5 each.
+    expect(json).toMatchObject({ k: 10, n: 3000 * 4, dim: 128 });
     const space = loadAuditorySpace(out);
     expect(space.unit).toBe(5);
-    expect(space.source).toMatch(/synthetic source-domain train audio/);
+    expect(space.source).toBe("synthetic external audio corpus (3000 clips)");
+
+    const own = join(dir, "own.safetensors");
+    const s = await run("clusters", "build", "--from", "source-domains", "--k", "10", "--out", own, "--json");
+    expect(s.code).toBe(0);
+    // 951 source-domain train videos of the default synthetic benchmark, 20 frames each: 4 units of T=5 each.
+    expect(JSON.parse(s.stdout)).toMatchObject({ k: 10, n: 951 * 4, dim: 128 });
+    expect(loadAuditorySpace(own).source).toMatch(/synthetic source-domain train audio/);
+    expectUserError(
+      await run("clusters", "build", "--from", "external", "--features", out, "--k", "2", "--out", join(dir, "x")),
+      /--from: .* does not apply with --features/,
+    );
   });
 
   describe("bad input: exit 2, one line naming the problem, no output file", () => {

@@ -17,9 +17,10 @@ import {
   type FeatureStore,
   loadDataset,
   makeSynthetic,
+  makeSyntheticAudioCorpus,
   openFeatureStore,
 } from "@tavt/datasets";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { usageError } from "../errors";
 import { type CommonOptions, ensureBackend, example, outputOf, parseInt10, withCommon } from "./common";
 
@@ -31,6 +32,7 @@ interface BuildOptions extends CommonOptions {
   seed?: string;
   miniBatch?: string;
   chunkMb?: string;
+  from?: string;
   out: string;
 }
 
@@ -196,9 +198,23 @@ function fromDataset(ds: CaptionDataset, unit: number, where: string): Prepared 
   return unitsOf(sequences, unit, where, `${ds.name} source-domain train audio`);
 }
 
+/** The embedded synthetic benchmark's external audio corpus (the stand-in for the paper's Flickr audio). */
+function fromSyntheticCorpus(unit: number): Prepared {
+  const corpus = makeSyntheticAudioCorpus({ seed: 0 });
+  const sequences = corpus.store.ids().map((id) => {
+    const [frames, dim] = corpus.store.shape(id);
+    return { id, seq: { data: corpus.store.read(id), frames, dim } };
+  });
+  return unitsOf(sequences, unit, "synthetic", `synthetic external audio corpus (${sequences.length} clips)`);
+}
+
 /** What `--features` names (or the embedded synthetic benchmark without it), read and checked. */
-async function prepare(features: string | undefined, unit: number | undefined): Promise<Prepared> {
-  if (features === undefined) return fromDataset(makeSynthetic({ seed: 0 }), unit ?? DEFAULT_UNIT, "synthetic");
+async function prepare(features: string | undefined, unit: number | undefined, from: string): Promise<Prepared> {
+  if (features === undefined) {
+    return from === "source-domains"
+      ? fromDataset(makeSynthetic({ seed: 0 }), unit ?? DEFAULT_UNIT, "synthetic")
+      : fromSyntheticCorpus(unit ?? DEFAULT_UNIT);
+  }
   if (!existsSync(features)) {
     throw new TavtError("NOT_FOUND", `${features}: features file or directory not found`, { file: features });
   }
@@ -288,11 +304,17 @@ export function clustersCommand(): Command {
   const build = withCommon(
     new Command("build")
       .description(
-        "cluster audio features into K prototypes and save the space (safetensors): a 2-D .npy [N, D] is N points; a feature store (.npy directory, .npz, HDF5) or dataset directory is cut into units of T frames and mean-pooled; without --features, the embedded synthetic benchmark's source-domain audio",
+        "cluster audio features into K prototypes and save the space (safetensors): a 2-D .npy [N, D] is N points; a feature store (.npy directory, .npz, HDF5) or dataset directory is cut into units of T frames and mean-pooled; without --features, the embedded synthetic benchmark's external audio corpus (--from source-domains: its source domains' train audio)",
       )
       .option(
         "--features <path>",
         "a 2-D .npy [N, D], a feature store (.npy directory, .npz, HDF5) or dataset directory",
+      )
+      .addOption(
+        new Option(
+          "--from <audio>",
+          "without --features: the synthetic benchmark's external audio corpus (default) or its source domains' train audio",
+        ).choices(["external", "source-domains"]),
       )
       .requiredOption("--k <n>", "K: prototypes (the paper's best is 100, Table 10)")
       .option("--unit <T>", `frames per unit for feature stores (default ${DEFAULT_UNIT})`)
@@ -312,6 +334,12 @@ export function clustersCommand(): Command {
     const seed = parseInt10("--seed", o.seed) ?? 0;
     const miniBatch = positive("--mini-batch", o.miniBatch);
     const chunkMb = positive("--chunk-mb", o.chunkMb);
+    const from = o.from ?? "external";
+    if (o.from !== undefined && o.features !== undefined) {
+      throw usageError("--from: chooses the embedded synthetic benchmark's audio; it does not apply with --features", {
+        field: "--from",
+      });
+    }
     checkOut(o.out);
     if (o.features !== undefined && miniBatch !== undefined && isNpyFile(o.features)) {
       await streamNpy(o, { k, unit, seed, miniBatch, chunkMb: chunkMb ?? DEFAULT_CHUNK_MB });
@@ -320,7 +348,7 @@ export function clustersCommand(): Command {
     if (chunkMb !== undefined) {
       throw usageError("--chunk-mb: applies to a 2-D .npy read in chunks with --mini-batch", { field: "--chunk-mb" });
     }
-    const p = await prepare(o.features, unit);
+    const p = await prepare(o.features, unit, from);
     if (k > p.points.n) {
       throw new TavtError(
         "BAD_INPUT",
