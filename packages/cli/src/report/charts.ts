@@ -126,3 +126,45 @@ export async function alphaTraceSvg(traces: readonly AlphaTrace[], title = "Moda
     resolve: { scale: { x: "independent" } },
   });
 }
+
+/**
+ * Figure 10 of the paper as a bar chart: words ranked by their mean alpha_av / alpha_va, drawn as
+ * log2(ratio) (right, red: leans on sound; left, blue: leans on sight); the `top` most audio- and visual-leaning
+ * words when there are more than 2 * top.
+ */
+export async function wordModalitySvg(
+  words: readonly { word: string; count: number; ratio: number }[],
+  o: { title?: string; top?: number } = {},
+): Promise<string> {
+  const top = o.top ?? 15;
+  const shown = words.length > 2 * top ? [...words.slice(0, top), ...words.slice(-top)] : [...words];
+  const values = shown.map((w) => ({
+    word: w.word,
+    count: w.count,
+    ratio: w.ratio,
+    log2: Math.log2(w.ratio),
+    leans: w.ratio >= 1 ? "sound (alpha_av > alpha_va)" : "sight (alpha_va > alpha_av)",
+  }));
+  return renderVegaLite({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: o.title ?? "Words by mean alpha_av / alpha_va (Figure 10)",
+    data: { values },
+    width: 360,
+    height: { step: 14 },
+    mark: "bar",
+    encoding: {
+      y: { field: "word", type: "nominal", sort: null, title: null },
+      x: { field: "log2", type: "quantitative", title: "log2(mean alpha_av / alpha_va)" },
+      color: {
+        field: "leans",
+        type: "nominal",
+        title: "leans on",
+        scale: {
+          domain: ["sound (alpha_av > alpha_va)", "sight (alpha_va > alpha_av)"],
+          range: ["#d62728", "#1f77b4"],
+        },
+      },
+      tooltip: [{ field: "word" }, { field: "ratio", format: ".3f" }, { field: "count" }],
+    },
+  });
+}
