@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { encodeNpy } from "@tavt/datasets";
 import { describe, expect, it } from "vitest";
 import { type WordModality, wordModality, wordModalitySvg } from "../src";
 import { run, TINY, tempDir } from "./helpers";
@@ -62,5 +63,59 @@ describe("Figure 10: words ranked by mean alpha_av / alpha_va", () => {
     const bad = await run("eval", "--model", model, "--min-word-count", "0", "-q");
     expect(bad.code).toBe(2);
     expect(existsSync(join(model, "word-modality.json"))).toBe(false);
+  });
+});
+
+describe("Figure 9: which auditory prototypes each domain's audio uses (tavt clusters usage)", () => {
+  it("assigns every audio unit of every domain, writes the table, CSV, JSON and heat map", async () => {
+    const out = tempDir();
+    const sets = ["--set", "data.synthetic.videos=200", "--set", "space.k=24"];
+    const r = await run("clusters", "usage", "--preset", "quick", ...sets, "--out", out, "-q", "--json");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as {
+      k: number;
+      unit: number;
+      rows: { domain: string; role: string; videos: number; units: number }[];
+      domainsUsing: number[];
+    };
+    expect([json.k, json.unit]).toEqual([24, 5]);
+    expect(json.rows.map((d) => d.domain)).toHaveLength(10);
+    for (const d of json.rows) expect(d.units).toBe(d.videos * 4); // 20 frames, T = 5
+    const usage = JSON.parse(readFileSync(join(out, "usage.json"), "utf8")) as {
+      domains: { counts: number[]; shares: number[]; units: number }[];
+      source: string;
+    };
+    expect(usage.source).toBe("synthetic external audio corpus (3000 clips)");
+    for (const d of usage.domains) {
+      expect(d.counts.reduce((a, b) => a + b, 0)).toBe(d.units);
+      expect(Math.abs(d.shares.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-9);
+    }
+    // The synthetic world's sounds are shared by all domains: most prototypes serve many domains.
+    expect(json.domainsUsing.filter((n) => n >= 5).length).toBeGreaterThanOrEqual(10);
+    const csv = readFileSync(join(out, "usage.csv"), "utf8").trim().split("\n");
+    expect(csv[0]!.split(",")).toHaveLength(3 + 24);
+    expect(csv).toHaveLength(11);
+    expect(readFileSync(join(out, "usage.svg"), "utf8")).toMatch(/^<svg/);
+    expect(readFileSync(join(out, "usage.md"), "utf8")).toMatch(/of K=24 prototypes .* are used by all 10 domains/);
+  });
+
+  it("a space of another audio dim exits 2 naming the file and both dims", async () => {
+    const dir = tempDir();
+    const npy = join(dir, "points.npy");
+    writeFileSync(
+      npy,
+      encodeNpy(
+        Float32Array.from({ length: 40 * 12 }, (_, i) => i % 7),
+        [40, 12],
+      ),
+    );
+    const space = join(dir, "space.safetensors");
+    expect((await run("clusters", "build", "--features", npy, "--k", "4", "--out", space, "-q")).code).toBe(0);
+    const r = await run("clusters", "usage", "--preset", "quick", "--space", space, "-q");
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /--space .*space\.safetensors: prototypes of dim 12, but the audio of synthetic has dim 128/,
+    );
   });
 });

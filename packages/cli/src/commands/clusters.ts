@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   type BuiltAuditorySpace,
@@ -10,7 +10,7 @@ import {
   readNpy,
   saveAuditorySpace,
 } from "@tavt/clusters";
-import { TavtError } from "@tavt/core";
+import { TavtError, writeFileAtomic } from "@tavt/core";
 import {
   type CaptionDataset,
   DATASET_ANNOTATIONS,
@@ -22,7 +22,22 @@ import {
 } from "@tavt/datasets";
 import { Command, Option } from "commander";
 import { usageError } from "../errors";
-import { type CommonOptions, ensureBackend, example, outputOf, parseInt10, withCommon } from "./common";
+import { loadExperimentData } from "../pipeline/data";
+import { type DomainUsage, type PrototypeUsage, prototypeUsage } from "../pipeline/prototypeUsage";
+import { buildSpaceFor, loadSpace } from "../pipeline/space";
+import { prototypeUsageSvg } from "../report/charts";
+import { alignedTable, markdownTable } from "../report/tables";
+import {
+  type CommonOptions,
+  type ConfigOptions,
+  configOf,
+  ensureBackend,
+  example,
+  outputOf,
+  parseInt10,
+  withCommon,
+  withConfig,
+} from "./common";
 
 interface BuildOptions extends CommonOptions {
   features?: string;
@@ -389,5 +404,94 @@ export function clustersCommand(): Command {
     "pnpm tavt clusters build --features flickr-vggish.npy --k 100 --mini-batch 1024 --out space.safetensors",
   );
   clusters.addCommand(build);
+  clusters.addCommand(usageCommand());
   return clusters;
+}
+
+interface UsageOptions extends ConfigOptions {
+  space?: string;
+  split: string;
+  unit?: string;
+  out?: string;
+}
+
+/** Per domain: videos, units, prototypes it uses (share >= 1/K) and its three most used prototypes. */
+function usageRows(u: PrototypeUsage): Record<string, string | number>[] {
+  return u.domains.map((d: DomainUsage) => {
+    const top = d.shares
+      .map((share, j) => ({ j, share }))
+      .sort((a, b) => b.share - a.share || a.j - b.j)
+      .slice(0, 3)
+      .map((t) => `m${t.j + 1} ${t.share.toFixed(2)}`)
+      .join(", ");
+    return {
+      domain: d.domain,
+      role: d.role,
+      videos: d.videos,
+      units: d.units,
+      "prototypes used": d.shares.filter((s) => s >= u.threshold).length,
+      "most used (share)": top,
+    };
+  });
+}
+
+/** How widely the prototypes are shared: used by every domain, by at least half, by one only, by none. */
+function sharingLine(u: PrototypeUsage): string {
+  const n = u.domains.length;
+  const count = (f: (used: number) => boolean) => u.domainsUsing.filter(f).length;
+  return `of K=${u.k} prototypes (a domain uses one when at least 1/K of its audio units are nearest to it), ${count((x) => x === n)} are used by all ${n} domains with audio, ${count((x) => x >= n / 2)} by at least half, ${count((x) => x === 1)} by one domain only, ${count((x) => x === 0)} by none`;
+}
+
+function usageCommand(): Command {
+  const cmd = withConfig(
+    new Command("usage")
+      .description(
+        "which auditory prototypes each domain's audio uses (the paper's Figure 9): every unit of T frames assigned to its nearest prototype, shares per domain as a table and a heat map",
+      )
+      .option("--space <file>", "an auditory space (.safetensors); default: built as `tavt train` builds it")
+      .addOption(
+        new Option("--split <split>", "which videos of each domain").choices(["train", "test", "all"]).default("all"),
+      )
+      .option("--unit <T>", "frames per unit (default the space's T; a space from pooled points has T = 1)")
+      .option("-o, --out <dir>", "write usage.md, usage.csv, usage.json and usage.svg (the heat map) here"),
+  ).action(async (o: UsageOptions) => {
+    const out = outputOf(o);
+    const unit = positive("--unit", o.unit);
+    const config = configOf(o);
+    const data = await loadExperimentData(config);
+    const space = o.space ? await loadSpace(o.space) : await buildSpaceFor(config, data);
+    if (data.audioDim !== null && data.audioDim !== space.dim) {
+      throw new TavtError(
+        "SHAPE_MISMATCH",
+        `--space ${o.space}: prototypes of dim ${space.dim}, but the audio of ${data.dataset.name} has dim ${data.audioDim}`,
+        { file: o.space, expected: data.audioDim, got: space.dim },
+      );
+    }
+    out.note(`assigning the ${o.split} audio of ${data.describe} to K=${space.k} prototypes (${space.source})`);
+    const usage = prototypeUsage(space, data.dataset, { split: o.split as "train" | "test" | "all", unit });
+    const rows = usageRows(usage);
+    const line = sharingLine(usage);
+    if (o.out) {
+      mkdirSync(o.out, { recursive: true });
+      const title = `Auditory prototypes used by each domain's audio, ${o.split} split of ${data.dataset.name}, K=${space.k} from ${space.source} (Figure 9)`;
+      writeFileAtomic(join(o.out, "usage.md"), `## ${title}\n\n${markdownTable(rows)}\n\n${line}.\n`);
+      const header = ["domain", "role", "units", ...Array.from({ length: usage.k }, (_, j) => `m${j + 1}`)];
+      const csv = usage.domains.map((d) => [d.domain, d.role, d.units, ...d.shares.map((v) => v.toFixed(6))].join(","));
+      writeFileAtomic(join(o.out, "usage.csv"), `${[header.join(","), ...csv].join("\n")}\n`);
+      writeFileAtomic(
+        join(o.out, "usage.json"),
+        `${JSON.stringify({ split: o.split, source: space.source, ...usage }, null, 1)}\n`,
+      );
+      const subtitle = `${o.split} split of ${data.dataset.name}; K=${space.k} from ${space.source}; each unit of T=${usage.unit} frames counted at its nearest prototype`;
+      writeFileAtomic(join(o.out, "usage.svg"), await prototypeUsageSvg(usage.domains, { subtitle }));
+    }
+    out.result({ split: o.split, k: usage.k, unit: usage.unit, rows, domainsUsing: usage.domainsUsing }, () => {
+      return `${alignedTable(rows)}\n${line}${o.out ? `; wrote ${join(o.out, "usage.svg")}` : ""}`;
+    });
+  });
+  return example(
+    cmd,
+    "pnpm tavt clusters usage --out results/figure9",
+    "pnpm tavt clusters usage --space space.safetensors --data msrvtt --annotations DIR --features V.h5 --audio-features A.h5 --out results/figure9",
+  );
 }

@@ -168,3 +168,57 @@ export async function wordModalitySvg(
     },
   });
 }
+
+/**
+ * Figure 9 of the paper as a heat map: one row per domain (sources first), one column per prototype of the
+ * auditory space (ordered by how many domains use it, then by total share), colour = the share of the domain's
+ * audio units nearest to that prototype.
+ */
+export async function prototypeUsageSvg(
+  domains: readonly { domain: string; role: string; shares: readonly number[] }[],
+  o: { subtitle?: string } = {},
+): Promise<string> {
+  const k = domains[0]?.shares.length ?? 0;
+  const threshold = k > 0 ? 1 / k : 0;
+  const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => {
+    const used = (j: number) => domains.filter((d) => d.shares[j]! >= threshold).length;
+    const total = (j: number) => domains.reduce((s, d) => s + d.shares[j]!, 0);
+    return used(b) - used(a) || total(b) - total(a) || a - b;
+  });
+  const values = domains.flatMap((d) =>
+    order.map((j, position) => ({
+      domain: `${d.domain} (${d.role})`,
+      prototype: `m${j + 1}`,
+      position,
+      share: d.shares[j]!,
+    })),
+  );
+  return renderVegaLite({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: "Auditory prototypes used by each domain's audio (Figure 9)",
+      ...(o.subtitle ? { subtitle: o.subtitle } : {}),
+    },
+    data: { values },
+    width: { step: Math.max(6, Math.min(18, Math.floor(720 / Math.max(1, k)))) },
+    height: { step: 18 },
+    mark: "rect",
+    encoding: {
+      x: {
+        field: "prototype",
+        type: "ordinal",
+        sort: { field: "position" },
+        title: "prototype m_j of M (most widely shared first)",
+        axis: { labelAngle: -90, labelFontSize: 8 },
+      },
+      y: { field: "domain", type: "nominal", sort: null, title: null },
+      color: {
+        field: "share",
+        type: "quantitative",
+        title: "share of units",
+        scale: { scheme: "yelloworangered" },
+      },
+      tooltip: [{ field: "domain" }, { field: "prototype" }, { field: "share", format: ".3f" }],
+    },
+  });
+}
