@@ -182,7 +182,7 @@ function wordSummary(words: readonly WordModality[], n = 8): string {
   const list = (ws: readonly WordModality[]) => ws.map((w) => `${w.word} ${w.ratio.toFixed(3)}`).join(", ");
   const sound = words.slice(0, Math.min(n, words.length));
   const sight = words.slice(Math.max(sound.length, words.length - n)).reverse();
-  return `\nwords by mean alpha_av/alpha_va (Figure 10; ${words.length} words): most on sound: ${list(sound)}${sight.length > 0 ? `; most on sight: ${list(sight)}` : ""}`;
+  return `\nwords by mean alpha_av/alpha_va (Figure 10; ${words.length} word${words.length === 1 ? "" : "s"}): most on sound: ${list(sound)}${sight.length > 0 ? `; most on sight: ${list(sight)}` : ""}`;
 }
 
 function evalCommand(): Command {
