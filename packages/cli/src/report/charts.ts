@@ -159,6 +159,7 @@ export async function wordModalitySvg(
         field: "leans",
         type: "nominal",
         title: "leans on",
+        legend: { labelLimit: 400 },
         scale: {
           domain: ["sound (alpha_av > alpha_va)", "sight (alpha_va > alpha_av)"],
           range: ["#d62728", "#1f77b4"],
