@@ -19,7 +19,9 @@ describe("Figure 10: words ranked by mean alpha_av / alpha_va", () => {
     expect(words.map((w) => w.word)).toEqual(["barks", "a", "dog"]);
     const close = (w: WordModality, want: [number, number, number, number]) => {
       const got = [w.count, w.alphaAv, w.alphaVa, w.ratio];
-      got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(1e-12 + 1e-9 * Math.abs(want[i]!)));
+      for (const [i, g] of got.entries()) {
+        expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(1e-12 + 1e-9 * Math.abs(want[i]!));
+      }
     };
     close(words[0]!, [2, 0.7, 0.25, 3]);
     close(words[1]!, [2, 0.3, 0.4, 0.75]);

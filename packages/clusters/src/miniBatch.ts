@@ -25,11 +25,11 @@ export interface MiniBatchResult {
  */
 export class MiniBatchState {
   readonly centres: Float64Array;
-  private readonly k: number;
-  private readonly dim: number;
-  private readonly counts: Float64Array;
-  private readonly sums: Float64Array;
-  private readonly got: Float64Array;
+  readonly k: number;
+  readonly dim: number;
+  readonly counts: Float64Array;
+  readonly sums: Float64Array;
+  readonly got: Float64Array;
   private readonly alpha: number;
   private readonly reassignmentRatio: number;
   private readonly maxNoImprovement: number;
