@@ -2,12 +2,17 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeNpy, makeSynthetic } from "@tavt/datasets";
 import { describe, expect, it } from "vitest";
-import { buildSpaceFor, loadExperimentData, resolveConfig } from "../src";
+import { buildSpaceFor, loadExperimentData, PRESET_NAMES, resolveConfig } from "../src";
 import { tempDir } from "./helpers";
 
 const sets = ["data.synthetic.videos=200", "space.k=6"];
 
 describe("the universal auditory space comes from outside the training data (section 3.1)", () => {
+  it("every preset (so every benchmark) fits M on external audio", () => {
+    for (const preset of PRESET_NAMES)
+      expect(resolveConfig({ preset }).space).toMatchObject({ source: "external", corpus: null });
+  });
+
   it("by default M is fitted on the synthetic external audio corpus, not on the source domains' audio", async () => {
     const config = resolveConfig({ preset: "quick", sets });
     expect(config.space.source).toBe("external");
