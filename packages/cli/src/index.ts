@@ -51,6 +51,14 @@ export { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace, saveSpace } f
 export { type TrainRunOptions, type TrainRunResult, trainExperiment } from "./pipeline/train";
 export { buildProgram, type MainIo, main } from "./program";
 export { createProgress, type Progress, type ProgressOptions } from "./progress";
-export { type AlphaTrace, alphaTraceSvg, type BarChartOptions, barChartSvg, renderVegaLite } from "./report/charts";
+export {
+  type AlphaTrace,
+  alphaTraceSvg,
+  type BarChartOptions,
+  barChartSvg,
+  renderVegaLite,
+  wordModalitySvg,
+} from "./report/charts";
 export { type RunInfo, runInfo, saveRunInfo, TAVT_PACKAGES, versions } from "./report/runInfo";
 export { alignedTable, markdownTable, toTable, type WriteTableOptions, writeResultTable } from "./report/tables";
+export { type GatedCaption, type WordModality, wordModality } from "./report/wordModality";

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { loadAuditorySpace } from "@tavt/clusters";
 import { encodeNpy, writeFeatureStore } from "@tavt/datasets";
@@ -36,7 +36,7 @@ function writeNpy(path: string, data: Float32Array, shape: number[]): string {
   return path;
 }
 
-const JSON_KEYS = ["dim", "inertia", "iterations", "k", "n", "seconds"];
+const JSON_KEYS = ["dim", "inertia", "iterations", "k", "n", "peakRssBytes", "seconds"];
 
 describe("tavt clusters build", () => {
   it("--help exits 0 with an example", async () => {
@@ -105,6 +105,49 @@ describe("tavt clusters build", () => {
     expect(r.stdout).toContain(out);
   });
 
+  it("--mini-batch on a .npy reads it in chunks: the planted blobs, the peak RSS, and the same file gives the same space", async () => {
+    const dir = tempDir();
+    const npy = writeNpy(join(dir, "points.npy"), blobs(), [60, 4]);
+    const args = ["clusters", "build", "--features", npy, "--k", "3", "--mini-batch", "16", "--chunk-mb", "1"];
+    const r = await run(...args, "--out", join(dir, "a.safetensors"), "--json");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as Record<string, number>;
+    expect(Object.keys(json).sort()).toEqual(JSON_KEYS);
+    expect(json).toMatchObject({ k: 3, n: 60, dim: 4 });
+    expect(json.inertia).toBeLessThan(40);
+    expect(json.peakRssBytes).toBeGreaterThan(10 * 1024 ** 2);
+    const a = loadAuditorySpace(join(dir, "a.safetensors"));
+    const firsts = Array.from({ length: 3 }, (_, c) => Math.round(a.centers[c * 4]!)).sort((x, y) => x - y);
+    expect(firsts).toEqual([-10, 0, 10]);
+    const human = await run(...args, "--out", join(dir, "b.safetensors"), "-q");
+    expect(human.stdout).toMatch(/from 60 points of .*points\.npy, read in chunks of 60 rows .* peak RSS [\d.]+ MiB/);
+    expect(Array.from(loadAuditorySpace(join(dir, "b.safetensors")).centers)).toEqual(Array.from(a.centers));
+  });
+
+  it("a .npy over 1 GiB without --mini-batch is refused before it is read (sparse file, no disk used)", async () => {
+    const dir = tempDir();
+    const path = join(dir, "huge.npy");
+    const rows = 2_200_000;
+    const header = encodeNpy(new Float32Array(0), [0, 128]);
+    const text = new TextDecoder("latin1")
+      .decode(header)
+      .replace("(0, 128)", `(${rows}, 128)`)
+      .replace("       \n", " \n"); // the same header length: 6 more digits, 6 fewer spaces
+    const fd = openSync(path, "w");
+    try {
+      writeSync(fd, Buffer.from(text, "latin1"));
+      ftruncateSync(fd, text.length + rows * 128 * 4);
+    } finally {
+      closeSync(fd);
+    }
+    const out = join(dir, "never.safetensors");
+    expectUserError(
+      await run("clusters", "build", "--features", path, "--k", "4", "--out", out),
+      /huge\.npy: 1\.05 GiB is too large to hold for full-batch k-means; give --mini-batch 1024/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("a feature store of audio sequences is cut into units of T frames", async () => {
     const dir = tempDir();
     const store = join(dir, "audio.npz");
@@ -136,18 +179,29 @@ describe("tavt clusters build", () => {
     });
   });
 
-  it("without --features builds the space of the embedded synthetic benchmark's source-domain audio", async () => {
+  it("without --features builds the space of the synthetic benchmark's external audio corpus; --from source-domains of its source-domain audio", async () => {
     const dir = tempDir();
     const out = join(dir, "space.safetensors");
     const r = await run("clusters", "build", "--k", "10", "--out", out, "--json");
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, number>;
     expect(Object.keys(json).sort()).toEqual(JSON_KEYS);
-    // 951 source-domain train videos of the default synthetic benchmark, 20 frames each: 4 units of T=5 each.
-    expect(json).toMatchObject({ k: 10, n: 951 * 4, dim: 128 });
+    // 3,000 clips of the external corpus, 20 frames each: 4 units of T=5 each.
+    expect(json).toMatchObject({ k: 10, n: 3000 * 4, dim: 128 });
     const space = loadAuditorySpace(out);
     expect(space.unit).toBe(5);
-    expect(space.source).toMatch(/synthetic source-domain train audio/);
+    expect(space.source).toBe("synthetic external audio corpus (3000 clips)");
+
+    const own = join(dir, "own.safetensors");
+    const s = await run("clusters", "build", "--from", "source-domains", "--k", "10", "--out", own, "--json");
+    expect(s.code).toBe(0);
+    // 951 source-domain train videos of the default synthetic benchmark, 20 frames each: 4 units of T=5 each.
+    expect(JSON.parse(s.stdout)).toMatchObject({ k: 10, n: 951 * 4, dim: 128 });
+    expect(loadAuditorySpace(own).source).toMatch(/synthetic source-domain train audio/);
+    expectUserError(
+      await run("clusters", "build", "--from", "external", "--features", out, "--k", "2", "--out", join(dir, "x")),
+      /--from: .* does not apply with --features/,
+    );
   });
 
   describe("bad input: exit 2, one line naming the problem, no output file", () => {

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { decodeSafetensors, encodeSafetensors, TavtError, tf, writeFileAtomic } from "@tavt/core";
 import { kmeans } from "./kmeans";
 import type { PointSet } from "./npy";
+import { openNpyPoints } from "./npyFile";
 import { assign } from "./predict";
+import { kmeansStream, type StreamKMeansOptions } from "./stream";
 import type { KMeansOptions, KMeansProgress } from "./types";
 import { cutUnits, type FeatureSequence } from "./units";
 
@@ -93,6 +95,58 @@ export function buildAuditorySpace(
 /** An auditory space from points that are already units ([n, dim], e.g. a 2-D .npy of pooled audio features). */
 export function buildAuditorySpaceFromPoints(points: PointSet, options: AuditorySpaceOptions): BuiltAuditorySpace {
   return fit(points, options.unit ?? 1, options);
+}
+
+/** What `buildAuditorySpaceFromFile` adds: how the file was read. */
+export interface StreamedAuditorySpace extends BuiltAuditorySpace {
+  /** Rows held in memory at once, passes begun over the file, and rows read in all. */
+  chunkRows: number;
+  epochs: number;
+  rowsRead: number;
+}
+
+/**
+ * An auditory space from a 2-D `.npy` file of units [N, D] too large to hold in memory (the paper clusters 750k
+ * Flickr videos): mini-batch k-means reading the file in chunks (`kmeansStream`), so memory holds one chunk.
+ */
+export function buildAuditorySpaceFromFile(
+  path: string,
+  options: AuditorySpaceOptions & Pick<StreamKMeansOptions, "chunkBytes" | "blockRows" | "maxNoImprovement">,
+): StreamedAuditorySpace {
+  const file = openNpyPoints(path);
+  try {
+    const seed = options.seed ?? 0;
+    const start = performance.now();
+    const r = kmeansStream(file, {
+      k: options.k,
+      seed,
+      batchSize: options.miniBatch,
+      maxIter: options.maxIter,
+      maxNoImprovement: options.maxNoImprovement,
+      chunkBytes: options.chunkBytes,
+      blockRows: options.blockRows,
+      kernel: options.kernel,
+      onProgress: options.onProgress,
+    });
+    return {
+      centers: r.centers,
+      k: r.k,
+      dim: r.dim,
+      unit: options.unit ?? 1,
+      inertia: r.inertia,
+      seed,
+      source: options.source ?? path,
+      n: r.n,
+      iterations: r.steps,
+      converged: r.converged,
+      seconds: (performance.now() - start) / 1000,
+      chunkRows: r.chunkRows,
+      epochs: r.epochs,
+      rowsRead: r.rowsRead,
+    };
+  } finally {
+    file.close();
+  }
 }
 
 /** The prototype (nearest centre) of each unit of one sequence, cut as the space was built. */

@@ -126,13 +126,7 @@ export class Workspace {
     this.x = new Float32Array(b, off.x, n * dim);
     this.x.set(data.length === n * dim ? data : data.subarray(0, n * dim));
     this.xn = new Float32Array(b, off.xn, n);
-    const x = this.x;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const o = i * dim;
-      for (let d = 0; d < dim; d++) s += x[o + d]! * x[o + d]!;
-      this.xn[i] = s;
-    }
+    this.refreshNorms(0, n);
     this.labels = new Int32Array(b, off.labels, n);
     this.c = new Float32Array(b, off.c, this.kp * dim);
     this.ct = new Float32Array(b, off.ct, this.kp * dim);
@@ -150,6 +144,20 @@ export class Workspace {
     this.z = new Float32Array(b, off.z, this.lp * dim);
     this.zn = new Float32Array(b, off.zn, this.lp);
     this.gain = new Float64Array(b, off.gain, this.lp);
+  }
+
+  /**
+   * Recompute the squared norms of rows `from..from+rows-1` after their data in `x` was overwritten (a workspace
+   * reused for successive chunks of a file).
+   */
+  refreshNorms(from: number, rows: number): void {
+    const { x, xn, dim } = this;
+    for (let i = from; i < from + rows; i++) {
+      let s = 0;
+      const o = i * dim;
+      for (let d = 0; d < dim; d++) s += x[o + d]! * x[o + d]!;
+      xn[i] = s;
+    }
   }
 
   /**

@@ -52,6 +52,12 @@ export {
 } from "./stores/open";
 export type { FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
 export {
+  DEFAULT_AUDIO_CORPUS,
+  makeSyntheticAudioCorpus,
+  type SyntheticAudioCorpus,
+  type SyntheticAudioCorpusOptions,
+} from "./synthetic/audioCorpus";
+export {
   CAPTION_TEMPLATES,
   DOMAIN_LEXICON,
   type DomainLexicon,
@@ -65,6 +71,7 @@ export {
   SyntheticDataset,
   type SyntheticTruth,
   syntheticDomainSizes,
+  syntheticEventPrototypes,
 } from "./synthetic/synthetic";
 export type { DomainRole, Sample, SplitName, VideoRecord } from "./types";
 export {

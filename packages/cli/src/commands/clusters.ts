@@ -1,7 +1,8 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   type BuiltAuditorySpace,
+  buildAuditorySpaceFromFile,
   buildAuditorySpaceFromPoints,
   cutUnits,
   type FeatureSequence,
@@ -9,18 +10,34 @@ import {
   readNpy,
   saveAuditorySpace,
 } from "@tavt/clusters";
-import { TavtError } from "@tavt/core";
+import { TavtError, writeFileAtomic } from "@tavt/core";
 import {
   type CaptionDataset,
   DATASET_ANNOTATIONS,
   type FeatureStore,
   loadDataset,
   makeSynthetic,
+  makeSyntheticAudioCorpus,
   openFeatureStore,
 } from "@tavt/datasets";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { usageError } from "../errors";
-import { type CommonOptions, ensureBackend, example, outputOf, parseInt10, withCommon } from "./common";
+import { loadExperimentData } from "../pipeline/data";
+import { type DomainUsage, type PrototypeUsage, prototypeUsage } from "../pipeline/prototypeUsage";
+import { buildSpaceFor, loadSpace } from "../pipeline/space";
+import { prototypeUsageSvg } from "../report/charts";
+import { alignedTable, markdownTable } from "../report/tables";
+import {
+  type CommonOptions,
+  type ConfigOptions,
+  configOf,
+  ensureBackend,
+  example,
+  outputOf,
+  parseInt10,
+  withCommon,
+  withConfig,
+} from "./common";
 
 interface BuildOptions extends CommonOptions {
   features?: string;
@@ -29,6 +46,8 @@ interface BuildOptions extends CommonOptions {
   nInit?: string;
   seed?: string;
   miniBatch?: string;
+  chunkMb?: string;
+  from?: string;
   out: string;
 }
 
@@ -39,9 +58,17 @@ export interface ClustersBuildResult {
   dim: number;
   inertia: number;
   iterations: number;
-  /** Seconds of k-means fitting only (not reading, cutting or start-up). */
+  /** Seconds of k-means fitting (for a streamed .npy: reading it in chunks included; not start-up). */
   seconds: number;
+  /** Peak resident memory of the process in bytes (getrusage's maxrss), reading and fitting included. */
+  peakRssBytes: number;
 }
+
+/** Above this size a 2-D .npy is not read whole: full-batch Lloyd would hold every point, so ask for --mini-batch. */
+const IN_MEMORY_LIMIT = 1024 ** 3;
+
+/** Default bytes of points `--mini-batch` holds at once when it streams a .npy. */
+const DEFAULT_CHUNK_MB = 64;
 
 /** Units to cluster, where they came from, and T (1 for points already pooled). */
 interface Prepared {
@@ -91,6 +118,13 @@ function fromNpy(path: string, unit: number | undefined): Prepared {
     throw usageError(
       `--unit ${unit}: ${path} is a 2-D .npy of points (already pooled); --unit applies to feature stores of audio sequences`,
       { field: "--unit" },
+    );
+  }
+  const size = statSync(path).size;
+  if (size > IN_MEMORY_LIMIT) {
+    throw usageError(
+      `--features ${path}: ${(size / 1024 ** 3).toFixed(2)} GiB is too large to hold for full-batch k-means; give --mini-batch 1024 to read it in chunks`,
+      { field: "--mini-batch" },
     );
   }
   const points = readNpy(path);
@@ -179,9 +213,23 @@ function fromDataset(ds: CaptionDataset, unit: number, where: string): Prepared 
   return unitsOf(sequences, unit, where, `${ds.name} source-domain train audio`);
 }
 
+/** The embedded synthetic benchmark's external audio corpus (the stand-in for the paper's Flickr audio). */
+function fromSyntheticCorpus(unit: number): Prepared {
+  const corpus = makeSyntheticAudioCorpus({ seed: 0 });
+  const sequences = corpus.store.ids().map((id) => {
+    const [frames, dim] = corpus.store.shape(id);
+    return { id, seq: { data: corpus.store.read(id), frames, dim } };
+  });
+  return unitsOf(sequences, unit, "synthetic", `synthetic external audio corpus (${sequences.length} clips)`);
+}
+
 /** What `--features` names (or the embedded synthetic benchmark without it), read and checked. */
-async function prepare(features: string | undefined, unit: number | undefined): Promise<Prepared> {
-  if (features === undefined) return fromDataset(makeSynthetic({ seed: 0 }), unit ?? DEFAULT_UNIT, "synthetic");
+async function prepare(features: string | undefined, unit: number | undefined, from: string): Promise<Prepared> {
+  if (features === undefined) {
+    return from === "source-domains"
+      ? fromDataset(makeSynthetic({ seed: 0 }), unit ?? DEFAULT_UNIT, "synthetic")
+      : fromSyntheticCorpus(unit ?? DEFAULT_UNIT);
+  }
   if (!existsSync(features)) {
     throw new TavtError("NOT_FOUND", `${features}: features file or directory not found`, { file: features });
   }
@@ -193,6 +241,64 @@ async function prepare(features: string | undefined, unit: number | undefined): 
   }
   if (features.toLowerCase().endsWith(".npy") || hasNpyMagic(features)) return fromNpy(features, unit);
   return fromStore(features, unit ?? DEFAULT_UNIT);
+}
+
+/** A file (not a directory) named .npy or starting with the .npy magic. */
+function isNpyFile(path: string): boolean {
+  return (
+    existsSync(path) && !statSync(path).isDirectory() && (path.toLowerCase().endsWith(".npy") || hasNpyMagic(path))
+  );
+}
+
+/** Peak resident memory of this process in bytes. */
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
+
+/** `--mini-batch` on a 2-D .npy: mini-batch k-means reading the file in chunks of `chunkMb` MiB (section 3.1 at scale). */
+async function streamNpy(
+  o: BuildOptions,
+  s: { k: number; unit: number | undefined; seed: number; miniBatch: number; chunkMb: number },
+): Promise<void> {
+  const out = outputOf(o);
+  const path = o.features!;
+  if (s.unit !== undefined && s.unit !== 1) {
+    throw usageError(
+      `--unit ${s.unit}: ${path} is a 2-D .npy of points (already pooled); --unit applies to feature stores of audio sequences`,
+      { field: "--unit" },
+    );
+  }
+  if (o.nInit !== undefined && o.nInit !== "1") {
+    throw usageError(`--n-init ${o.nInit}: restarts are not available when a .npy is read in chunks (--mini-batch)`, {
+      field: "--n-init",
+    });
+  }
+  out.note(`clustering ${path} in chunks of ${s.chunkMb} MiB into K=${s.k} (mini-batch ${s.miniBatch})`);
+  const space = buildAuditorySpaceFromFile(path, {
+    k: s.k,
+    seed: s.seed,
+    miniBatch: s.miniBatch,
+    chunkBytes: s.chunkMb * 1024 * 1024,
+    source: path,
+  });
+  await ensureBackend();
+  saveAuditorySpace(o.out, space);
+  const result: ClustersBuildResult = {
+    k: space.k,
+    n: space.n,
+    dim: space.dim,
+    inertia: space.inertia,
+    iterations: space.iterations,
+    seconds: Number(space.seconds.toFixed(3)),
+    peakRssBytes: peakRss(),
+  };
+  out.result(
+    result,
+    () =>
+      `auditory space: K=${space.k} prototypes of dim ${space.dim} from ${space.n} points of ${path}, read in chunks of ${space.chunkRows} rows (${space.epochs} pass${space.epochs === 1 ? "" : "es"} and a last one for the inertia); inertia ${space.inertia.toPrecision(7)} after ${space.iterations} mini-batch steps${space.converged ? "" : " (not converged)"} in ${result.seconds} s, peak RSS ${mib(result.peakRssBytes)} MiB; wrote ${o.out}`,
+  );
 }
 
 /** `--out` must name a file in an existing directory (checked before anything is read or fitted). */
@@ -213,17 +319,27 @@ export function clustersCommand(): Command {
   const build = withCommon(
     new Command("build")
       .description(
-        "cluster audio features into K prototypes and save the space (safetensors): a 2-D .npy [N, D] is N points; a feature store (.npy directory, .npz, HDF5) or dataset directory is cut into units of T frames and mean-pooled; without --features, the embedded synthetic benchmark's source-domain audio",
+        "cluster audio features into K prototypes and save the space (safetensors): a 2-D .npy [N, D] is N points; a feature store (.npy directory, .npz, HDF5) or dataset directory is cut into units of T frames and mean-pooled; without --features, the embedded synthetic benchmark's external audio corpus (--from source-domains: its source domains' train audio)",
       )
       .option(
         "--features <path>",
         "a 2-D .npy [N, D], a feature store (.npy directory, .npz, HDF5) or dataset directory",
       )
+      .addOption(
+        new Option(
+          "--from <audio>",
+          "without --features: the synthetic benchmark's external audio corpus (default) or its source domains' train audio",
+        ).choices(["external", "source-domains"]),
+      )
       .requiredOption("--k <n>", "K: prototypes (the paper's best is 100, Table 10)")
       .option("--unit <T>", `frames per unit for feature stores (default ${DEFAULT_UNIT})`)
       .option("--n-init <n>", "k-means restarts, the lowest inertia kept (default 1)")
       .option("--seed <n>", "seed of k-means++ (default 0)")
-      .option("--mini-batch <size>", "mini-batch k-means with this batch size (for very many units)")
+      .option(
+        "--mini-batch <size>",
+        "mini-batch k-means with this batch size (for very many units); a 2-D .npy is then read in chunks, never whole",
+      )
+      .option("--chunk-mb <n>", `with --mini-batch on a .npy: MiB of points held at once (default ${DEFAULT_CHUNK_MB})`)
       .requiredOption("-o, --out <file>", "output .safetensors file"),
   ).action(async (o: BuildOptions) => {
     const out = outputOf(o);
@@ -232,8 +348,22 @@ export function clustersCommand(): Command {
     const nInit = positive("--n-init", o.nInit);
     const seed = parseInt10("--seed", o.seed) ?? 0;
     const miniBatch = positive("--mini-batch", o.miniBatch);
+    const chunkMb = positive("--chunk-mb", o.chunkMb);
+    const from = o.from ?? "external";
+    if (o.from !== undefined && o.features !== undefined) {
+      throw usageError("--from: chooses the embedded synthetic benchmark's audio; it does not apply with --features", {
+        field: "--from",
+      });
+    }
     checkOut(o.out);
-    const p = await prepare(o.features, unit);
+    if (o.features !== undefined && miniBatch !== undefined && isNpyFile(o.features)) {
+      await streamNpy(o, { k, unit, seed, miniBatch, chunkMb: chunkMb ?? DEFAULT_CHUNK_MB });
+      return;
+    }
+    if (chunkMb !== undefined) {
+      throw usageError("--chunk-mb: applies to a 2-D .npy read in chunks with --mini-batch", { field: "--chunk-mb" });
+    }
+    const p = await prepare(o.features, unit, from);
     if (k > p.points.n) {
       throw new TavtError(
         "BAD_INPUT",
@@ -259,18 +389,109 @@ export function clustersCommand(): Command {
       inertia: space.inertia,
       iterations: space.iterations,
       seconds: Number(space.seconds.toFixed(3)),
+      peakRssBytes: peakRss(),
     };
     out.result(
       result,
       () =>
-        `auditory space: K=${space.k} prototypes of dim ${space.dim} (T=${space.unit}) from ${space.n} units of ${space.source}; inertia ${space.inertia.toPrecision(7)} after ${space.iterations} iterations${space.converged ? "" : " (not converged)"} in ${result.seconds} s; wrote ${o.out}`,
+        `auditory space: K=${space.k} prototypes of dim ${space.dim} (T=${space.unit}) from ${space.n} units of ${space.source}; inertia ${space.inertia.toPrecision(7)} after ${space.iterations} iterations${space.converged ? "" : " (not converged)"} in ${result.seconds} s, peak RSS ${mib(result.peakRssBytes)} MiB; wrote ${o.out}`,
     );
   });
   example(
     build,
     "pnpm tavt clusters build --k 100 --out space.safetensors --json",
     "pnpm tavt clusters build --features audio.npy --k 100 --n-init 3 --seed 1 --out space.safetensors",
+    "pnpm tavt clusters build --features flickr-vggish.npy --k 100 --mini-batch 1024 --out space.safetensors",
   );
   clusters.addCommand(build);
+  clusters.addCommand(usageCommand());
   return clusters;
+}
+
+interface UsageOptions extends ConfigOptions {
+  space?: string;
+  split: string;
+  unit?: string;
+  out?: string;
+}
+
+/** Per domain: videos, units, prototypes it uses (share >= 1/K) and its three most used prototypes. */
+function usageRows(u: PrototypeUsage): Record<string, string | number>[] {
+  return u.domains.map((d: DomainUsage) => {
+    const top = d.shares
+      .map((share, j) => ({ j, share }))
+      .sort((a, b) => b.share - a.share || a.j - b.j)
+      .slice(0, 3)
+      .map((t) => `m${t.j + 1} ${t.share.toFixed(2)}`)
+      .join(", ");
+    return {
+      domain: d.domain,
+      role: d.role,
+      videos: d.videos,
+      units: d.units,
+      "prototypes used": d.shares.filter((s) => s >= u.threshold).length,
+      "most used (share)": top,
+    };
+  });
+}
+
+/** How widely the prototypes are shared: used by every domain, by at least half, by one only, by none. */
+function sharingLine(u: PrototypeUsage): string {
+  const n = u.domains.length;
+  const count = (f: (used: number) => boolean) => u.domainsUsing.filter(f).length;
+  return `of K=${u.k} prototypes (a domain uses one when at least 1/K of its audio units are nearest to it), ${count((x) => x === n)} are used by all ${n} domains with audio, ${count((x) => x >= n / 2)} by at least half, ${count((x) => x === 1)} by one domain only, ${count((x) => x === 0)} by none`;
+}
+
+function usageCommand(): Command {
+  const cmd = withConfig(
+    new Command("usage")
+      .description(
+        "which auditory prototypes each domain's audio uses (the paper's Figure 9): every unit of T frames assigned to its nearest prototype, shares per domain as a table and a heat map",
+      )
+      .option("--space <file>", "an auditory space (.safetensors); default: built as `tavt train` builds it")
+      .addOption(
+        new Option("--split <split>", "which videos of each domain").choices(["train", "test", "all"]).default("all"),
+      )
+      .option("--unit <T>", "frames per unit (default the space's T; a space from pooled points has T = 1)")
+      .option("-o, --out <dir>", "write usage.md, usage.csv, usage.json and usage.svg (the heat map) here"),
+  ).action(async (o: UsageOptions) => {
+    const out = outputOf(o);
+    const unit = positive("--unit", o.unit);
+    const config = configOf(o);
+    const data = await loadExperimentData(config);
+    const space = o.space ? await loadSpace(o.space) : await buildSpaceFor(config, data);
+    if (data.audioDim !== null && data.audioDim !== space.dim) {
+      throw new TavtError(
+        "SHAPE_MISMATCH",
+        `--space ${o.space}: prototypes of dim ${space.dim}, but the audio of ${data.dataset.name} has dim ${data.audioDim}`,
+        { file: o.space, expected: data.audioDim, got: space.dim },
+      );
+    }
+    out.note(`assigning the ${o.split} audio of ${data.describe} to K=${space.k} prototypes (${space.source})`);
+    const usage = prototypeUsage(space, data.dataset, { split: o.split as "train" | "test" | "all", unit });
+    const rows = usageRows(usage);
+    const line = sharingLine(usage);
+    if (o.out) {
+      mkdirSync(o.out, { recursive: true });
+      const title = `Auditory prototypes used by each domain's audio, ${o.split} split of ${data.dataset.name}, K=${space.k} from ${space.source} (Figure 9)`;
+      writeFileAtomic(join(o.out, "usage.md"), `## ${title}\n\n${markdownTable(rows)}\n\n${line}.\n`);
+      const header = ["domain", "role", "units", ...Array.from({ length: usage.k }, (_, j) => `m${j + 1}`)];
+      const csv = usage.domains.map((d) => [d.domain, d.role, d.units, ...d.shares.map((v) => v.toFixed(6))].join(","));
+      writeFileAtomic(join(o.out, "usage.csv"), `${[header.join(","), ...csv].join("\n")}\n`);
+      writeFileAtomic(
+        join(o.out, "usage.json"),
+        `${JSON.stringify({ split: o.split, source: space.source, ...usage }, null, 1)}\n`,
+      );
+      const subtitle = `${o.split} split of ${data.dataset.name}; K=${space.k} from ${space.source}; each unit of T=${usage.unit} frames counted at its nearest prototype`;
+      writeFileAtomic(join(o.out, "usage.svg"), await prototypeUsageSvg(usage.domains, { subtitle }));
+    }
+    out.result({ split: o.split, k: usage.k, unit: usage.unit, rows, domainsUsing: usage.domainsUsing }, () => {
+      return `${alignedTable(rows)}\n${line}${o.out ? `; wrote ${join(o.out, "usage.svg")}` : ""}`;
+    });
+  });
+  return example(
+    cmd,
+    "pnpm tavt clusters usage --out results/figure9",
+    "pnpm tavt clusters usage --space space.safetensors --data msrvtt --annotations DIR --features V.h5 --audio-features A.h5 --out results/figure9",
+  );
 }

@@ -12,9 +12,10 @@ import { CONFIG_FILE, loadModel, MODEL_FILE, SPACE_FILE, saveModel, VOCAB_FILE }
 import { captionVideos, evalIds, scoreCaptions, tracesOf } from "../pipeline/evaluate";
 import { type Experiment, prepareExperiment } from "../pipeline/experiment";
 import { trainExperiment } from "../pipeline/train";
-import { alphaTraceSvg } from "../report/charts";
+import { alphaTraceSvg, wordModalitySvg } from "../report/charts";
 import { runInfo, saveRunInfo } from "../report/runInfo";
-import { alignedTable } from "../report/tables";
+import { alignedTable, markdownTable } from "../report/tables";
+import { type WordModality, wordModality } from "../report/wordModality";
 import {
   type CommonOptions,
   type ConfigOptions,
@@ -22,6 +23,7 @@ import {
   ensureBackend,
   example,
   outputOf,
+  parseInt10,
   withCommon,
   withConfig,
 } from "./common";
@@ -159,18 +161,48 @@ interface EvalOptions extends CommonOptions {
   domain?: string[];
   out?: string;
   set?: string[];
+  minWordCount?: string;
+}
+
+/** Figure 10's table: word, times generated, mean gates and mean ratio, most audio-leaning first. */
+function wordRows(words: readonly WordModality[]): Record<string, string | number>[] {
+  return words.map((w, i) => ({
+    rank: i + 1,
+    word: w.word,
+    count: w.count,
+    alpha_av: Number(w.alphaAv.toFixed(4)),
+    alpha_va: Number(w.alphaVa.toFixed(4)),
+    "alpha_av/alpha_va": Number(w.ratio.toFixed(4)),
+  }));
+}
+
+/** The human summary of Figure 10: the words leaning most on sound and on sight. */
+function wordSummary(words: readonly WordModality[], n = 8): string {
+  if (words.length === 0) return "";
+  const list = (ws: readonly WordModality[]) => ws.map((w) => `${w.word} ${w.ratio.toFixed(3)}`).join(", ");
+  const sound = words.slice(0, Math.min(n, words.length));
+  const sight = words.slice(Math.max(sound.length, words.length - n)).reverse();
+  return `\nwords by mean alpha_av/alpha_va (Figure 10; ${words.length} word${words.length === 1 ? "" : "s"}): most on sound: ${list(sound)}${sight.length > 0 ? `; most on sight: ${list(sight)}` : ""}`;
 }
 
 function evalCommand(): Command {
   const cmd = withCommon(
     new Command("eval")
-      .description("caption a split and score it: BLEU-4, METEOR, ROUGE-L, CIDEr (x100), plus an alpha-trace SVG")
+      .description(
+        "caption a split and score it: BLEU-4, METEOR, ROUGE-L, CIDEr (x100); with --out also the alpha traces (Figure 11) and the words ranked by mean alpha_av/alpha_va (Figure 10) as a table and a chart",
+      )
       .requiredOption("-m, --model <dir>", "a run directory (from `tavt train` or `tavt adapt`)")
       .option("-d, --domain <name>", "domain to evaluate (repeatable; default the target domains)", collect, [])
-      .option("-o, --out <dir>", "write captions.json, scores.json, alpha-traces.svg, config.yaml and run.json here")
-      .option("--set <key=value>", "override a config key (e.g. eval.split=train, eval.beam=5)", collect, []),
+      .option(
+        "-o, --out <dir>",
+        "write captions.json, scores.json, alpha-traces.svg, word-modality.{md,json,svg}, config.yaml and run.json here",
+      )
+      .option("--set <key=value>", "override a config key (e.g. eval.split=train, eval.beam=5)", collect, [])
+      .option("--min-word-count <n>", "Figure 10's word table: words generated at least this often (default 3)"),
   ).action(async (o: EvalOptions) => {
     const out = outputOf(o);
+    const minWordCount = parseInt10("--min-word-count", o.minWordCount) ?? 3;
+    if (minWordCount < 1) throw usageError(`--min-word-count ${o.minWordCount}: expected a positive integer`);
     const config = savedConfig(o.model, o.set);
     await ensureBackend(out);
     const { exp, params } = await loadRun(o.model, config);
@@ -187,6 +219,7 @@ function evalCommand(): Command {
       rows.push({ domain: d, videos: caps.length, ...scoreCaptions(caps) });
     }
     if (domains.length > 1) rows.push({ domain: "all", videos: all.length, ...scoreCaptions(all) });
+    const words = wordModality(all, minWordCount);
     if (o.out) {
       const info = runInfo(`tavt eval --model ${o.model}`, [config.seed], { eval: config });
       saveRunInfo(o.out, info);
@@ -194,10 +227,24 @@ function evalCommand(): Command {
       writeFileAtomic(join(o.out, "captions.json"), `${JSON.stringify(all, null, 1)}\n`);
       const traces = tracesOf(all, 4);
       if (traces.length > 0) writeFileAtomic(join(o.out, "alpha-traces.svg"), await alphaTraceSvg(traces));
+      if (words.length > 0) {
+        const table = wordRows(words);
+        writeFileAtomic(join(o.out, "word-modality.json"), `${JSON.stringify(words, null, 1)}\n`);
+        writeFileAtomic(
+          join(o.out, "word-modality.md"),
+          `## Words by mean alpha_av / alpha_va over the ${config.eval.split} split (Figure 10)\n\n${markdownTable(table, undefined, 4)}\n`,
+        );
+        writeFileAtomic(
+          join(o.out, "word-modality.svg"),
+          await wordModalitySvg(words, {
+            title: `Words by mean alpha_av / alpha_va, ${config.eval.split} split of ${domains.join(", ")} (Figure 10)`,
+          }),
+        );
+      }
     }
     disposeTree(params);
     exp.dispose();
-    out.result({ split: config.eval.split, rows }, () => alignedTable(rows));
+    out.result({ split: config.eval.split, rows, words }, () => `${alignedTable(rows)}${wordSummary(words)}`);
   });
   return example(cmd, "pnpm tavt eval --model runs/maml-1-animation --domain Animation --out results/eval-animation");
 }

@@ -32,7 +32,7 @@ const base: ExperimentConfig = {
     clipLen: 5,
     ablation: {},
   },
-  space: { k: 16, unit: null, nInit: 1, path: null },
+  space: { k: 16, unit: null, nInit: 1, path: null, source: "external", corpus: null },
   meta: { learner: "maml", innerLr: 0.01, innerSteps: 1, outerLr: 3e-3, clipNorm: 5, reading: "maml" },
   // 2 of the 4 other source domains per meta-batch keeps a second-order TAVT step near 4 s on 2 CPU cores.
   train: { steps: 60, batchSize: 8, queryBatchSize: null, supportDomains: 2, checkpointEvery: 20 },
@@ -60,7 +60,7 @@ export const PRESETS: Readonly<Record<PresetName, ExperimentConfig>> = {
     ...base,
     data: { ...base.data, maxLen: 22 },
     model: { kind: "tavt", base: "paper", ablation: {} },
-    space: { k: 100, unit: null, nInit: 1, path: null },
+    space: { ...base.space, k: 100 },
     meta: { learner: "maml", innerLr: 1e-4, innerSteps: 1, outerLr: 1e-3, clipNorm: null, reading: "paper" },
     train: { steps: 10000, batchSize: 32, queryBatchSize: null, supportDomains: null, checkpointEvery: 500 },
     adapt: { steps: 100, lr: 1e-4, batchSize: 32, fraction: 1 },

@@ -7,6 +7,9 @@ const positive = z.number().positive();
 /** Where the data comes from (`--data`). */
 export const DATA_SOURCES = ["synthetic", "msrvtt", "msvd", "dir"] as const;
 
+/** What the universal auditory space is fitted on (`space.source`). */
+export const SPACE_SOURCES = ["external", "source-domains"] as const;
+
 /** Captioners a config can train (`@tavt/model`): TAVT and the two plain transformer baselines. */
 export const MODEL_KINDS = ["tavt", "vanillaTransformer", "concatAvTransformer"] as const;
 
@@ -101,8 +104,16 @@ export const spaceSchema = z.strictObject({
   /** Frames per audio unit; null: the model's clip length T. */
   unit: posInt.nullable(),
   nInit: posInt,
-  /** Load the space from this `.safetensors` file instead of building it from the source domains' audio. */
+  /** Load the space from this `.safetensors` file instead of building it. */
   path: z.string().nullable(),
+  /**
+   * What M is fitted on (section 3.1). "external": audio from outside the training data, as the paper's Flickr
+   * videos: `corpus`, or for the synthetic data its external audio corpus. "source-domains": the source domains'
+   * training audio.
+   */
+  source: z.enum(SPACE_SOURCES),
+  /** The external audio: a 2-D .npy of pooled units [N, D] or a feature store of sequences; null: synthetic's own. */
+  corpus: z.string().nullable(),
 });
 
 export const metaSchema = z.strictObject({

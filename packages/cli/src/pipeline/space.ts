@@ -1,5 +1,15 @@
-import { type AuditorySpace, buildAuditorySpace, loadAuditorySpace, saveAuditorySpace } from "@tavt/clusters";
+import { existsSync, statSync } from "node:fs";
+import {
+  type AuditorySpace,
+  buildAuditorySpace,
+  buildAuditorySpaceFromPoints,
+  type FeatureSequence,
+  loadAuditorySpace,
+  readNpy,
+  saveAuditorySpace,
+} from "@tavt/clusters";
 import { TavtError, tf } from "@tavt/core";
+import { type FeatureStore, makeSyntheticAudioCorpus, openFeatureStore } from "@tavt/datasets";
 import type { ExperimentConfig } from "../config/schema";
 import type { ExperimentData } from "./data";
 
@@ -19,11 +29,16 @@ export async function saveSpace(path: string, space: AuditorySpace): Promise<voi
   await saveAuditorySpace(path, space);
 }
 
-/**
- * The universal auditory space of section 3.1 built from the source domains' training audio: units of T frames
- * (`space.unit`, default the model's clip length), mean-pooled, clustered into K prototypes with k-means++.
- */
-export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentData): Promise<AuditorySpace> {
+/** Every sequence of a feature store. */
+function sequencesOf(store: FeatureStore): FeatureSequence[] {
+  return store.ids().map((id) => {
+    const [frames, dim] = store.shape(id);
+    return { data: store.read(id), frames, dim };
+  });
+}
+
+/** The space from the source domains' training audio (`space.source: source-domains`). */
+function fromSourceDomains(config: ExperimentConfig, data: ExperimentData, unit: number): AuditorySpace {
   const ds = data.dataset;
   const ids = ds.ids({ domains: ds.sourceDomains, split: "train" }).filter((id) => {
     const v = ds.video(id);
@@ -42,9 +57,58 @@ export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentDa
   });
   return buildAuditorySpace(sequences, {
     k: config.space.k,
-    unit: config.space.unit ?? config.model.clipLen ?? 5,
+    unit,
     nInit: config.space.nInit,
     seed: config.seed,
     source: `${ds.name} source-domain train audio`,
   });
+}
+
+/** The space from an external corpus file: a 2-D .npy of pooled units, or a feature store cut into units. */
+async function fromCorpusFile(config: ExperimentConfig, path: string, unit: number): Promise<AuditorySpace> {
+  const o = { k: config.space.k, nInit: config.space.nInit, seed: config.seed, source: path };
+  if (!existsSync(path)) {
+    throw new TavtError("NOT_FOUND", `space.corpus ${path}: external audio file or directory not found`, {
+      file: path,
+      field: "space.corpus",
+    });
+  }
+  if (!statSync(path).isDirectory() && path.toLowerCase().endsWith(".npy")) {
+    return buildAuditorySpaceFromPoints(readNpy(path), { ...o, unit: 1 });
+  }
+  const store = await openFeatureStore(path);
+  try {
+    return buildAuditorySpace(sequencesOf(store), { ...o, unit });
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The universal auditory space of section 3.1: units of T frames (`space.unit`, default the model's clip length),
+ * mean-pooled, clustered into K prototypes with k-means++. By default (`space.source: external`) from audio outside
+ * the training data, as the paper's Flickr videos: `space.corpus`, or for the synthetic data its external audio
+ * corpus; `space.source: source-domains` fits it on the source domains' training audio instead.
+ */
+export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentData): Promise<AuditorySpace> {
+  const unit = config.space.unit ?? config.model.clipLen ?? 5;
+  if (config.space.source === "source-domains") return fromSourceDomains(config, data, unit);
+  if (config.space.corpus) return fromCorpusFile(config, config.space.corpus, unit);
+  if (config.data.source !== "synthetic") {
+    throw new TavtError(
+      "BAD_CONFIG",
+      `space.source external: data.source "${config.data.source}" has no external audio corpus; give space.corpus (audio features independent of the dataset, e.g. VGGish units of Flickr videos as a 2-D .npy), or space.path (a space from tavt clusters build), or set space.source=source-domains to fit M on the source domains' training audio`,
+      { field: "space.corpus" },
+    );
+  }
+  const { seed, ...rest } = config.data.synthetic;
+  const corpus = makeSyntheticAudioCorpus({ ...rest, seed: seed ?? 0 });
+  const space = buildAuditorySpace(sequencesOf(corpus.store), {
+    k: config.space.k,
+    unit,
+    nInit: config.space.nInit,
+    seed: config.seed,
+    source: `synthetic external audio corpus (${corpus.store.ids().length} clips)`,
+  });
+  return space;
 }

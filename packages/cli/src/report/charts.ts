@@ -126,3 +126,100 @@ export async function alphaTraceSvg(traces: readonly AlphaTrace[], title = "Moda
     resolve: { scale: { x: "independent" } },
   });
 }
+
+/**
+ * Figure 10 of the paper as a bar chart: words ranked by their mean alpha_av / alpha_va, drawn as
+ * log2(ratio) (right, red: leans on sound; left, blue: leans on sight); the `top` most audio- and visual-leaning
+ * words when there are more than 2 * top.
+ */
+export async function wordModalitySvg(
+  words: readonly { word: string; count: number; ratio: number }[],
+  o: { title?: string; top?: number } = {},
+): Promise<string> {
+  const top = o.top ?? 15;
+  const shown = words.length > 2 * top ? [...words.slice(0, top), ...words.slice(-top)] : [...words];
+  const values = shown.map((w) => ({
+    word: w.word,
+    count: w.count,
+    ratio: w.ratio,
+    log2: Math.log2(w.ratio),
+    leans: w.ratio >= 1 ? "sound (alpha_av > alpha_va)" : "sight (alpha_va > alpha_av)",
+  }));
+  return renderVegaLite({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: o.title ?? "Words by mean alpha_av / alpha_va (Figure 10)",
+    data: { values },
+    width: 360,
+    height: { step: 14 },
+    mark: "bar",
+    encoding: {
+      y: { field: "word", type: "nominal", sort: null, title: null },
+      x: { field: "log2", type: "quantitative", title: "log2(mean alpha_av / alpha_va)" },
+      color: {
+        field: "leans",
+        type: "nominal",
+        title: "leans on",
+        legend: { labelLimit: 400 },
+        scale: {
+          domain: ["sound (alpha_av > alpha_va)", "sight (alpha_va > alpha_av)"],
+          range: ["#d62728", "#1f77b4"],
+        },
+      },
+      tooltip: [{ field: "word" }, { field: "ratio", format: ".3f" }, { field: "count" }],
+    },
+  });
+}
+
+/**
+ * Figure 9 of the paper as a heat map: one row per domain (sources first), one column per prototype of the
+ * auditory space (ordered by how many domains use it, then by total share), colour = the share of the domain's
+ * audio units nearest to that prototype.
+ */
+export async function prototypeUsageSvg(
+  domains: readonly { domain: string; role: string; shares: readonly number[] }[],
+  o: { subtitle?: string } = {},
+): Promise<string> {
+  const k = domains[0]?.shares.length ?? 0;
+  const threshold = k > 0 ? 1 / k : 0;
+  const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => {
+    const used = (j: number) => domains.filter((d) => d.shares[j]! >= threshold).length;
+    const total = (j: number) => domains.reduce((s, d) => s + d.shares[j]!, 0);
+    return used(b) - used(a) || total(b) - total(a) || a - b;
+  });
+  const values = domains.flatMap((d) =>
+    order.map((j, position) => ({
+      domain: `${d.domain} (${d.role})`,
+      prototype: `m${j + 1}`,
+      position,
+      share: d.shares[j]!,
+    })),
+  );
+  return renderVegaLite({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: "Auditory prototypes used by each domain's audio (Figure 9)",
+      ...(o.subtitle ? { subtitle: o.subtitle } : {}),
+    },
+    data: { values },
+    width: { step: Math.max(6, Math.min(18, Math.floor(720 / Math.max(1, k)))) },
+    height: { step: 18 },
+    mark: "rect",
+    encoding: {
+      x: {
+        field: "prototype",
+        type: "ordinal",
+        sort: { field: "position" },
+        title: "prototype m_j of M (most widely shared first)",
+        axis: { labelAngle: -90, labelFontSize: 8 },
+      },
+      y: { field: "domain", type: "nominal", sort: null, title: null },
+      color: {
+        field: "share",
+        type: "quantitative",
+        title: "share of units",
+        scale: { scheme: "yelloworangered" },
+      },
+      tooltip: [{ field: "domain" }, { field: "prototype" }, { field: "share", format: ".3f" }],
+    },
+  });
+}

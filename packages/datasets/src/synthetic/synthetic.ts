@@ -109,7 +109,7 @@ export function syntheticDomainSizes(total: number): Record<PaperDomain, number>
   return out;
 }
 
-function checkConfig(c: SyntheticConfig): void {
+export function checkConfig(c: SyntheticConfig): void {
   const ints: (keyof SyntheticConfig)[] = [
     "videos",
     "frames",
@@ -183,6 +183,15 @@ function domainStyle(key: Key, c: SyntheticConfig, objectEmb: Float32Array[], ev
   };
 }
 
+/** The audio prototype of each sound event, row-major [events, audioDim]: what every video's and the external
+ * corpus's audio is made of (a function of the seed, the event count and the audio dim only). */
+export function syntheticEventPrototypes(c: Pick<SyntheticConfig, "seed" | "events" | "audioDim">): Float32Array {
+  const audio = rng.foldIn(rng.key(c.seed), "audio"); // the "audio" key of makeSynthetic's named split
+  const prototypes = new Float32Array(c.events * c.audioDim);
+  for (let e = 0; e < c.events; e++) prototypes.set(rng.normalArray(rng.foldIn(audio, e), c.audioDim), e * c.audioDim);
+  return prototypes;
+}
+
 function fill(template: string, slots: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, s: string) => slots[s]!);
 }
@@ -211,9 +220,7 @@ export function makeSynthetic(config: Partial<SyntheticConfig> = {}): SyntheticD
     );
   }
   const eventVis = Array.from({ length: c.events }, (_, e) => rng.normalArray(rng.foldIn(k.events, e), c.visualDim));
-  const prototypes = new Float32Array(c.events * c.audioDim);
-  for (let e = 0; e < c.events; e++)
-    prototypes.set(rng.normalArray(rng.foldIn(k.audio, e), c.audioDim), e * c.audioDim);
+  const prototypes = syntheticEventPrototypes(c);
 
   const videos: { id: string; domain: PaperDomain; captions: string[] }[] = [];
   const visualEntries: { id: string; data: Float32Array; shape: [number, number] }[] = [];
