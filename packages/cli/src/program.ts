@@ -32,8 +32,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-declare const __TAVT_CLI_VERSION__: string | undefined;
-const VERSION = typeof __TAVT_CLI_VERSION__ === "string" ? __TAVT_CLI_VERSION__ : "0.1.0";
+/** The package's version, defined at build time by tsup (tsup.config.ts) and in tests by vitest.config.ts. */
+declare const __TAVT_CLI_VERSION__: string;
+const VERSION = __TAVT_CLI_VERSION__;
 
 /** Make every command (and sub-command) throw instead of exiting, and print nothing on its own for errors. */
 function quiet(cmd: Command, writeErr: (s: string) => void): void {
