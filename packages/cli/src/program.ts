@@ -60,9 +60,9 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") {
-        return EXIT.ok;
-      }
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.ok;
+      // `tavt` or `tavt data` without a subcommand: commander printed the help on stderr; that is a failure.
+      if (e.code === "commander.help") return e.exitCode === 0 ? EXIT.ok : EXIT.failure;
       if (e.code === "commander.executeSubCommandAsync" || e.exitCode === 0) return EXIT.ok;
       stderr.write(`${errorLine(new Error(e.message.replace(/^error: /, "")))}\n`);
       return EXIT.user;

@@ -70,6 +70,19 @@ describe("tavt clusters build", () => {
     expect(firsts).toEqual([-10, 0, 10]);
   });
 
+  it("shows k-means progress on stderr unless --quiet", async () => {
+    const dir = tempDir();
+    const npy = writeNpy(join(dir, "points.npy"), blobs(), [60, 4]);
+    const out = join(dir, "space.safetensors");
+    const r = await run("clusters", "build", "--features", npy, "--k", "3", "--n-init", "2", "--out", out, "--json");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/k-means run 1\/2: inertia [\d.]+ after \d+ iterations/);
+    expect(r.stderr).toMatch(/k-means run 2\/2: inertia/);
+    expect(r.stderr).toMatch(/\[k-means\] step 606\/606 /);
+    const q = await run("clusters", "build", "--features", npy, "--k", "3", "--out", out, "--json", "-q");
+    expect(q.stderr).toBe("");
+  });
+
   it("without --json prints a one-line human summary", async () => {
     const dir = tempDir();
     const npy = writeNpy(join(dir, "points.npy"), blobs(), [60, 4]);
