@@ -44,8 +44,9 @@ const key = (r: TransferRow, by: ReportSpec["by"]) => by.map((b) => String(r[b])
 
 /**
  * Aggregate a transfer run over seeds (mean ± std), print the table, and write results/<benchmark>/: the table as
- * Markdown, CSV and JSON (with configs, seeds, backend and versions), per-seed raw rows, a bar chart SVG, and an
- * alpha-trace SVG (Figure 11) of a few TAVT captions.
+ * Markdown, CSV and JSON (with configs, seeds, backend and versions), per-seed raw rows, a bar chart SVG (every
+ * target, and the mean, grouped by method; a panel per metric), and an alpha-trace SVG (Figure 11) of a few TAVT
+ * captions.
  */
 export async function report(result: TransferResult, spec: ReportSpec): Promise<string> {
   let rows = result.rows;
@@ -71,6 +72,8 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
     rows = [...rows, ...extra];
   }
   const methods = [...new Set(rows.map((r) => r.method))];
+  // The chart's horizontal axis: one group of bars (one per method) per target (and fraction).
+  const groupField = spec.by.join(", ");
   const groupKeys = [...new Set(rows.map((r) => key(r, spec.by)))];
   const display: Record<string, string | number>[] = [];
   const numeric: Record<string, string | number>[] = [];
@@ -90,9 +93,9 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
         n[`${m}_mean`] = Number(s.mean.toFixed(4));
         n[`${m}_std`] = Number(s.std.toFixed(4));
         chart.push({
-          ...ids,
+          ...(spec.by.length ? { [groupField]: spec.by.map((b) => ids[b]).join(" ") } : {}),
           method,
-          metric: `${METRIC_TITLES[m]}${spec.by.length ? ` (${spec.by.map((b) => ids[b]).join(", ")})` : ""}`,
+          metric: METRIC_TITLES[m],
           "score (x100)": s.mean,
           std: s.std,
         });
@@ -110,8 +113,14 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
     name: "table",
     title: spec.title,
     info,
-    chart: { x: "method", y: "score (x100)", column: "metric", error: "std" },
-    chartRows: spec.meanOverTargets ? chart.filter((c) => String(c.metric).includes("(mean")) : chart,
+    chart: {
+      x: "method",
+      y: "score (x100)",
+      ...(spec.by.length ? { group: groupField } : {}),
+      column: "metric",
+      error: "std",
+    },
+    chartRows: chart,
   });
   const md = `## ${spec.title}\n\n${markdownTable(display)}\n\nMean ± standard deviation over seeds ${spec.seeds.join(", ")}; backend ${info.backend}; ${info.seconds} s; printed by \`${spec.command}\`.\n`;
   writeFileAtomic(join(spec.dir, "table.md"), md);

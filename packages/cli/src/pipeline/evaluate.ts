@@ -114,7 +114,7 @@ export function tracesOf(captions: readonly GeneratedCaption[], n = 4, label = "
     .filter((c) => c.alphaAv.length > 0 && c.words.length > 0)
     .slice(0, n)
     .map((c) => ({
-      label: `${label}${c.id}: ${c.caption}`,
+      label: `${label}${c.id}`, // the caption's words are on the chart's axis
       words: c.words,
       alphaAv: c.alphaAv,
       alphaVa: c.alphaVa,
