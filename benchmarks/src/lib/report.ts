@@ -46,7 +46,7 @@ const key = (r: TransferRow, by: ReportSpec["by"]) => by.map((b) => String(r[b])
  * Aggregate a transfer run over seeds (mean ± std), print the table, and write results/<benchmark>/: the table as
  * Markdown, CSV and JSON (with configs, seeds, backend and versions), per-seed raw rows, a bar chart SVG (every
  * target, and the mean, grouped by method; a panel per metric), and an alpha-trace SVG (Figure 11) of a few TAVT
- * captions.
+ * captions with its data (alpha-traces.json).
  */
 export async function report(result: TransferResult, spec: ReportSpec): Promise<string> {
   let rows = result.rows;
@@ -96,8 +96,9 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
           ...(spec.by.length ? { [groupField]: spec.by.map((b) => ids[b]).join(" ") } : {}),
           method,
           metric: METRIC_TITLES[m],
-          "score (x100)": s.mean,
-          std: s.std,
+          // as the table prints them (2 decimals), so a score of 1e-11 is drawn as the 0.00 the table shows
+          "score (x100)": Number(s.mean.toFixed(2)),
+          std: Number(s.std.toFixed(2)),
         });
       }
       display.push(d);
@@ -126,7 +127,10 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
   writeFileAtomic(join(spec.dir, "table.md"), md);
   writeFileAtomic(join(spec.dir, "rows.json"), `${JSON.stringify(result.rows, null, 1)}\n`);
   const traces = tracesOf(result.captions, 4);
-  if (traces.length > 0) writeFileAtomic(join(spec.dir, "alpha-traces.svg"), await alphaTraceSvg(traces));
+  if (traces.length > 0) {
+    writeFileAtomic(join(spec.dir, "alpha-traces.svg"), await alphaTraceSvg(traces));
+    writeFileAtomic(join(spec.dir, "alpha-traces.json"), `${JSON.stringify(traces, null, 1)}\n`); // to redraw it
+  }
   const text = `${spec.title}\n\n${alignedTable(display)}\n\n(mean ± std over seeds ${spec.seeds.join(", ")}; ${info.seconds} s; backend ${info.backend}; written to ${spec.dir})`;
   spec.out.print(text);
   return md;

@@ -54,6 +54,7 @@ describe("charts", () => {
     const at = metrics.map((m) => t.indexOf(m));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at); // panels in the table's metric order
+    expect(count(t, "score (x100)")).toBe(1); // one y title for the stacked panels
   });
 
   it("alpha traces: the caption's words on the x axis, one row per caption, one y-axis title and one legend title", async () => {

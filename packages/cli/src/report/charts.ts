@@ -66,7 +66,8 @@ export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Pro
       encoding: {
         x,
         ...xOffset,
-        y: { field: o.y, type: "quantitative", title: o.y },
+        // stacked panels (with groups) share one y title, drawn once down the left side by the facet
+        y: { field: o.y, type: "quantitative", title: o.group && o.column ? null : o.y },
         color: {
           field: o.x,
           type: "nominal",
@@ -88,7 +89,8 @@ export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Pro
       encoding: {
         x,
         ...xOffset,
-        y: { field: "lo", type: "quantitative", title: o.y }, // the same title as the bars, so the axis reads o.y
+        // the same title as the bars, so the axis reads o.y
+        y: { field: "lo", type: "quantitative", title: o.group && o.column ? null : o.y },
         y2: { field: "hi" },
       },
     });
@@ -113,9 +115,19 @@ export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Pro
           [o.group ? "row" : "column"]: {
             field: o.column,
             type: "nominal",
-            title: null,
+            title: o.group ? o.y : null,
             sort: order(o.column),
-            header: o.group ? { labelAngle: 0, labelAlign: "left", labelAnchor: "start", labelOrient: "top" } : {},
+            header: o.group
+              ? {
+                  labelAngle: 0,
+                  labelAlign: "left",
+                  labelAnchor: "start",
+                  labelOrient: "top",
+                  labelFontWeight: "bold",
+                  titleFontSize: 11,
+                  titleFontWeight: "bold",
+                }
+              : {},
           },
         },
         spec: inner,
