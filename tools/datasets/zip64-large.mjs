@@ -1,10 +1,12 @@
 // A check by hand (not a unit test: it writes 4.6 GB): an .npz past 4 GiB written by writeFeatureStore is read back by openFeatureStore
 // and by Python's zipfile (testzip: every CRC) and numpy.
 //   node tools/datasets/zip64-large.mjs      (after building @tavt/datasets; needs python3, numpy optional)
+
+import { execFileSync } from "node:child_process";
 import { rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
+
 const root = new URL("../../", import.meta.url);
 const ds = await import(new URL("packages/datasets/dist/index.js", root).href);
 const file = join(process.env.TMPDIR ?? tmpdir(), `tavt-zip64-${process.pid}.npz`);
