@@ -2,6 +2,7 @@ import { join } from "node:path";
 import {
   alignedTable,
   alphaTraceSvg,
+  type BarChartOptions,
   markdownTable,
   type Output,
   runInfo,
@@ -14,7 +15,7 @@ import { writeFileAtomic } from "@tavt/core";
 import { meanStd, pm } from "./stats";
 import type { TransferResult, TransferRow } from "./transfer";
 
-type Metric = "BLEU1" | "BLEU4" | "METEOR" | "ROUGE_L" | "CIDEr";
+export type Metric = "BLEU1" | "BLEU4" | "METEOR" | "ROUGE_L" | "CIDEr";
 
 /** Column titles as the paper prints them. */
 export const METRIC_TITLES: Record<Metric, string> = {
@@ -38,6 +39,30 @@ export interface ReportSpec {
   seeds: number[];
   dir: string;
   out: Output;
+}
+
+/**
+ * The chart of a results table (the numeric rows of table.json: the `by` columns, method, `<metric>_mean` and
+ * `<metric>_std`): one group of bars (one per method) per target (and fraction), one panel per metric in `metrics`
+ * order, values at the table's 2 decimals (so a score of 1e-11 is drawn as the 0.00 the table shows).
+ */
+export function tableChart(
+  numeric: readonly Record<string, string | number>[],
+  metrics: readonly Metric[],
+  by: readonly string[],
+): { chart: Omit<BarChartOptions, "title">; chartRows: Record<string, string | number>[] } {
+  const group = by.join(", ");
+  const chartRows = numeric.flatMap((n) =>
+    metrics.map((m) => ({
+      ...(by.length ? { [group]: by.map((b) => String(n[b])).join(" ") } : {}),
+      method: String(n.method),
+      metric: METRIC_TITLES[m],
+      "score (x100)": Number(Number(n[`${m}_mean`]).toFixed(2)),
+      std: Number(Number(n[`${m}_std`]).toFixed(2)),
+    })),
+  );
+  const chart = { x: "method", y: "score (x100)", ...(by.length ? { group } : {}), column: "metric", error: "std" };
+  return { chart, chartRows };
 }
 
 const key = (r: TransferRow, by: ReportSpec["by"]) => by.map((b) => String(r[b])).join("|");
@@ -72,12 +97,9 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
     rows = [...rows, ...extra];
   }
   const methods = [...new Set(rows.map((r) => r.method))];
-  // The chart's horizontal axis: one group of bars (one per method) per target (and fraction).
-  const groupField = spec.by.join(", ");
   const groupKeys = [...new Set(rows.map((r) => key(r, spec.by)))];
   const display: Record<string, string | number>[] = [];
   const numeric: Record<string, string | number>[] = [];
-  const chart: Record<string, string | number>[] = [];
   for (const g of groupKeys) {
     for (const method of methods) {
       const cell = rows.filter((r) => r.method === method && key(r, spec.by) === g);
@@ -92,14 +114,6 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
         d[METRIC_TITLES[m]] = pm(s, cell.length);
         n[`${m}_mean`] = Number(s.mean.toFixed(4));
         n[`${m}_std`] = Number(s.std.toFixed(4));
-        chart.push({
-          ...(spec.by.length ? { [groupField]: spec.by.map((b) => ids[b]).join(" ") } : {}),
-          method,
-          metric: METRIC_TITLES[m],
-          // as the table prints them (2 decimals), so a score of 1e-11 is drawn as the 0.00 the table shows
-          "score (x100)": Number(s.mean.toFixed(2)),
-          std: Number(s.std.toFixed(2)),
-        });
       }
       display.push(d);
       numeric.push(n);
@@ -114,14 +128,7 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
     name: "table",
     title: spec.title,
     info,
-    chart: {
-      x: "method",
-      y: "score (x100)",
-      ...(spec.by.length ? { group: groupField } : {}),
-      column: "metric",
-      error: "std",
-    },
-    chartRows: chart,
+    ...tableChart(numeric, spec.metrics, spec.by),
   });
   const md = `## ${spec.title}\n\n${markdownTable(display)}\n\nMean ± standard deviation over seeds ${spec.seeds.join(", ")}; backend ${info.backend}; ${info.seconds} s; printed by \`${spec.command}\`.\n`;
   writeFileAtomic(join(spec.dir, "table.md"), md);

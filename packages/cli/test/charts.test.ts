@@ -55,6 +55,13 @@ describe("charts", () => {
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at); // panels in the table's metric order
     expect(count(t, "score (x100)")).toBe(1); // one y title for the stacked panels
+    // a panel of zeros (BLEU-4 of an untrained model) still has a readable axis: 0 to 1, no "0.000000"
+    const zeros = grouped.map((r) => (r.metric === "BLEU-4" ? { ...r, "score (x100)": 0, std: 0 } : r));
+    const z = texts(
+      await barChartSvg(zeros, { title: "Z", x: "method", group: "target", y: "score (x100)", column: "metric" }),
+    );
+    expect(z).toContain("1.0");
+    expect(z.some((x) => /^0\.0000/.test(x))).toBe(false);
   });
 
   it("alpha traces: the caption's words on the x axis, one row per caption, one y-axis title and one legend title", async () => {

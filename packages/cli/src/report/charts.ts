@@ -67,7 +67,13 @@ export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Pro
         x,
         ...xOffset,
         // stacked panels (with groups) share one y title, drawn once down the left side by the facet
-        y: { field: o.y, type: "quantitative", title: o.group && o.column ? null : o.y },
+        // the scale covers at least [0, 1], so a panel of zeros still has an axis to read them against
+        y: {
+          field: o.y,
+          type: "quantitative",
+          title: o.group && o.column ? null : o.y,
+          scale: { domain: { unionWith: [0, 1] } },
+        },
         color: {
           field: o.x,
           type: "nominal",
@@ -90,7 +96,12 @@ export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Pro
         x,
         ...xOffset,
         // the same title as the bars, so the axis reads o.y
-        y: { field: "lo", type: "quantitative", title: o.group && o.column ? null : o.y },
+        y: {
+          field: "lo",
+          type: "quantitative",
+          title: o.group && o.column ? null : o.y,
+          scale: { domain: { unionWith: [0, 1] } }, // as the bars', so the scale spans the error bars too
+        },
         y2: { field: "hi" },
       },
     });
