@@ -10,7 +10,9 @@
 # `require` and an ES module `import` smoke script there. For core the scripts select a backend and run an attention
 # layer; for other packages they check that both module formats load and export the same names, and for clusters
 # (k-means on planted clusters) and metrics (BLEU/ROUGE-L/CIDEr-D of two captions) they also do the package's work
-# in both formats and check the results are the same. Exits non-zero on the first failure; KEEP=1 keeps the temp dir.
+# in both formats and check the results are the same. Each tarball must hold the root LICENSE and a package.json
+# naming its license, repository (with directory), homepage and bugs. Exits non-zero on the first failure; KEEP=1
+# keeps the temp dir; SKIP_BUILD=1 packs the dist/ already built (CI builds everything first).
 set -euo pipefail
 
 pkg="${1:?usage: tools/pack-check.sh <package name under packages/, e.g. core>}"
@@ -21,47 +23,46 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/tavt-pack-check-$pkg.XXXXXX")"
 if [[ "${KEEP:-0}" != 1 ]]; then trap 'rm -rf "$work"' EXIT; fi
 mkdir -p "$work/tarballs" "$work/project"
 
-# @tavt/<pkg> and, transitively, the @tavt packages in its dependencies (directory names under packages/).
-mapfile -t pkgs < <(node -e '
-  const fs = require("node:fs"), path = require("node:path");
-  const [root, start] = process.argv.slice(1);
-  const byName = {};
-  for (const d of fs.readdirSync(path.join(root, "packages"))) {
-    const f = path.join(root, "packages", d, "package.json");
-    if (fs.existsSync(f)) byName[JSON.parse(fs.readFileSync(f, "utf8")).name] = d;
-  }
-  const seen = new Set();
-  const visit = (dir) => {
-    if (seen.has(dir)) return;
-    seen.add(dir);
-    const pj = JSON.parse(fs.readFileSync(path.join(root, "packages", dir, "package.json"), "utf8"));
-    for (const dep of Object.keys(pj.dependencies ?? {})) if (byName[dep]) visit(byName[dep]);
-  };
-  visit(start);
-  console.log([...seen].join("\n"));
-' "$root" "$pkg")
+# shellcheck source=tools/pack-lib.sh
+source "$root/tools/pack-lib.sh"
+mapfile -t pkgs < <(tavt_closure "$root" "$pkg")
 echo "pack-check: packages: ${pkgs[*]}"
 
 cd "$root"
-echo "pack-check: building @tavt/$pkg and its @tavt dependencies"
-pnpm --filter "@tavt/$pkg..." run build >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+if [[ "${SKIP_BUILD:-0}" == 1 ]]; then
+  for p in "${pkgs[@]}"; do
+    [[ -d "packages/$p/dist" ]] || { echo "pack-check: SKIP_BUILD=1 but packages/$p has no dist/" >&2; exit 1; }
+  done
+else
+  echo "pack-check: building @tavt/$pkg and its @tavt dependencies"
+  pnpm --filter "@tavt/$pkg..." run build >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+fi
 
-for p in "${pkgs[@]}"; do
-  (cd "packages/$p" && pnpm pack --pack-destination "$work/tarballs" >/dev/null)
-done
+echo "pack-check: npm install of the tarballs (third-party dependencies from the registry)"
+tavt_pack_install "$root" "$work" "${pkgs[@]}" || { echo "pack-check: pack or install failed" >&2; exit 1; }
 echo "pack-check: tarballs:"
 for t in "$work"/tarballs/*.tgz; do
   echo "  $(basename "$t") ($(du -k "$t" | cut -f1) KiB, $(tar tzf "$t" | wc -l) files)"
-  if tar xzOf "$t" package/package.json | grep -q '"workspace:'; then
-    echo "pack-check: $(basename "$t") still has a workspace: version" >&2
+  # What a registry page and a user's lawyer need: the licence text, the repository, where to report bugs.
+  if ! tar xzOf "$t" package/LICENSE | cmp -s - "$root/LICENSE"; then
+    echo "pack-check: $(basename "$t") does not hold the root LICENSE (pnpm pack copies it into a package without one of its own)" >&2
     exit 1
   fi
+  tar xzOf "$t" package/package.json | node -e '
+    const pj = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
+    const missing = [];
+    if (!pj.license) missing.push("license");
+    if (!pj.repository?.url || !pj.repository?.directory) missing.push("repository.url and repository.directory");
+    if (!pj.homepage) missing.push("homepage");
+    if (!pj.bugs?.url) missing.push("bugs.url");
+    if (missing.length) {
+      console.error(`pack-check: ${process.argv[1]}: package.json lacks ${missing.join(", ")}`);
+      process.exit(1);
+    }
+  ' "$(basename "$t")"
 done
-
 cd "$work/project"
-npm init -y >/dev/null
-echo "pack-check: npm install of the tarballs (third-party dependencies from the registry)"
-npm install --no-audit --no-fund --loglevel=error "$work"/tarballs/*.tgz
+echo "pack-check: node_modules takes $(du -sh node_modules | cut -f1) (du -sh)"
 
 # What the install brought: the @tavt packages must be exactly the packed ones (a missing one would have come from
 # the registry; an extra one is a dependency the closure above did not see).

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import {
   alignedTable,
   alphaTraceSvg,
+  type BarChartOptions,
   markdownTable,
   type Output,
   runInfo,
@@ -14,7 +15,7 @@ import { writeFileAtomic } from "@tavt/core";
 import { meanStd, pm } from "./stats";
 import type { TransferResult, TransferRow } from "./transfer";
 
-type Metric = "BLEU1" | "BLEU4" | "METEOR" | "ROUGE_L" | "CIDEr";
+export type Metric = "BLEU1" | "BLEU4" | "METEOR" | "ROUGE_L" | "CIDEr";
 
 /** Column titles as the paper prints them. */
 export const METRIC_TITLES: Record<Metric, string> = {
@@ -40,12 +41,37 @@ export interface ReportSpec {
   out: Output;
 }
 
+/**
+ * The chart of a results table (the numeric rows of table.json: the `by` columns, method, `<metric>_mean` and
+ * `<metric>_std`): one group of bars (one per method) per target (and fraction), one panel per metric in `metrics`
+ * order, values at the table's 2 decimals (so a score of 1e-11 is drawn as the 0.00 the table shows).
+ */
+export function tableChart(
+  numeric: readonly Record<string, string | number>[],
+  metrics: readonly Metric[],
+  by: readonly string[],
+): { chart: Omit<BarChartOptions, "title">; chartRows: Record<string, string | number>[] } {
+  const group = by.join(", ");
+  const chartRows = numeric.flatMap((n) =>
+    metrics.map((m) => ({
+      ...(by.length ? { [group]: by.map((b) => String(n[b])).join(" ") } : {}),
+      method: String(n.method),
+      metric: METRIC_TITLES[m],
+      "score (x100)": Number(Number(n[`${m}_mean`]).toFixed(2)),
+      std: Number(Number(n[`${m}_std`]).toFixed(2)),
+    })),
+  );
+  const chart = { x: "method", y: "score (x100)", ...(by.length ? { group } : {}), column: "metric", error: "std" };
+  return { chart, chartRows };
+}
+
 const key = (r: TransferRow, by: ReportSpec["by"]) => by.map((b) => String(r[b])).join("|");
 
 /**
  * Aggregate a transfer run over seeds (mean ± std), print the table, and write results/<benchmark>/: the table as
- * Markdown, CSV and JSON (with configs, seeds, backend and versions), per-seed raw rows, a bar chart SVG, and an
- * alpha-trace SVG (Figure 11) of a few TAVT captions.
+ * Markdown, CSV and JSON (with configs, seeds, backend and versions), per-seed raw rows, a bar chart SVG (every
+ * target, and the mean, grouped by method; a panel per metric), and an alpha-trace SVG (Figure 11) of a few TAVT
+ * captions with its data (alpha-traces.json).
  */
 export async function report(result: TransferResult, spec: ReportSpec): Promise<string> {
   let rows = result.rows;
@@ -74,7 +100,6 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
   const groupKeys = [...new Set(rows.map((r) => key(r, spec.by)))];
   const display: Record<string, string | number>[] = [];
   const numeric: Record<string, string | number>[] = [];
-  const chart: Record<string, string | number>[] = [];
   for (const g of groupKeys) {
     for (const method of methods) {
       const cell = rows.filter((r) => r.method === method && key(r, spec.by) === g);
@@ -89,13 +114,6 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
         d[METRIC_TITLES[m]] = pm(s, cell.length);
         n[`${m}_mean`] = Number(s.mean.toFixed(4));
         n[`${m}_std`] = Number(s.std.toFixed(4));
-        chart.push({
-          ...ids,
-          method,
-          metric: `${METRIC_TITLES[m]}${spec.by.length ? ` (${spec.by.map((b) => ids[b]).join(", ")})` : ""}`,
-          "score (x100)": s.mean,
-          std: s.std,
-        });
       }
       display.push(d);
       numeric.push(n);
@@ -110,14 +128,16 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
     name: "table",
     title: spec.title,
     info,
-    chart: { x: "method", y: "score (x100)", column: "metric", error: "std" },
-    chartRows: spec.meanOverTargets ? chart.filter((c) => String(c.metric).includes("(mean")) : chart,
+    ...tableChart(numeric, spec.metrics, spec.by),
   });
   const md = `## ${spec.title}\n\n${markdownTable(display)}\n\nMean ± standard deviation over seeds ${spec.seeds.join(", ")}; backend ${info.backend}; ${info.seconds} s; printed by \`${spec.command}\`.\n`;
   writeFileAtomic(join(spec.dir, "table.md"), md);
   writeFileAtomic(join(spec.dir, "rows.json"), `${JSON.stringify(result.rows, null, 1)}\n`);
   const traces = tracesOf(result.captions, 4);
-  if (traces.length > 0) writeFileAtomic(join(spec.dir, "alpha-traces.svg"), await alphaTraceSvg(traces));
+  if (traces.length > 0) {
+    writeFileAtomic(join(spec.dir, "alpha-traces.svg"), await alphaTraceSvg(traces));
+    writeFileAtomic(join(spec.dir, "alpha-traces.json"), `${JSON.stringify(traces, null, 1)}\n`); // to redraw it
+  }
   const text = `${spec.title}\n\n${alignedTable(display)}\n\n(mean ± std over seeds ${spec.seeds.join(", ")}; ${info.seconds} s; backend ${info.backend}; written to ${spec.dir})`;
   spec.out.print(text);
   return md;

@@ -36,6 +36,7 @@ export {
 export { batchOf, domainHasAudio, type ExperimentData, loadExperimentData, openDataset } from "./pipeline/data";
 export {
   type CaptionScores,
+  type CaptionVideosOptions,
   captionVideos,
   type EvaluationResult,
   evalIds,

@@ -32,8 +32,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-declare const __TAVT_CLI_VERSION__: string | undefined;
-const VERSION = typeof __TAVT_CLI_VERSION__ === "string" ? __TAVT_CLI_VERSION__ : "0.1.0";
+/** The package's version, defined at build time by tsup (tsup.config.ts) and in tests by vitest.config.ts. */
+declare const __TAVT_CLI_VERSION__: string;
+const VERSION = __TAVT_CLI_VERSION__;
 
 /** Make every command (and sub-command) throw instead of exiting, and print nothing on its own for errors. */
 function quiet(cmd: Command, writeErr: (s: string) => void): void {
@@ -59,9 +60,9 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") {
-        return EXIT.ok;
-      }
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.ok;
+      // `tavt` or `tavt data` without a subcommand: commander printed the help on stderr; that is a failure.
+      if (e.code === "commander.help") return e.exitCode === 0 ? EXIT.ok : EXIT.failure;
       if (e.code === "commander.executeSubCommandAsync" || e.exitCode === 0) return EXIT.ok;
       stderr.write(`${errorLine(new Error(e.message.replace(/^error: /, "")))}\n`);
       return EXIT.user;

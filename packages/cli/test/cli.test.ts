@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +33,43 @@ describe("tavt exit codes and one-line errors", () => {
       expect(h.code).toBe(0);
       expect(h.stdout).toContain("Example:");
     }
+  });
+
+  it("`tavt` or `tavt data` without a subcommand prints help on stderr and exits 1", async () => {
+    for (const argv of [[], ["data"], ["clusters"], ["bench"], ["domains"]]) {
+      const r = await run(...argv);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`Usage: tavt${argv.length ? ` ${argv[0]}` : ""} [options] [command]`);
+      expect(r.stdout).toBe("");
+    }
+  });
+
+  it("--version prints the package's version", async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };
+    const r = await run("--version");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  const bin = join(__dirname, "..", "dist", "bin.js");
+  it.skipIf(!existsSync(bin))(
+    "the built `tavt --version` prints the package's version (needs dist/: build first)",
+    () => {
+      const { version } = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as {
+        version: string;
+      };
+      const r = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim()).toBe(version);
+    },
+  );
+
+  it("bench speed: --size names the model size; the old --config spelling exits 2 naming --size", async () => {
+    expectUserError(await run("bench", "speed", "--config", "tiny"), /bench speed --config was renamed --size/);
+    expectUserError(await run("bench", "speed", "--size", "huge"), /--size huge: expected one of tiny, S, paper/);
+    const h = await run("bench", "speed", "--help");
+    expect(h.stdout).toContain("--size <name>");
+    expect(h.stdout).not.toContain("--config");
   });
 
   it("an unknown option or a missing required option is a user error", async () => {

@@ -1,4 +1,13 @@
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { loadAuditorySpace } from "@tavt/clusters";
 import { encodeNpy, writeFeatureStore } from "@tavt/datasets";
@@ -92,6 +101,19 @@ describe("tavt clusters build", () => {
     expect(Math.abs(json.inertia! - inertia), `inertia ${json.inertia} vs ${inertia}`).toBeLessThanOrEqual(
       1e-5 * inertia,
     );
+  });
+
+  it("shows k-means progress on stderr unless --quiet", async () => {
+    const dir = tempDir();
+    const npy = writeNpy(join(dir, "points.npy"), blobs(), [60, 4]);
+    const out = join(dir, "space.safetensors");
+    const r = await run("clusters", "build", "--features", npy, "--k", "3", "--n-init", "2", "--out", out, "--json");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/k-means run 1\/2: inertia [\d.]+ after \d+ iterations/);
+    expect(r.stderr).toMatch(/k-means run 2\/2: inertia/);
+    expect(r.stderr).toMatch(/\[k-means\] step 606\/606 /);
+    const q = await run("clusters", "build", "--features", npy, "--k", "3", "--out", out, "--json", "-q");
+    expect(q.stderr).toBe("");
   });
 
   it("without --json prints a one-line human summary", async () => {
@@ -265,6 +287,32 @@ describe("tavt clusters build", () => {
       writeNpy(join(store, "a.npy"), new Float32Array(10 * 3).fill(1), [10, 3]);
       writeNpy(join(store, "b.npy"), bad, [10, 3]);
       expectUserError(await build("--features", store, "--k", "2"), /nanstore: video "b" has NaN at frame 7, column 1/);
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it("an .npz with a corrupted member, and one cut off mid-member", async () => {
+      const npz = join(dir, "audio.npz");
+      const entries = Array.from({ length: 4 }, (_, v) => ({
+        id: `video${v}`,
+        data: Float32Array.from({ length: 10 * 3 }, (_, j) => v + j * 0.01),
+        shape: [10, 3] as const,
+      }));
+      await writeFeatureStore(npz, "npz", entries);
+      const bytes = readFileSync(npz);
+      // a byte inside video2.npy's data: members are stored (uncompressed) in order, each an .npy of 128 + 120 bytes
+      const member = bytes.indexOf(Buffer.from("video2.npy")) + "video2.npy".length + 128 + 60;
+      const flipped = Buffer.from(bytes);
+      flipped[member] = flipped[member]! ^ 0x10;
+      writeFileSync(join(dir, "flipped.npz"), flipped);
+      expectUserError(
+        await build("--features", join(dir, "flipped.npz"), "--k", "2"),
+        /flipped\.npz: member video2\.npy is corrupt \(CRC-32 0x[0-9a-f]{8}, the directory says 0x[0-9a-f]{8}\)/,
+      );
+      writeFileSync(join(dir, "cut.npz"), bytes.subarray(0, member));
+      expectUserError(
+        await build("--features", join(dir, "cut.npz"), "--k", "2"),
+        /cut\.npz: truncated or not a zip\/\.npz archive/,
+      );
       expect(existsSync(out)).toBe(false);
     });
 

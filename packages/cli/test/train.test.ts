@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeSafetensors, initBackend } from "@tavt/core";
+import { writeFeatureStore } from "@tavt/datasets";
 import { score } from "@tavt/metrics";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -101,6 +102,27 @@ describe("tavt train: checkpoints and --resume", () => {
     for (const [m, v] of Object.entries(want)) expect(row[m], m).toBeCloseTo(100 * v, 9);
     expect(want.BLEU1, "some word of the untrained model's captions is in a reference").toBeGreaterThan(0);
     expect(parse(readFileSync(join(evalDir, "config.yaml"), "utf8")).seed).toBe(3);
+    // Without -q, eval shows its progress on stderr (a line per step here: stderr is not a terminal).
+    const shown = await run("eval", "--model", adapted, "--domain", "Kids");
+    expect(shown.code).toBe(0);
+    expect(shown.stderr).toContain(`[eval test] step ${row.videos}/${row.videos} elapsed`);
+    expect(shown.stderr).toContain(`captioned ${row.videos} Kids videos`);
+
+    // caption: features in, captions out, with progress on stderr.
+    const feats = join(tempDir(), "visual.npz");
+    await writeFeatureStore(
+      feats,
+      "npz",
+      ["a", "b", "c"].map((id, v) => ({
+        id,
+        data: Float32Array.from({ length: 6 * 24 }, (_, j) => Math.sin(v + j)),
+        shape: [6, 24] as const,
+      })),
+    );
+    const cap = await run("caption", "--model", adapted, "--features", feats, "--json");
+    expect(cap.code).toBe(0);
+    expect((JSON.parse(cap.stdout) as { id: string }[]).map((c) => c.id)).toEqual(["a", "b", "c"]);
+    expect(cap.stderr).toMatch(/\[caption\] step 3\/3 elapsed/);
     expect(JSON.parse(readFileSync(join(evalDir, "run.json"), "utf8")).seeds).toEqual([3]);
 
     // A corrupt (truncated) checkpoint: exit 2 with one line naming the file.

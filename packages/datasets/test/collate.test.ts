@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   BOS_ID,
   buildVocabulary,
+  captionTokens,
   collate,
   datasetStats,
   disposeBatch,
@@ -118,9 +119,9 @@ describe("collate", () => {
   });
 });
 
-describe("datasetStats (arquero)", () => {
+describe("datasetStats", () => {
   it("counts videos, splits, captions per video and the vocabulary per domain", async () => {
-    const st = await datasetStats(ds);
+    const st = datasetStats(ds);
     expect(st.rows.map((r) => r.domain)).toEqual([...ds.domains, "all"]);
     const news = st.rows[0]!;
     expect(news).toMatchObject({ domain: "News", role: "source", videos: 35, captionsPerVideo: 5, audio: true });
@@ -129,6 +130,17 @@ describe("datasetStats (arquero)", () => {
     expect(all.videos).toBe(200);
     expect(all.captions).toBe(1000);
     expect(st.vocabularySize).toBe(vocab.size);
-    expect(st.table.numRows()).toBe(11);
+    expect(st.rows).toHaveLength(11);
+    // The domain rows add up to the "all" row, and each row's counts are those of its videos.
+    for (const k of ["videos", "train", "test", "captions"] as const) {
+      expect(st.rows.slice(0, -1).reduce((n, r) => n + r[k], 0)).toBe(all[k]);
+    }
+    for (const r of st.rows.slice(0, -1)) {
+      const vids = ds.videos.filter((v) => v.domain === r.domain);
+      expect(r.videos).toBe(vids.length);
+      expect(r.test).toBe(vids.filter((v) => v.split === "test").length);
+      const words = vids.flatMap((v) => v.captions.map((c) => captionTokens(c).length)).reduce((a, b) => a + b, 0);
+      expect(Math.abs(r.wordsPerCaption - words / r.captions)).toBeLessThanOrEqual(0.005 + 1e-9); // rounded to 2 places
+    }
   });
 });

@@ -11,12 +11,14 @@ import {
   randomBatch,
   tavt,
 } from "@tavt/model";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { usageError } from "../errors";
 import { type CommonOptions, ensureBackend, example, outputOf, parseInt10, withCommon } from "./common";
 
 interface SpeedOptions extends CommonOptions {
-  config: string;
+  size: string;
+  /** The old spelling of --size, refused with a message naming the new one (--config is a YAML file elsewhere). */
+  config?: string;
   steps: string;
   warmup: string;
   batch?: string;
@@ -33,14 +35,18 @@ interface SpeedOptions extends CommonOptions {
  */
 async function speed(o: SpeedOptions) {
   const out = outputOf(o);
-  if (!(o.config in configs))
-    throw usageError(`--config ${o.config}: expected one of ${Object.keys(configs).join(", ")}`);
+  if (o.config !== undefined) {
+    throw usageError(`bench speed --config was renamed --size (a model size: ${Object.keys(configs).join(", ")})`, {
+      field: "--config",
+    });
+  }
+  if (!(o.size in configs)) throw usageError(`--size ${o.size}: expected one of ${Object.keys(configs).join(", ")}`);
   const backend = await ensureBackend(out);
   const steps = parseInt10("--steps", o.steps)!;
   const warmup = parseInt10("--warmup", o.warmup)!;
   const metaSteps = parseInt10("--meta-steps", o.metaSteps)!;
   const metaWarmup = parseInt10("--meta-warmup", o.metaWarmup)!;
-  const config = makeConfig(o.config as keyof typeof configs);
+  const config = makeConfig(o.size as keyof typeof configs);
   const batch = parseInt10("--batch", o.batch) ?? config.batch;
   const bank = randomBank(rng.key(7), config) as tf.Tensor2D;
   const model = tavt(config, { bank });
@@ -124,7 +130,7 @@ async function profile(o: ProfileCliOptions) {
     throw usageError(`bench profile: --config is a YAML file elsewhere; name the model size with --size ${o.config}`);
   }
   if (!(o.size in configs)) throw usageError(`--size ${o.size}: expected one of ${Object.keys(configs).join(", ")}`);
-  const backend = await ensureBackend(out);
+  await ensureBackend(out);
   const config = makeConfig(o.size as keyof typeof configs);
   const batch = parseInt10("--batch", o.batch) ?? config.batch;
   const warmup = parseInt10("--warmup", o.warmup)!;
@@ -133,7 +139,7 @@ async function profile(o: ProfileCliOptions) {
   out.note(`profiling one TAVT training step (config ${config.name}, batch ${batch}, ${warmup} warm-up step(s)) ...`);
   const p = await profileTrainStep(tavt(config, { bank }), { batch, warmup, topShapes: top });
   bank.dispose();
-  const result = { backend, ...p };
+  const result = p;
   const ms = (x: number) => x.toFixed(1).padStart(10);
   out.result(result, () =>
     [
@@ -160,14 +166,15 @@ export function benchCommand(): Command {
   const s = withCommon(
     new Command("speed")
       .description("samples per second of a full TAVT training step and of MAML / first-order MAML meta-steps")
-      .option("--config <name>", "model configuration: tiny, S or paper", "S")
+      .option("--size <name>", "model size: tiny, S or paper", "S")
+      .addOption(new Option("--config <name>").hideHelp())
       .option("--steps <n>", "timed steps (median reported)", "5")
       .option("--warmup <n>", "untimed steps first", "2")
       .option("--batch <n>", "videos per batch (default the configuration's)")
       .option("--meta-steps <n>", "timed meta-steps per learner (a config S meta-step takes minutes on wasm)", "2")
       .option("--meta-warmup <n>", "untimed meta-steps first", "1"),
   ).action(speed);
-  example(s, "pnpm tavt bench speed --config S --json");
+  example(s, "pnpm tavt bench speed --size S --json");
   bench.addCommand(s);
   const p = withCommon(
     new Command("profile")
@@ -176,7 +183,7 @@ export function benchCommand(): Command {
       .option("--batch <n>", "videos per batch (default the size's)")
       .option("--warmup <n>", "untimed steps first", "1")
       .option("--top <n>", "rows of the by-shape table", "30")
-      .option("--config <file>", "(not a model size here: use --size)"),
+      .addOption(new Option("--config <name>").hideHelp()),
   ).action(profile);
   example(p, "pnpm -s tavt bench profile --size S --batch 8", "TAVT_BACKEND=wasm pnpm -s tavt bench profile --json");
   bench.addCommand(p);

@@ -6,6 +6,7 @@ import {
   buildAuditorySpaceFromPoints,
   cutUnits,
   type FeatureSequence,
+  type KMeansProgress,
   type PointSet,
   readNpy,
   saveAuditorySpace,
@@ -22,9 +23,11 @@ import {
 } from "@tavt/datasets";
 import { Command, Option } from "commander";
 import { usageError } from "../errors";
+import type { Output } from "../output";
 import { loadExperimentData } from "../pipeline/data";
 import { type DomainUsage, type PrototypeUsage, prototypeUsage } from "../pipeline/prototypeUsage";
 import { buildSpaceFor, loadSpace } from "../pipeline/space";
+import { createProgress } from "../progress";
 import { prototypeUsageSvg } from "../report/charts";
 import { alignedTable, markdownTable } from "../report/tables";
 import {
@@ -312,6 +315,36 @@ function checkOut(out: string): void {
   }
 }
 
+/** Most Lloyd iterations per k-means run (the @tavt/clusters default, passed explicitly so the bar's length fits). */
+const MAX_ITER = 300;
+
+/**
+ * Progress of k-means with restarts: each run is k-means++ (K steps) then at most MAX_ITER Lloyd iterations (or the
+ * mini-batch steps it reports); a run that converges early jumps to its end, so the time left is an upper bound.
+ */
+function kmeansProgress(out: Output, k: number, runs: number) {
+  const span = k + MAX_ITER;
+  const progress = createProgress(out, { label: "k-means", total: runs * span });
+  const onProgress = (p: KMeansProgress): void => {
+    const at = p.run * span;
+    if (p.phase === "init") progress.update(at + p.step, { run: p.run + 1 });
+    else if (p.phase === "iteration") {
+      progress.update(at + k + Math.min(p.iteration, MAX_ITER), { run: p.run + 1, changed: p.changed });
+    } else if (p.phase === "mini-batch") {
+      progress.update(at + k + Math.floor((MAX_ITER * p.step) / Math.max(1, p.of)), {
+        run: p.run + 1,
+        batchInertia: p.batchInertia,
+      });
+    } else {
+      progress.update(at + span);
+      progress.log(
+        `k-means run ${p.run + 1}/${p.runs}: inertia ${p.inertia.toPrecision(7)} after ${p.iterations} iterations`,
+      );
+    }
+  };
+  return { onProgress, stop: () => progress.stop() };
+}
+
 export function clustersCommand(): Command {
   const clusters = new Command("clusters").description(
     "the universal auditory semantic space (section 3.1): k-means prototypes of audio units",
@@ -372,14 +405,22 @@ export function clustersCommand(): Command {
       );
     }
     out.note(`clustering ${p.describe} into K=${k}`);
-    const space: BuiltAuditorySpace = buildAuditorySpaceFromPoints(p.points, {
-      k,
-      unit: p.unit,
-      nInit,
-      seed,
-      miniBatch,
-      source: p.source,
-    });
+    const progress = kmeansProgress(out, k, nInit ?? 1);
+    let space: BuiltAuditorySpace;
+    try {
+      space = buildAuditorySpaceFromPoints(p.points, {
+        k,
+        unit: p.unit,
+        nInit,
+        seed,
+        miniBatch,
+        maxIter: MAX_ITER,
+        source: p.source,
+        onProgress: progress.onProgress,
+      });
+    } finally {
+      progress.stop();
+    }
     await ensureBackend();
     saveAuditorySpace(o.out, space);
     const result: ClustersBuildResult = {

@@ -69,12 +69,12 @@ export function dataCommand(): Command {
   data.addCommand(synth);
 
   const stats = withConfig(
-    new Command("stats").description("per-domain counts, captions per video and vocabulary size (an arquero table)"),
+    new Command("stats").description("per-domain counts, captions per video and vocabulary size"),
   ).action(async (o: ConfigOptions) => {
     const out = outputOf(o);
     const config = configOf(o);
     const d = await loadExperimentData(config);
-    const s = await datasetStats(d.dataset, { minCount: config.data.minCount });
+    const s = datasetStats(d.dataset, { minCount: config.data.minCount });
     out.result(
       { dataset: d.dataset.name, rows: s.rows, vocabularySize: s.vocabularySize, distinctWords: s.distinctWords },
       () =>

@@ -9,9 +9,10 @@ import { usageError } from "../errors";
 
 import { adaptExperiment } from "../pipeline/adapt";
 import { CONFIG_FILE, loadModel, MODEL_FILE, SPACE_FILE, saveModel, VOCAB_FILE } from "../pipeline/checkpoint";
-import { captionVideos, evalIds, scoreCaptions, tracesOf } from "../pipeline/evaluate";
+import { captionVideos, evalIds, type GeneratedCaption, scoreCaptions, tracesOf } from "../pipeline/evaluate";
 import { type Experiment, prepareExperiment } from "../pipeline/experiment";
 import { trainExperiment } from "../pipeline/train";
+import { createProgress } from "../progress";
 import { alphaTraceSvg, wordModalitySvg } from "../report/charts";
 import { runInfo, saveRunInfo } from "../report/runInfo";
 import { alignedTable, markdownTable } from "../report/tables";
@@ -212,11 +213,22 @@ function evalCommand(): Command {
         throw usageError(`--domain ${d}: not a domain of ${exp.data.dataset.name}`);
     }
     const rows: Record<string, string | number>[] = [];
-    const all = [];
-    for (const d of domains) {
-      const caps = captionVideos(exp, params, evalIds(exp, d));
-      all.push(...caps);
-      rows.push({ domain: d, videos: caps.length, ...scoreCaptions(caps) });
+    const all: GeneratedCaption[] = [];
+    const idsOf = domains.map((d) => evalIds(exp, d));
+    const progress = createProgress(out, {
+      label: `eval ${config.eval.split}`,
+      total: idsOf.reduce((n, ids) => n + ids.length, 0),
+    });
+    try {
+      domains.forEach((d, i) => {
+        const done = all.length;
+        const caps = captionVideos(exp, params, idsOf[i]!, { onBatch: (n) => progress.update(done + n) });
+        all.push(...caps);
+        progress.log(`captioned ${caps.length} ${d} videos`);
+        rows.push({ domain: d, videos: caps.length, ...scoreCaptions(caps) });
+      });
+    } finally {
+      progress.stop();
     }
     if (domains.length > 1) rows.push({ domain: "all", videos: all.length, ...scoreCaptions(all) });
     const words = wordModality(all, minWordCount);
@@ -285,7 +297,15 @@ function captionCommand(): Command {
       visual: stores.visual,
       audio: stores.audio,
     });
-    const caps = captionVideos({ ...exp, data: { ...exp.data, dataset: ds } }, params, ids);
+    const progress = createProgress(out, { label: "caption", total: ids.length });
+    let caps: GeneratedCaption[];
+    try {
+      caps = captionVideos({ ...exp, data: { ...exp.data, dataset: ds } }, params, ids, {
+        onBatch: (n) => progress.update(n),
+      });
+    } finally {
+      progress.stop();
+    }
     const result = caps.map((c) => ({
       id: c.id,
       caption: c.caption,

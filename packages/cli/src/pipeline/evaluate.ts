@@ -32,8 +32,18 @@ export interface EvaluationResult {
   captions: GeneratedCaption[];
 }
 
+export interface CaptionVideosOptions {
+  /** Called after each batch with the number of videos captioned so far (of `ids.length`). */
+  onBatch?: (videosDone: number) => void;
+}
+
 /** Caption videos (beam search, or greedy) in batches, keeping the alpha traces. */
-export function captionVideos(exp: Experiment, params: ParamTree, ids: readonly string[]): GeneratedCaption[] {
+export function captionVideos(
+  exp: Experiment,
+  params: ParamTree,
+  ids: readonly string[],
+  options: CaptionVideosOptions = {},
+): GeneratedCaption[] {
   const { config, data } = exp;
   const out: GeneratedCaption[] = [];
   for (const chunk of miniBatches(ids, config.eval.batchSize)) {
@@ -60,6 +70,7 @@ export function captionVideos(exp: Experiment, params: ParamTree, ids: readonly 
     } finally {
       disposeBatch(batch);
     }
+    options.onBatch?.(out.length);
   }
   return out;
 }
@@ -103,7 +114,7 @@ export function tracesOf(captions: readonly GeneratedCaption[], n = 4, label = "
     .filter((c) => c.alphaAv.length > 0 && c.words.length > 0)
     .slice(0, n)
     .map((c) => ({
-      label: `${label}${c.id}: ${c.caption}`,
+      label: `${label}${c.id}`, // the caption's words are on the chart's axis
       words: c.words,
       alphaAv: c.alphaAv,
       alphaVa: c.alphaVa,

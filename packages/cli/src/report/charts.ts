@@ -7,15 +7,28 @@ type Row = Record<string, string | number | null>;
 
 export interface BarChartOptions {
   title: string;
-  /** The field on the x axis within each group (e.g. the method). */
+  /** The field that names a bar (e.g. the method): a colour, with its full name in the legend. */
   x: string;
   /** The numeric field (bar height). */
   y: string;
-  /** One small chart per value of this field (e.g. the metric), side by side. */
+  /**
+   * The field the bars are grouped by on the horizontal axis (e.g. the target): one group of bars (one per `x`)
+   * for each of its values. Without it, one bar per `x` value, named on the axis.
+   */
+  group?: string;
+  /** One panel per value of this field (e.g. the metric), in the order the rows first give them. */
   column?: string;
   /** Error bar half-width field (e.g. the standard deviation). */
   error?: string;
 }
+
+/** No truncated labels anywhere: vega cuts axis labels at 180 px and legend labels at 160 px by default. */
+const NO_TRUNCATION = {
+  axis: { labelLimit: 0, titleLimit: 0 },
+  legend: { labelLimit: 0, titleLimit: 0 },
+  header: { labelLimit: 0 },
+  title: { limit: 0 },
+};
 
 /** Render a vega-lite spec to an SVG string. */
 export async function renderVegaLite(spec: Record<string, unknown>): Promise<string> {
@@ -30,24 +43,65 @@ export async function renderVegaLite(spec: Record<string, unknown>): Promise<str
   }
 }
 
-/** A grouped bar chart of a results table (one bar per `x`, one panel per `column`), optional error bars. */
+/**
+ * A bar chart of a results table: one bar per `x` (a method), grouped by `group` (a target) when given, one panel
+ * per `column` (a metric) stacked top to bottom with its own y scale, optional error bars (mean ± `error`), the
+ * methods' full names in the legend.
+ */
 export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Promise<string> {
+  const order = (field: string) => [...new Set(rows.map((r) => String(r[field])))];
+  const xs = order(o.x);
+  const axisField = o.group ?? o.x;
+  const x = {
+    field: axisField,
+    type: "nominal",
+    title: null,
+    sort: order(axisField),
+    axis: { labelAngle: o.group ? 0 : -35 },
+  };
+  const xOffset = o.group ? { xOffset: { field: o.x, type: "nominal", sort: xs } } : {};
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: "bar" },
       encoding: {
-        x: { field: o.x, type: "nominal", title: null, sort: null, axis: { labelAngle: -35 } },
-        y: { field: o.y, type: "quantitative", title: o.y },
-        color: { field: o.x, type: "nominal", legend: null, sort: null },
+        x,
+        ...xOffset,
+        // stacked panels (with groups) share one y title, drawn once down the left side by the facet
+        // the scale covers at least [0, 1], so a panel of zeros still has an axis to read them against
+        y: {
+          field: o.y,
+          type: "quantitative",
+          title: o.group && o.column ? null : o.y,
+          scale: { domain: { unionWith: [0, 1] } },
+        },
+        color: {
+          field: o.x,
+          type: "nominal",
+          title: null,
+          sort: xs,
+          legend: o.group ? { orient: "top", direction: "horizontal", columns: Math.min(xs.length, 4) } : null,
+        },
+        tooltip: [
+          { field: axisField, type: "nominal" },
+          ...(o.group ? [{ field: o.x, type: "nominal" }] : []),
+          { field: o.y, type: "quantitative", format: ".2f" },
+        ],
       },
     },
   ];
   if (o.error) {
     layers.push({
-      mark: { type: "errorbar", ticks: true },
+      mark: { type: "rule", color: "#333", strokeWidth: 1 },
       encoding: {
-        x: { field: o.x, type: "nominal", sort: null },
-        y: { field: "lo", type: "quantitative", title: o.y }, // the same title as the bars, so the axis reads o.y
+        x,
+        ...xOffset,
+        // the same title as the bars, so the axis reads o.y
+        y: {
+          field: "lo",
+          type: "quantitative",
+          title: o.group && o.column ? null : o.y,
+          scale: { domain: { unionWith: [0, 1] } }, // as the bars', so the scale spans the error bars too
+        },
         y2: { field: "hi" },
       },
     });
@@ -57,69 +111,122 @@ export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Pro
     const e = o.error ? Number(r[o.error]) || 0 : 0;
     return { ...r, lo: y - e, hi: y + e };
   });
-  const inner = { width: 120, height: 160, layer: layers };
+  const inner = {
+    width: o.group ? { step: 18, for: "offset" } : { step: 40 }, // with groups: 18 px per bar
+    height: o.group ? 150 : 160,
+    layer: layers,
+  };
+  const head = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: NO_TRUNCATION };
   const spec: Record<string, unknown> = o.column
     ? {
-        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+        ...head,
         title: o.title,
         data: { values: data },
-        facet: { column: { field: o.column, type: "nominal", title: null, sort: null } },
+        facet: {
+          [o.group ? "row" : "column"]: {
+            field: o.column,
+            type: "nominal",
+            title: o.group ? o.y : null,
+            sort: order(o.column),
+            header: o.group
+              ? {
+                  labelAngle: 0,
+                  labelAlign: "left",
+                  labelAnchor: "start",
+                  labelOrient: "top",
+                  labelFontWeight: "bold",
+                  titleFontSize: 11,
+                  titleFontWeight: "bold",
+                }
+              : {},
+          },
+        },
         spec: inner,
         resolve: { scale: { y: "independent" } },
       }
-    : { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title: o.title, data: { values: data }, ...inner };
+    : { ...head, title: o.title, data: { values: data }, ...inner };
   return renderVegaLite(spec);
 }
 
 /** One caption's per-word gate traces (Figure 11): alpha_av and alpha_va (mean over d) for each generated word. */
 export interface AlphaTrace {
-  /** A label (video id and model). */
+  /** A short label above the caption's row (the video id, perhaps with the model). */
   label: string;
   words: string[];
   alphaAv: number[];
   alphaVa: number[];
 }
 
+const GATES = ["audio (alpha_av)", "visual (alpha_va)"];
+
 /**
  * Figure 11 of the paper: per word of a generated caption, the dependency on audio (alpha_av, red) and on vision
- * (alpha_va, blue) as side-by-side bars; one row per caption.
+ * (alpha_va, blue) as side-by-side bars; one row per caption with its words, in order, on the horizontal axis and
+ * its label above it; one y-axis title and one legend.
  */
 export async function alphaTraceSvg(traces: readonly AlphaTrace[], title = "Modality gates per word (Figure 11)") {
-  const values = traces.flatMap((t) =>
-    t.words.flatMap((w, i) => [
-      {
-        caption: t.label,
-        position: i,
-        word: `${String(i + 1).padStart(2, "0")} ${w}`,
-        gate: "audio (alpha_av)",
-        value: t.alphaAv[i] ?? 0,
-      },
-      {
-        caption: t.label,
-        position: i,
-        word: `${String(i + 1).padStart(2, "0")} ${w}`,
-        gate: "visual (alpha_va)",
-        value: t.alphaVa[i] ?? 0,
-      },
-    ]),
-  );
+  const values = traces.flatMap((t) => {
+    const seen = new Map<string, number>();
+    return t.words.flatMap((w, i) => {
+      // A word repeated in a caption ("a man ... a guitar") needs its own place on the axis: zero-width spaces
+      // make the axis values distinct while the labels read the same.
+      const n = seen.get(w) ?? 0;
+      seen.set(w, n + 1);
+      const word = `${w}${"\u200b".repeat(n)}`;
+      return [
+        { caption: t.label, position: i, word, gate: GATES[0], value: t.alphaAv[i] ?? 0 },
+        { caption: t.label, position: i, word, gate: GATES[1], value: t.alphaVa[i] ?? 0 },
+      ];
+    });
+  });
   return renderVegaLite({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    config: NO_TRUNCATION,
     title,
     data: { values },
-    facet: { row: { field: "caption", type: "nominal", title: null, header: { labelAngle: 0, labelAlign: "left" } } },
+    facet: {
+      row: {
+        field: "caption",
+        type: "nominal",
+        // The row title is drawn once, down the left side: the one y-axis title of the figure.
+        title: "gate value (mean over d)",
+        sort: traces.map((t) => t.label),
+        header: {
+          labelAngle: 0,
+          labelOrient: "top",
+          labelAnchor: "start",
+          labelFontWeight: "bold",
+          titleFontSize: 11,
+          titleFontWeight: "bold",
+        },
+      },
+    },
     spec: {
-      width: { step: 14 },
-      height: 90,
+      width: { step: 34 },
+      height: 80,
       mark: "bar",
       encoding: {
-        x: { field: "word", type: "ordinal", title: null, axis: { labelAngle: -40 } },
-        xOffset: { field: "gate" },
-        y: { field: "value", type: "quantitative", title: "gate", scale: { domain: [0, 1] } },
+        x: {
+          field: "word",
+          type: "nominal",
+          title: null,
+          sort: { field: "position", op: "min" },
+          axis: { labelAngle: 0, labelFontSize: 11 },
+        },
+        xOffset: { field: "gate", sort: GATES },
+        y: {
+          field: "value",
+          type: "quantitative",
+          title: null,
+          scale: { domain: [0, 1] },
+          axis: { tickCount: 3 },
+        },
         color: {
           field: "gate",
           type: "nominal",
-          scale: { domain: ["audio (alpha_av)", "visual (alpha_va)"], range: ["#d62728", "#1f77b4"] },
+          title: "modality gate",
+          scale: { domain: GATES, range: ["#d62728", "#1f77b4"] },
+          legend: { orient: "top", direction: "horizontal" },
         },
       },
     },

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import * as zlib from "node:zlib";
 import { constants, inflateRawSync } from "node:zlib";
 import { TavtError } from "@tavt/core";
 import { writeFileAtomicStream } from "./atomicFile";
@@ -80,7 +81,9 @@ export class ZipReader {
         break;
       }
     }
-    if (at < 0) throw bad(this.file, "not a zip/.npz archive (no end-of-central-directory record)");
+    if (at < 0) {
+      throw bad(this.file, "truncated or not a zip/.npz archive (no end-of-central-directory record at its end)");
+    }
     let count = tv.getUint16(at + 10, true);
     let cdSize = tv.getUint32(at + 12, true);
     let cdOffset = tv.getUint32(at + 16, true);
@@ -150,12 +153,33 @@ export class ZipReader {
     }
   }
 
-  /** A member's whole uncompressed content. */
+  /** A member's whole uncompressed content, its size and CRC-32 checked against the central directory. */
   read(entry: ZipEntry): Uint8Array {
     this.checkMethod(entry);
     const raw = readAt(this.handle(), this.dataOffset(entry), entry.compressedSize);
-    if (raw.length < entry.compressedSize) throw bad(this.file, `member ${entry.name} is truncated`);
-    return entry.method === 0 ? raw : new Uint8Array(inflateRawSync(raw));
+    if (raw.length < entry.compressedSize) {
+      throw bad(this.file, `member ${entry.name} is truncated (${raw.length} of ${entry.compressedSize} bytes)`);
+    }
+    let data: Uint8Array;
+    if (entry.method === 0) data = raw;
+    else {
+      try {
+        data = new Uint8Array(inflateRawSync(raw));
+      } catch (e) {
+        throw bad(this.file, `member ${entry.name} is corrupt (deflate: ${(e as Error).message})`);
+      }
+    }
+    if (data.length !== entry.size) {
+      throw bad(this.file, `member ${entry.name} is corrupt (${data.length} bytes, the directory says ${entry.size})`);
+    }
+    const crc = crc32(data);
+    if (crc !== entry.crc32) {
+      throw bad(
+        this.file,
+        `member ${entry.name} is corrupt (CRC-32 ${hex32(crc)}, the directory says ${hex32(entry.crc32)})`,
+      );
+    }
+    return data;
   }
 
   /** About the first `length` uncompressed bytes of a member (enough for a header), without reading it whole. */
@@ -183,18 +207,49 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+const hex32 = (v: number) => `0x${v.toString(16).padStart(8, "0")}`;
+
+/** Node's own CRC-32 (zlib's, from Node 20.15 and 22.2), else the table below. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 /** CRC-32 (the zip/PNG polynomial) of a byte array. */
 export function crc32(bytes: Uint8Array): number {
+  if (nativeCrc32) return nativeCrc32(bytes) >>> 0;
+  return crc32Table(bytes);
+}
+
+/** CRC-32 by the byte table: what `crc32` falls back to where Node has no `zlib.crc32`. */
+export function crc32Table(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
+export interface WriteZipOptions {
+  /**
+   * "auto" (default): Zip64 records only where a size or offset reaches 4 GiB or there are more than 65534
+   * members, as Python's zipfile does; "always": Zip64 records for every member and the end of the archive.
+   */
+  zip64?: "auto" | "always";
+}
+
+/** A little-endian record builder. */
+function record(length: number): { bytes: Uint8Array; v: DataView } {
+  const bytes = new Uint8Array(length);
+  return { bytes, v: new DataView(bytes.buffer) };
+}
+
 /**
  * Write a zip archive of stored (uncompressed) members atomically, one member at a time (as numpy's `savez`
- * does, without compression). Archives must stay under 4 GiB (no Zip64 on write): use HDF5 or `.npy` for more.
+ * does, without compression). Past 4 GiB (a member, an offset or the directory) or 65534 members, the archive
+ * uses Zip64 records, which numpy, Python's zipfile and `ZipReader` read.
  */
-export function writeZipStored(file: string, members: Iterable<{ name: string; data: Uint8Array }>): void {
+export function writeZipStored(
+  file: string,
+  members: Iterable<{ name: string; data: Uint8Array }>,
+  options: WriteZipOptions = {},
+): void {
+  const always = options.zip64 === "always";
   writeFileAtomicStream(file, (fd) => {
     const central: Uint8Array[] = [];
     let offset = 0;
@@ -205,52 +260,86 @@ export function writeZipStored(file: string, members: Iterable<{ name: string; d
     };
     for (const { name, data } of members) {
       const nameBytes = new TextEncoder().encode(name);
-      if (offset + 30 + nameBytes.length + data.length >= U32_MAX) {
-        throw new TavtError("BAD_INPUT", `${file}: archive would exceed 4 GiB; write HDF5 or a .npy directory`, {
-          file,
-        });
-      }
       const crc = crc32(data);
-      const local = new Uint8Array(30 + nameBytes.length);
-      const lv = new DataView(local.buffer);
-      lv.setUint32(0, LOCAL, true);
-      lv.setUint16(4, 20, true); // version needed: 2.0
-      lv.setUint16(8, 0, true); // stored
-      lv.setUint32(14, crc, true);
-      lv.setUint32(18, data.length, true);
-      lv.setUint32(22, data.length, true);
-      lv.setUint16(26, nameBytes.length, true);
-      local.set(nameBytes, 30);
-      const rec = new Uint8Array(46 + nameBytes.length);
-      const rv = new DataView(rec.buffer);
-      rv.setUint32(0, CENTRAL, true);
-      rv.setUint16(4, 20, true);
-      rv.setUint16(6, 20, true);
-      rv.setUint32(16, crc, true);
-      rv.setUint32(20, data.length, true);
-      rv.setUint32(24, data.length, true);
-      rv.setUint16(28, nameBytes.length, true);
-      rv.setUint32(42, offset, true);
-      rec.set(nameBytes, 46);
-      central.push(rec);
-      put(local);
+      const size = data.length;
+      const bigSize = always || size >= U32_MAX;
+      const bigOffset = always || offset >= U32_MAX;
+      const version = bigSize || bigOffset ? 45 : 20; // 4.5: Zip64; 2.0: plain
+      // Local header: a Zip64 extra field there holds both sizes (APPNOTE 4.5.3).
+      const localExtra = bigSize ? 20 : 0;
+      const local = record(30 + nameBytes.length + localExtra);
+      local.v.setUint32(0, LOCAL, true);
+      local.v.setUint16(4, version, true);
+      local.v.setUint16(8, 0, true); // stored
+      local.v.setUint32(14, crc, true);
+      local.v.setUint32(18, bigSize ? U32_MAX : size, true);
+      local.v.setUint32(22, bigSize ? U32_MAX : size, true);
+      local.v.setUint16(26, nameBytes.length, true);
+      local.v.setUint16(28, localExtra, true);
+      local.bytes.set(nameBytes, 30);
+      if (bigSize) {
+        const at = 30 + nameBytes.length;
+        local.v.setUint16(at, 1, true);
+        local.v.setUint16(at + 2, 16, true);
+        local.v.setBigUint64(at + 4, BigInt(size), true);
+        local.v.setBigUint64(at + 12, BigInt(size), true);
+      }
+      // Central record: the Zip64 extra field holds only the fields that overflowed, in the order of APPNOTE 4.5.3.
+      const extra: number[] = [...(bigSize ? [size, size] : []), ...(bigOffset ? [offset] : [])];
+      const centralExtra = extra.length ? 4 + 8 * extra.length : 0;
+      const rec = record(46 + nameBytes.length + centralExtra);
+      rec.v.setUint32(0, CENTRAL, true);
+      rec.v.setUint16(4, version, true);
+      rec.v.setUint16(6, version, true);
+      rec.v.setUint32(16, crc, true);
+      rec.v.setUint32(20, bigSize ? U32_MAX : size, true);
+      rec.v.setUint32(24, bigSize ? U32_MAX : size, true);
+      rec.v.setUint16(28, nameBytes.length, true);
+      rec.v.setUint16(30, centralExtra, true);
+      rec.v.setUint32(42, bigOffset ? U32_MAX : offset, true);
+      rec.bytes.set(nameBytes, 46);
+      if (extra.length) {
+        const at = 46 + nameBytes.length;
+        rec.v.setUint16(at, 1, true);
+        rec.v.setUint16(at + 2, 8 * extra.length, true);
+        for (const [i, x] of extra.entries()) rec.v.setBigUint64(at + 4 + 8 * i, BigInt(x), true);
+      }
+      central.push(rec.bytes);
+      put(local.bytes);
       put(data);
       count++;
     }
-    if (count > 0xfffe) throw new TavtError("BAD_INPUT", `${file}: more than 65534 members; write HDF5 instead`);
     const cdOffset = offset;
     let cdSize = 0;
     for (const rec of central) {
       put(rec);
       cdSize += rec.length;
     }
-    const end = new Uint8Array(22);
-    const ev = new DataView(end.buffer);
-    ev.setUint32(0, EOCD, true);
-    ev.setUint16(8, count, true);
-    ev.setUint16(10, count, true);
-    ev.setUint32(12, cdSize, true);
-    ev.setUint32(16, cdOffset, true);
-    put(end);
+    const big = always || count > 0xfffe || cdSize >= U32_MAX || cdOffset >= U32_MAX;
+    if (big) {
+      const eocd64At = offset;
+      const e64 = record(56);
+      e64.v.setUint32(0, EOCD64, true);
+      e64.v.setBigUint64(4, 44n, true); // size of the rest of this record
+      e64.v.setUint16(12, 45, true);
+      e64.v.setUint16(14, 45, true);
+      e64.v.setBigUint64(24, BigInt(count), true);
+      e64.v.setBigUint64(32, BigInt(count), true);
+      e64.v.setBigUint64(40, BigInt(cdSize), true);
+      e64.v.setBigUint64(48, BigInt(cdOffset), true);
+      put(e64.bytes);
+      const loc = record(20);
+      loc.v.setUint32(0, EOCD64_LOCATOR, true);
+      loc.v.setBigUint64(8, BigInt(eocd64At), true);
+      loc.v.setUint32(16, 1, true); // total number of disks
+      put(loc.bytes);
+    }
+    const end = record(22);
+    end.v.setUint32(0, EOCD, true);
+    end.v.setUint16(8, big ? 0xffff : count, true);
+    end.v.setUint16(10, big ? 0xffff : count, true);
+    end.v.setUint32(12, big ? U32_MAX : cdSize, true);
+    end.v.setUint32(16, big ? U32_MAX : cdOffset, true);
+    put(end.bytes);
   });
 }
