@@ -55,7 +55,16 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
   const threads = Number(process.env.TAVT_NATIVE_THREADS ?? 0);
   if (Number.isInteger(threads) && threads > 0) addon.setThreads(threads);
   if (!tf.findBackendFactory(NATIVE_BACKEND)) {
-    tf.registerBackend(NATIVE_BACKEND, () => new MathBackendCPU(), 0);
+    tf.registerBackend(
+      NATIVE_BACKEND,
+      () => {
+        const backend = new MathBackendCPU();
+        // the cpu backend prints an "install tfjs-node" banner on first use; a library never prints
+        (backend as unknown as { firstUse: boolean }).firstUse = false;
+        return backend;
+      },
+      0,
+    );
   }
   const cpuKernels = new Map<string, KernelFunc>();
   for (const k of tf.getKernelsForBackend("cpu")) cpuKernels.set(k.kernelName, k.kernelFunc);
