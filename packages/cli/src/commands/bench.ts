@@ -104,6 +104,8 @@ async function speed(o: SpeedOptions) {
     train_step_ms: train.step_ms,
     train_samples_per_s: train.train_samples_per_s,
     ...meta,
+    // the process's peak resident memory (native and cpu tensors live outside the wasm heap)
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
   out.result(result, () =>
     Object.entries(result)
