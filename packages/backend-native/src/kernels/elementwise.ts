@@ -53,7 +53,8 @@ function binaryKernel(addon: NativeAddon, name: string, op: number, compare: boo
             c.strides[1]!,
           );
         } else {
-          addon.binary(op, valuesOf(backend, a), valuesOf(backend, b), out, c.shape, c.strides[0]!, c.strides[1]!);
+          const o = out as Float32Array | Uint8Array;
+          addon.binary(op, valuesOf(backend, a), valuesOf(backend, b), o, c.shape, c.strides[0]!, c.strides[1]!);
         }
       }
       return backend.makeTensorInfo(shape, compare ? "bool" : int ? "int32" : "float32", out);
