@@ -36,7 +36,13 @@ export {
 } from "./domains";
 export { type FeaturePaths, openFeaturePaths } from "./featureOptions";
 export { type MetaSplit, splitByDomain } from "./metaSplit";
-export { EpisodicSampler, type EpisodicSamplerOptions, type MetaBatch, miniBatches } from "./sampler";
+export {
+  EpisodicSampler,
+  type EpisodicSamplerOptions,
+  type MetaBatch,
+  type MetaBatchIds,
+  miniBatches,
+} from "./sampler";
 export { DEFAULT_SPLIT, naturalSort, type SplitOptions, splitByDomainRandom } from "./split";
 export { type DatasetStats, type DomainStatsRow, datasetStats } from "./stats";
 export { Hdf5Store, writeHdf5 } from "./stores/hdf5";

@@ -111,7 +111,7 @@ interface AdaptOptions extends CommonOptions {
 function adaptCommand(): Command {
   const cmd = withCommon(
     new Command("adapt")
-      .description("meta-test adaptation on a target domain (Algorithm 1, lines 12-16): SGD on its support set")
+      .description("meta-test adaptation on a target domain (Algorithm 1, lines 12-16): SGD or Adam on its support set")
       .requiredOption("-m, --model <dir>", "a run directory written by `tavt train`")
       .requiredOption("-d, --domain <name>", "the target domain (e.g. Animation)")
       .requiredOption("-o, --out <dir>", "directory for the adapted model")

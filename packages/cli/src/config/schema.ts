@@ -108,14 +108,19 @@ export const spaceSchema = z.strictObject({
 export const metaSchema = z.strictObject({
   /** A registered @tavt/meta learner: maml, fomaml, reptile, anil, joint (or one the user registered). */
   learner: z.string().min(1),
-  /** alpha: inner-loop SGD step size (paper 1e-4). */
+  /** alpha: inner-loop step size (paper 1e-4). */
   innerLr: positive,
+  /** The inner loop's update rule: sgd or adam (paper section 4.2: Adam). */
+  innerOptimizer: z.enum(["sgd", "adam"]),
   innerSteps: posInt,
   /** beta: outer Adam step size (paper 1e-3). */
   outerLr: positive,
   clipNorm: positive.nullable(),
-  /** How Algorithm 1 lines 3-9 are read (see @tavt/meta's README). */
-  reading: z.enum(["paper", "maml"]),
+  /**
+   * How Algorithm 1 lines 3-9 are read (see @tavt/meta's README): "paper" evaluates each theta' on a fresh batch of
+   * its domain (line 9), "paper-same-batch" on the batch it adapted on, "maml" on the query domain's batch.
+   */
+  reading: z.enum(["paper", "paper-same-batch", "maml"]),
 });
 
 export const trainSchema = z.strictObject({
@@ -123,7 +128,7 @@ export const trainSchema = z.strictObject({
   steps: nonNegInt,
   /** Videos per support batch (paper 32). */
   batchSize: posInt,
-  /** Videos per query batch; null: batchSize. */
+  /** Videos per query batch m; null: 2 x batchSize (section 3.1: the query domain has m > k samples). */
   queryBatchSize: posInt.nullable(),
   /** Support domains per meta-batch; null: K - 1 (every source domain but the query one, Algorithm 1). */
   supportDomains: posInt.nullable(),
@@ -132,10 +137,12 @@ export const trainSchema = z.strictObject({
 });
 
 export const adaptSchema = z.strictObject({
-  /** SGD steps on the target's support set (meta-test, Algorithm 1 lines 13-16). */
+  /** Gradient steps on the target's support set (meta-test, Algorithm 1 lines 13-16). */
   steps: nonNegInt,
   /** Step size; null: the learner's innerLr. */
   lr: positive.nullable(),
+  /** The update rule: sgd or adam; null: meta.innerOptimizer. */
+  optimizer: z.enum(["sgd", "adam"]).nullable(),
   batchSize: posInt,
   /** Share of the target's train videos used as its support set (Figure 5's low-resource sweep). */
   fraction: z.number().gt(0).max(1),

@@ -37,6 +37,7 @@ export function learnerOf(config: ExperimentConfig): MetaLearner {
   const m = config.meta;
   return getMetaLearner(m.learner, {
     innerLr: m.innerLr,
+    innerOptimizer: m.innerOptimizer,
     innerSteps: m.innerSteps,
     outerLr: m.outerLr,
     ...(m.clipNorm !== null ? { clipNorm: m.clipNorm } : {}),
