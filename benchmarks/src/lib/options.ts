@@ -176,5 +176,8 @@ export function dataSets(o: BenchOptions): string[] {
   if (o.annotations) sets.push(`data.annotations=${o.annotations}`);
   if (o.features) sets.push(`data.features.visual=${o.features}`);
   if (o.audioFeatures) sets.push(`data.features.audio=${o.audioFeatures}`);
+  if (o.targetData) sets.push(`data.target.source=${o.targetData}`);
+  if (o.targetAnnotations) sets.push(`data.target.annotations=${o.targetAnnotations}`);
+  if (o.targetFeatures) sets.push(`data.target.features.visual=${o.targetFeatures}`);
   return sets;
 }

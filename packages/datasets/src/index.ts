@@ -22,6 +22,7 @@ export {
   msvdRecords,
 } from "./annotations/msvd";
 export { type CaptionBatch, type CollateOptions, collate, disposeBatch } from "./collate";
+export { joinTargetDataset } from "./crossDataset";
 export { CaptionDataset, type CaptionDatasetInit } from "./dataset";
 export { DATASET_ANNOTATIONS, type DatasetAnnotationsFile, loadDataset, writeDataset } from "./datasetDir";
 export {
@@ -57,6 +58,7 @@ export {
   writeFeatureStore,
 } from "./stores/open";
 export type { FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
+export { UnionStore } from "./stores/union";
 export {
   CAPTION_TEMPLATES,
   DOMAIN_LEXICON,
@@ -64,6 +66,14 @@ export {
   SOUND_EVENTS,
   type SoundEvent,
 } from "./synthetic/lexicon";
+export {
+  DEFAULT_MSVD_LIKE,
+  MSVD_LIKE_OBJECTS,
+  MSVD_LIKE_TEMPLATES,
+  type MsvdLikeConfig,
+  makeMsvdLike,
+  msvdLikeFor,
+} from "./synthetic/msvdLike";
 export {
   DEFAULT_SYNTHETIC,
   makeSynthetic,

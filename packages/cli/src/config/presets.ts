@@ -11,6 +11,12 @@ const base: ExperimentConfig = {
     annotations: null,
     features: { visual: null, audio: null, visualDim: null, audioDim: null, group: null },
     synthetic: {},
+    target: {
+      source: "none",
+      annotations: null,
+      features: { visual: null, visualDim: null, group: null },
+      synthetic: {},
+    },
     targetDomains: null,
     audioAbsentDomains: null,
     minCount: 3,

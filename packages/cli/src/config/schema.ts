@@ -32,6 +32,34 @@ const syntheticSchema = z.strictObject({
   trainFraction: z.number().gt(0).lt(1).optional(),
 });
 
+/** Where a cross-dataset target comes from (Table 2): none, the embedded MSVD-like set, MSVD, or a dataset directory. */
+export const TARGET_SOURCES = ["none", "synthetic", "msvd", "dir"] as const;
+
+const targetSchema = z.strictObject({
+  /**
+   * "none": meta-test on the dataset's own target domains. Otherwise meta-train on data.source's source domains and
+   * adapt to and test on this dataset's domains (MSR-VTT -> MSVD): "synthetic" is the embedded MSVD-like set
+   * (with data.source synthetic), "msvd" the MSVD loader, "dir" a dataset directory.
+   */
+  source: z.enum(TARGET_SOURCES),
+  /** MSVD annotation directory, or a dataset directory for "dir". */
+  annotations: z.string().nullable(),
+  features: z.strictObject({
+    /** The target's visual features (same layouts as data.features.visual). */
+    visual: z.string().nullable(),
+    visualDim: posInt.nullable(),
+    group: z.string().nullable(),
+  }),
+  /** Knobs of the MSVD-like set (@tavt/datasets `MsvdLikeConfig`); its seed, dims and events follow data.synthetic. */
+  synthetic: z.strictObject({
+    videos: posInt.optional(),
+    styleStrength: z.number().min(0).max(1).optional(),
+    domainOffset: z.number().nonnegative().optional(),
+    visualNoise: z.number().nonnegative().optional(),
+    trainFraction: z.number().gt(0).lt(1).optional(),
+  }),
+});
+
 export const dataSchema = z.strictObject({
   source: z.enum(DATA_SOURCES),
   /** MSR-VTT / MSVD annotation directory, or (source "dir") a dataset directory written by `tavt data synth`. */
@@ -47,6 +75,8 @@ export const dataSchema = z.strictObject({
     group: z.string().nullable(),
   }),
   synthetic: syntheticSchema,
+  /** A second dataset to transfer to (Table 2's cross-dataset setting). */
+  target: targetSchema,
   /** Meta-test (target) domains; null: the dataset's own (Table 1's five for MSR-VTT and the synthetic data). */
   targetDomains: z.array(z.string()).nullable(),
   /** Domains to treat as audio-absent whatever the files hold (Table 2's uni-modal target); null: none. */
