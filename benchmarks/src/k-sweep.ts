@@ -9,8 +9,8 @@ import { runTransfer } from "./lib/transfer";
 
 const DESCRIPTION = `Auditory space size (paper Table 10): TAVT with K = ${PAPER_K_VALUES.join(", ")} prototypes (--quick: the first two).`;
 
-await benchmarkMain({ name: "k-sweep", description: DESCRIPTION }, async (o, out) => {
-  const ks = o.quick ? PAPER_K_VALUES.slice(0, 2) : PAPER_K_VALUES;
+await benchmarkMain({ name: "k-sweep", description: DESCRIPTION, extra: ["k"] }, async (o, out) => {
+  const ks = o.ks ?? (o.quick ? PAPER_K_VALUES.slice(0, 2) : PAPER_K_VALUES);
   const s = settings(o);
   const result = await runTransfer({
     preset: s.preset,

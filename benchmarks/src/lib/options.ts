@@ -20,6 +20,8 @@ export interface BenchOptions {
   targetData?: string;
   targetAnnotations?: string;
   targetFeatures?: string;
+  /** `--k 8,16,24` (k-sweep): the values of K instead of the paper's. */
+  ks?: number[];
   /** `--learner FILE` (repeatable): a user's meta-learner module, run as an extra "TAVT (<name>)" row. */
   learners: string[];
   /** Results directory (default ../results/<benchmark> from benchmarks/, i.e. results/<benchmark> at the root). */
@@ -60,6 +62,7 @@ export const EXTRA_DOCS = {
   targetData: { flag: "--target-data <source>", text: "the target dataset (e.g. msvd); default: an MSVD-like one" },
   targetAnnotations: { flag: "--target-annotations <dir>", text: "annotation directory of --target-data" },
   targetFeatures: { flag: "--target-features <path>", text: "visual features of --target-data" },
+  k: { flag: "--k <a,b,...>", text: "values of K to sweep instead of the paper's 10,100,200,300" },
 } as const;
 
 export type ExtraOption = keyof typeof EXTRA_DOCS;
@@ -124,6 +127,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
         "target-annotations": { type: "string" },
         "target-features": { type: "string" },
         learner: { type: "string", multiple: true, default: [] },
+        k: { type: "string" },
         out: { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -150,9 +154,16 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     : quick
       ? [0]
       : [0, 1, 2];
+  const kArg = str("k");
+  const ks = kArg?.split(",").map((x) => {
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 1) throw usageError(`--k: "${x}" is not a positive integer`);
+    return n;
+  });
   return {
     preset,
     quick,
+    ks,
     seeds,
     sets: (values.set as string[] | undefined) ?? [],
     data: str("data"),

@@ -61,3 +61,14 @@ describe("meta-training episodes (Algorithm 1, lines 2-9)", () => {
     expect([c.meta.innerLr, c.meta.outerLr]).toEqual([1e-4, 1e-3]);
   });
 });
+
+/** Issue 15, point 8: the synthetic world must not be tuned to TAVT. */
+describe("presets and the synthetic generator", () => {
+  it("the default K of every preset differs from the generator's number of sound events", async () => {
+    const { DEFAULT_SYNTHETIC } = await import("@tavt/datasets");
+    for (const preset of ["quick", "default", "paper"] as const) {
+      const c = resolveConfig({ preset });
+      expect(c.space.k, `preset ${preset}`).not.toBe(c.data.synthetic.events ?? DEFAULT_SYNTHETIC.events);
+    }
+  });
+});

@@ -38,7 +38,8 @@ const base: ExperimentConfig = {
     clipLen: 5,
     ablation: {},
   },
-  space: { k: 16, unit: null, nInit: 1, path: null },
+  // K = 24, not the synthetic generator's 16 sound events: the default must not be told the answer (issue 15).
+  space: { k: 24, unit: null, nInit: 1, path: null },
   meta: {
     learner: "maml",
     innerLr: 0.01,
@@ -65,7 +66,7 @@ export const PRESETS: Readonly<Record<PresetName, ExperimentConfig>> = {
   quick: {
     ...base,
     data: { ...base.data, synthetic: { videos: 400 }, maxLen: 14 },
-    space: { ...base.space, k: 16 },
+    space: { ...base.space, k: 24 },
     train: { steps: 6, batchSize: 4, queryBatchSize: null, supportDomains: 2, checkpointEvery: 3 },
     adapt: { steps: 3, lr: 0.01, optimizer: null, batchSize: 8, fraction: 1 },
     eval: { beam: 1, greedy: true, batchSize: 32, split: "test", limit: 16 },
