@@ -1,7 +1,8 @@
 /**
  * How far meta-test adaptation moves the target scores (paper section 4.2 says Adam): TAVT is meta-trained once per
  * seed, then on the whole meta-test set it is scored without adaptation, after `adapt.steps` SGD steps and after
- * `adapt.steps` Adam steps, at the preset's adaptation rate (default: 10 steps at 0.01; paper: 100 steps at 1e-4).
+ * `adapt.steps` Adam steps, at the preset's adaptation rate (default: 10 steps at 0.01; paper: 100 steps at 1e-4), and
+ * (when the preset's differ) after 100 SGD and 100 Adam steps at 1e-4, the paper preset's adaptation.
  */
 import {
   adaptExperiment,
@@ -46,6 +47,16 @@ await benchmarkMain({ name: "adaptation", description: DESCRIPTION }, async (o, 
       { name: `SGD (${steps} steps, lr ${rate})`, adapt: { ...config.adapt, optimizer: "sgd" as const } },
       { name: `Adam (${steps} steps, lr ${rate})`, adapt: { ...config.adapt, optimizer: "adam" as const } },
     ];
+    // and the paper preset's adaptation (100 steps at 1e-4, section 4.2) with either rule, where it differs
+    const paper = { steps: 100, lr: 1e-4 };
+    if (steps !== paper.steps || rate !== paper.lr) {
+      for (const optimizer of ["sgd", "adam"] as const) {
+        choices.push({
+          name: `${optimizer === "sgd" ? "SGD" : "Adam"} (${paper.steps} steps, lr ${paper.lr}, as the paper preset)`,
+          adapt: { ...config.adapt, ...paper, optimizer },
+        });
+      }
+    }
     for (const c of choices) {
       const variant = { ...exp, config: { ...config, adapt: c.adapt } };
       configs[c.name] ??= variant.config;

@@ -37,12 +37,6 @@ export async function benchmarkMain(info: BenchmarkInfo, body: (o: BenchOptions,
 
 /** The command line that ran this benchmark (recorded with the results). */
 export function commandLine(benchmark: string, o: BenchOptions): string {
-  return `pnpm nx run benchmarks:${benchmark}${o.quick ? ":quick" : ""}${
-    process.argv.length > 2
-      ? ` -- ${process.argv
-          .slice(2)
-          .filter((a) => a !== "--quick")
-          .join(" ")}`
-      : ""
-  }`.trim();
+  const rest = process.argv.slice(2).filter((a) => a !== "--quick");
+  return `pnpm nx run benchmarks:${benchmark}${o.quick ? ":quick" : ""}${rest.length ? ` -- ${rest.join(" ")}` : ""}`;
 }
