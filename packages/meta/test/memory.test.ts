@@ -32,8 +32,8 @@ describe("no tensor leaks", () => {
     ["anil", { innerParams: "l3." }],
     ["joint", {}],
     ["maml", { frozen: "l1.", innerSteps: 2, clipNorm: 1 }],
-    ["maml", { innerOptimizer: "adam", innerSteps: 2 }],
-    ["reptile", { innerOptimizer: "adam", innerSteps: 2 }],
+    ["maml", { innerOptimizer: "adam" as const, innerSteps: 2 }],
+    ["reptile", { innerOptimizer: "adam" as const, innerSteps: 2 }],
   ])(
     "%s %j: tf.memory().numTensors is flat over 50 meta-steps and back to the start after disposal",
     async (name, config) => {
