@@ -1,30 +1,23 @@
 /**
  * Paper Tables 4 and 5 (ablations), on the whole meta-test set as one target (MSR-VTT-dagger): TAVT against
- * w/o audio (visual only), w/o AVMM, w/o real audio (A_rec in place of audio everywhere), w/o MAML (joint
- * training), w/o L_rec, w/o L_dis, w/o L_dep and w/o ma (no token-wise modality-aware weights).
+ * w/o audio (visual only), w/o AVMM, w/o real audio (meta-trained as TAVT; at meta-test A_rec stands in for the
+ * targets' audio, the AVMM frozen), w/o MAML (joint training), w/o L_rec, w/o L_dis, w/o L_dep and w/o ma (no
+ * token-wise modality-aware weights).
  */
-import { dataSets } from "./lib/options";
+import { learnerVariants } from "./lib/learners";
 import { report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
-import { ALL_TARGETS, PAPER_TARGETS, settings } from "./lib/settings";
+import { ABLATION_VARIANTS, ALL_TARGETS, PAPER_TARGETS, settings } from "./lib/settings";
 import { runTransfer } from "./lib/transfer";
 
-await benchmarkMain(async (o, out) => {
-  const tavt = ["model.kind=tavt", "meta.learner=maml"];
+const DESCRIPTION = "Ablations (paper Tables 4-5): TAVT without each of its parts, on the whole meta-test set.";
+
+await benchmarkMain({ name: "ablations", description: DESCRIPTION, extra: ["learner"] }, async (o, out) => {
+  const s = settings(o);
   const result = await runTransfer({
-    preset: settings(o).preset,
-    sets: [...settings(o).sets, ...dataSets(o), ...o.sets],
-    variants: [
-      { name: "w/o audio (Table 4)", sets: [...tavt, "model.ablation.visualOnly=true"] },
-      { name: "w/o AVMM (Table 4)", sets: [...tavt, "model.ablation.noAvmm=true"] },
-      { name: "w/o real audio (Table 4)", sets: [...tavt, "model.ablation.realAudio=false"] },
-      { name: "w/o MAML (Table 5)", sets: ["model.kind=tavt", "meta.learner=joint"] },
-      { name: "w/o L_rec (Table 5)", sets: [...tavt, "model.ablation.noRec=true"] },
-      { name: "w/o L_dis (Table 5)", sets: [...tavt, "model.ablation.noDis=true"] },
-      { name: "w/o L_dep (Table 5)", sets: [...tavt, "model.ablation.noDep=true"] },
-      { name: "w/o ma (Table 5)", sets: [...tavt, "model.ablation.noWma=true"] },
-      { name: "TAVT", sets: tavt },
-    ],
+    preset: s.preset,
+    sets: s.sets,
+    variants: [...ABLATION_VARIANTS(PAPER_TARGETS), ...(await learnerVariants(o))],
     seeds: o.seeds,
     targets: (c) => ALL_TARGETS(c, PAPER_TARGETS),
     out,

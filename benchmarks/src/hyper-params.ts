@@ -8,7 +8,6 @@
 import { join } from "node:path";
 import { renderVegaLite } from "@tavt/cli";
 import { writeFileAtomic } from "@tavt/core";
-import { dataSets } from "./lib/options";
 import { METRIC_TITLES, report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
 import { ALL_TARGETS, PAPER_TARGETS, settings } from "./lib/settings";
@@ -35,7 +34,10 @@ function sweeps(quick: boolean): { name: keyof Setting; symbol: string; values: 
 
 const label = (s: Setting) => `λ=${s.lambda} μ=${s.mu} τ=${s.tau}`;
 
-await benchmarkMain(async (o, out) => {
+const DESCRIPTION =
+  "Hyper-parameters (paper Figures 6 and 8): TAVT as lambda, mu (eq. 10) and tau (eq. 6-7) vary around the paper's values.";
+
+await benchmarkMain({ name: "hyper-params", description: DESCRIPTION }, async (o, out) => {
   const plan = sweeps(o.quick).flatMap((sw) =>
     sw.values.map((v) => ({ sweep: sw, value: v, setting: { ...PAPER, [sw.name]: v } as Setting })),
   );
@@ -43,7 +45,7 @@ await benchmarkMain(async (o, out) => {
   out.note(`hyper-params: ${plan.length} points in ${unique.length} distinct settings`);
   const result = await runTransfer({
     preset: settings(o).preset,
-    sets: [...settings(o).sets, ...dataSets(o), ...o.sets],
+    sets: settings(o).sets,
     variants: unique.map((s) => ({
       name: label(s),
       sets: [

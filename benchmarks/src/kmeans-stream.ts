@@ -25,14 +25,20 @@ import { parseArgs } from "node:util";
 import { inertiaOf, loadAuditorySpace, openNpyPoints, predict } from "@tavt/clusters";
 import { encodeNpy } from "@tavt/datasets";
 
-const HELP = `usage: tsx src/kmeans-stream.ts [--quick] [--rows N] [--subsample N] [--k K] [--batch B] [--chunk-mb M] [--dir DIR]
+const HELP = `Usage: pnpm nx run benchmarks:kmeans-stream[:quick] -- [options]
+
+Streamed mini-batch k-means over a .npy larger than memory, against full-batch Lloyd on a subsample.
+
+Options:
   --quick         300,000 rows and a 20,000-row subsample (CI smoke test)
   --rows N        rows of the 128-d file (default 4,500,000: 2.3 GB)
   --subsample N   rows full-batch Lloyd clusters (default 100,000)
   --k K           prototypes (default 100, the paper's best)
   --batch B       mini-batch size (default 1024)
   --chunk-mb M    MiB of points the streamed fit holds at once (default 64)
-  --dir DIR       where the temporary files go (default the OS temp directory); they are deleted at the end`;
+  --dir DIR       where the temporary files go (default the OS temp directory); they are deleted at the end
+  --preset <name> quick (the same as --quick), default or paper (the full measurement)
+  --help          print this help and exit`;
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +49,7 @@ const { values } = parseArgs({
     batch: { type: "string" },
     "chunk-mb": { type: "string" },
     dir: { type: "string" },
+    preset: { type: "string" },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -60,7 +67,11 @@ function positive(name: string, v: string | undefined, fallback: number): number
   }
   return n;
 }
-const quick = Boolean(values.quick);
+if (values.preset !== undefined && !["quick", "default", "paper"].includes(values.preset)) {
+  console.error(`tavt: --preset ${values.preset}: expected one of quick, default, paper`);
+  process.exit(2);
+}
+const quick = Boolean(values.quick) || values.preset === "quick";
 const N = positive("rows", values.rows, quick ? 300_000 : 4_500_000);
 const S = Math.min(N, positive("subsample", values.subsample, quick ? 20_000 : 100_000));
 const K = positive("k", values.k, 100);

@@ -23,8 +23,12 @@ import { join } from "node:path";
 import { initCenters, kmeans, squaredDistances } from "@tavt/clusters";
 import { initBackend, rng, tf } from "@tavt/core";
 import { encodeNpy } from "@tavt/datasets";
+import { scriptHelp } from "./lib/help";
 
-const quick = process.argv.includes("--quick");
+const quick = scriptHelp("kmeans", "k-means against scikit-learn: 100,000 x 128 points, K = 100.", [
+  { flag: "--quick", text: "20,000 points, one seed" },
+  { flag: "--seeds <n>", text: "number of seeds (default 5)" },
+]);
 const seedsArg = process.argv.indexOf("--seeds");
 const seeds = quick ? 1 : seedsArg > 0 ? Number(process.argv[seedsArg + 1]) : 5;
 const N = quick ? 20_000 : 100_000;

@@ -2,16 +2,19 @@
  * Paper Figure 5 (low-resource targets): adapt on 10, 25, 50 and 100% of each target domain's labelled videos;
  * TAVT against the vanilla and concatenation transformers (all with MAML), scored on the whole meta-test set.
  */
-import { dataSets } from "./lib/options";
 import { report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
 import { ALL_TARGETS, PAPER_TARGETS, settings } from "./lib/settings";
 import { runTransfer } from "./lib/transfer";
 
-await benchmarkMain(async (o, out) => {
+const DESCRIPTION =
+  "Low-resource targets (paper Figure 5): adapt on 10, 25, 50 and 100% of the targets' labelled videos (--quick: 10 and 100%).";
+
+await benchmarkMain({ name: "low-resource", description: DESCRIPTION }, async (o, out) => {
+  const s = settings(o);
   const result = await runTransfer({
-    preset: settings(o).preset,
-    sets: [...settings(o).sets, ...dataSets(o), ...o.sets],
+    preset: s.preset,
+    sets: s.sets,
     variants: [
       { name: "TAVT (MAML)", sets: ["model.kind=tavt", "meta.learner=maml"] },
       { name: "vanilla transformer (MAML)", sets: ["model.kind=vanillaTransformer", "meta.learner=maml"] },

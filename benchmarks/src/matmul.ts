@@ -9,17 +9,20 @@
  *   tsx src/matmul.ts --backends native,wasm,cpu
  */
 import { initBackend, tf } from "@tavt/core";
+import { scriptHelp } from "./lib/help";
 
 const args = process.argv.slice(2);
-if (args.includes("--help")) {
-  console.log(`usage: tsx src/matmul.ts [--quick] [--backends native,wasm,cpu]
-
-Matrix-product GFLOP/s on each backend for config S's shapes in all four transpose forms.
-  --quick             fewer repeats (a smoke test)
-  --backends LIST     comma-separated backends to time (default native,wasm; skipped where one cannot load)`);
-  process.exit(0);
-}
-const quick = args.includes("--quick");
+const quick = scriptHelp(
+  "matmul",
+  "Matrix-product GFLOP/s on each backend for config S's shapes in all four transpose forms.",
+  [
+    { flag: "--quick", text: "one shape, fewer repeats (a smoke test)" },
+    {
+      flag: "--backends <list>",
+      text: "comma-separated backends to time (default native,wasm; skipped where one cannot load)",
+    },
+  ],
+);
 const at = args.indexOf("--backends");
 const backends = (at >= 0 ? args[at + 1]! : "native,wasm").split(",");
 const repeats = quick ? 3 : 9;

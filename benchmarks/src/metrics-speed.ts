@@ -12,8 +12,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bleu, ciderD, MeteorScorer, rougeL, score } from "@tavt/metrics";
+import { scriptHelp } from "./lib/help";
 
-const quick = process.argv.includes("--quick");
+const quick = scriptHelp("metrics-speed", "Speed of @tavt/metrics on the MSR-VTT test split.", [
+  { flag: "--quick", text: "the first 300 videos" },
+  { flag: "--meteor-warm", text: "also METEOR with a fresh and a warm scorer" },
+]);
 const meteorWarm = process.argv.includes("--meteor-warm");
 const file = join("..", "..", "shared", "data", "msrvtt", "test_videodatainfo.json");
 if (!existsSync(file)) {

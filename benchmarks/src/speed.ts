@@ -20,9 +20,13 @@ import {
   randomBatch,
   tavt,
 } from "@tavt/model";
+import { scriptHelp } from "./lib/help";
 
 const args = process.argv.slice(2);
-const quick = args.includes("--quick");
+const quick = scriptHelp("speed", "Training speed of TAVT: a training step and MAML meta-steps (one JSON line).", [
+  { flag: "--quick", text: "config tiny (unless --config names one) and fewer steps" },
+  { flag: "--config <name>", text: "model configuration: tiny, S (default) or paper" },
+]);
 const at = args.indexOf("--config");
 // --quick is the CI smoke test: the tiny config unless --config names one (a config S step takes about a minute on wasm)
 const name = (at >= 0 ? args[at + 1] : quick ? "tiny" : "S") as ConfigName;

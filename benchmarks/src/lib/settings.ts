@@ -1,12 +1,14 @@
-import type { BenchOptions } from "./options";
+import type { PresetName } from "@tavt/cli";
+import { type BenchOptions, dataSets, QUICK_CAPS } from "./options";
 import type { Variant } from "./transfer";
 
 /**
- * The benchmark-wide settings: the `default` preset (a small TAVT for the embedded synthetic data on 2 CPU
- * cores) or, with --quick, the `quick` preset (a smoke test). Everything else is the preset's.
+ * The benchmark-wide settings: the `--preset` (default `default`: a small TAVT for the embedded synthetic data on
+ * 2 CPU cores); `--quick` on a larger preset adds its caps (`QUICK_CAPS`). Then the data options, then `--set`.
  */
-export function settings(o: BenchOptions): { preset: "quick" | "default"; sets: string[] } {
-  return o.quick ? { preset: "quick", sets: [] } : { preset: "default", sets: [] };
+export function settings(o: BenchOptions): { preset: PresetName; sets: string[] } {
+  const caps = o.quick && o.preset !== "quick" ? QUICK_CAPS[o.preset] : [];
+  return { preset: o.preset, sets: [...caps, ...dataSets(o), ...o.sets] };
 }
 
 /** The rows of Tables 3 and 7-9: TAVT and honest baselines with the same meta-learner, and TAVT without MAML. */
@@ -17,10 +19,33 @@ export const CROSS_CATEGORY_VARIANTS: Variant[] = [
   { name: "TAVT (joint, no MAML)", sets: ["model.kind=tavt", "meta.learner=joint"] },
 ];
 
+/** Table 1's target domains (the synthetic data and MSR-VTT use the same names). */
+export const PAPER_TARGETS = ["Animation", "Music", "Animal", "Kids", "Beauty"] as const;
+
 /** The paper's MSR-VTT-dagger: the whole meta-test set (every target domain) as one target. */
 export const ALL_TARGETS = (config: { data: { targetDomains: string[] | null } }, fallback: readonly string[]) => [
   { name: "all targets", domains: [...(config.data.targetDomains ?? fallback)] },
 ];
 
-/** Table 1's target domains (the synthetic data and MSR-VTT use the same names). */
-export const PAPER_TARGETS = ["Animation", "Music", "Animal", "Kids", "Beauty"] as const;
+const TAVT = ["model.kind=tavt", "meta.learner=maml"];
+
+/**
+ * The rows of Tables 4 and 5. "w/o real audio" (Table 4) is what @tavt/model's README says: meta-training as TAVT
+ * (real audio, the AVMM trained), then at meta-test every target domain is treated as audio-absent, so A_rec stands
+ * in for the audio and adaptation uses L_cap with the AVMM frozen (section 3.5). It does not switch real audio off
+ * for the whole run, which would leave the AVMM at its random initialisation.
+ */
+export const ABLATION_VARIANTS = (targets: readonly string[]): Variant[] => [
+  { name: "w/o audio (Table 4)", sets: [...TAVT, "model.ablation.visualOnly=true"] },
+  { name: "w/o AVMM (Table 4)", sets: [...TAVT, "model.ablation.noAvmm=true"] },
+  { name: "w/o real audio (Table 4)", sets: [...TAVT, `data.audioAbsentDomains=[${targets.join(",")}]`] },
+  { name: "w/o MAML (Table 5)", sets: ["model.kind=tavt", "meta.learner=joint"] },
+  { name: "w/o L_rec (Table 5)", sets: [...TAVT, "model.ablation.noRec=true"] },
+  { name: "w/o L_dis (Table 5)", sets: [...TAVT, "model.ablation.noDis=true"] },
+  { name: "w/o L_dep (Table 5)", sets: [...TAVT, "model.ablation.noDep=true"] },
+  { name: "w/o ma (Table 5)", sets: [...TAVT, "model.ablation.noWma=true"] },
+  { name: "TAVT", sets: TAVT },
+];
+
+/** Table 10's values of K, the number of prototypes of the universal auditory space. */
+export const PAPER_K_VALUES = [10, 100, 200, 300] as const;

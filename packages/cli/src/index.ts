@@ -47,9 +47,16 @@ export {
   tracesOf,
 } from "./pipeline/evaluate";
 export { type Experiment, learnerOf, type PrepareOptions, prepareExperiment } from "./pipeline/experiment";
+export {
+  isLearnerFile,
+  LEARNER_EXPORTS,
+  learnerFileName,
+  loadLearnerFile,
+  resolveLearnerName,
+} from "./pipeline/learnerModule";
 export { captionLossOf, makeCaptioner, modelConfigOf, needsBank } from "./pipeline/model";
 export { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace, saveSpace } from "./pipeline/space";
-export { type TrainRunOptions, type TrainRunResult, trainExperiment } from "./pipeline/train";
+export { samplerOf, type TrainRunOptions, type TrainRunResult, tasksOf, trainExperiment } from "./pipeline/train";
 export { buildProgram, type MainIo, main } from "./program";
 export { createProgress, type Progress, type ProgressOptions } from "./progress";
 export {

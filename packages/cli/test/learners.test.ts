@@ -31,6 +31,7 @@ describe("every built-in learner meta-trains TAVT on the embedded benchmark", ()
         "space.k=8",
         "train.steps=12",
         "train.batchSize=4",
+        "train.queryBatchSize=4", // m = k here: the cost this check had before m = 2k became the default
         "train.checkpointEvery=0",
         `meta.learner=${learner}`,
       ];

@@ -22,6 +22,7 @@ export {
   msvdRecords,
 } from "./annotations/msvd";
 export { type CaptionBatch, type CollateOptions, collate, disposeBatch } from "./collate";
+export { joinTargetDataset } from "./crossDataset";
 export { CaptionDataset, type CaptionDatasetInit } from "./dataset";
 export { DATASET_ANNOTATIONS, type DatasetAnnotationsFile, loadDataset, writeDataset } from "./datasetDir";
 export {
@@ -36,7 +37,13 @@ export {
 } from "./domains";
 export { type FeaturePaths, openFeaturePaths } from "./featureOptions";
 export { type MetaSplit, splitByDomain } from "./metaSplit";
-export { EpisodicSampler, type EpisodicSamplerOptions, type MetaBatch, miniBatches } from "./sampler";
+export {
+  EpisodicSampler,
+  type EpisodicSamplerOptions,
+  type MetaBatch,
+  type MetaBatchIds,
+  miniBatches,
+} from "./sampler";
 export { DEFAULT_SPLIT, naturalSort, type SplitOptions, splitByDomainRandom } from "./split";
 export { type DatasetStats, type DomainStatsRow, datasetStats } from "./stats";
 export { Hdf5Store, writeHdf5 } from "./stores/hdf5";
@@ -51,6 +58,7 @@ export {
   writeFeatureStore,
 } from "./stores/open";
 export type { FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
+export { UnionStore } from "./stores/union";
 export {
   DEFAULT_AUDIO_CORPUS,
   makeSyntheticAudioCorpus,
@@ -64,6 +72,14 @@ export {
   SOUND_EVENTS,
   type SoundEvent,
 } from "./synthetic/lexicon";
+export {
+  DEFAULT_MSVD_LIKE,
+  MSVD_LIKE_OBJECTS,
+  MSVD_LIKE_TEMPLATES,
+  type MsvdLikeConfig,
+  makeMsvdLike,
+  msvdLikeFor,
+} from "./synthetic/msvdLike";
 export {
   DEFAULT_SYNTHETIC,
   makeSynthetic,

@@ -11,6 +11,20 @@ export interface MetaBatch {
   /** One batch per support domain, in `supportDomains` order. */
   support: Sample[][];
   query: Sample[];
+  /** With `evalBatches`: a second, fresh batch of each support domain (Algorithm 1, line 9's L_{D_i}(f_theta'_i)). */
+  supportEval?: Sample[][];
+  /** With `evalBatches`: a second, fresh batch of the query domain (line 9's L_{D_q}(f_theta'_q)). */
+  queryEval?: Sample[];
+}
+
+/** The ids of one meta-batch (no features read). */
+export interface MetaBatchIds {
+  supportDomains: string[];
+  queryDomain: string;
+  support: string[][];
+  query: string[];
+  supportEval?: string[][];
+  queryEval?: string[];
 }
 
 export interface EpisodicSamplerOptions {
@@ -24,6 +38,12 @@ export interface EpisodicSamplerOptions {
   queryBatchSize?: number;
   /** Support domains per meta-batch (default K - 1: every source but the query domain). */
   supportDomains?: number;
+  /**
+   * Also draw a second batch per domain (same size, other videos of the domain; they repeat only where the domain
+   * has fewer than twice the batch size): the fresh batches on which Algorithm 1, line 9 evaluates each theta'.
+   * Default false. The first batches are the same either way.
+   */
+  evalBatches?: boolean;
   seed?: number;
 }
 
@@ -37,6 +57,7 @@ export class EpisodicSampler {
   readonly batchSize: number;
   readonly queryBatchSize: number;
   readonly supportCount: number;
+  readonly evalBatches: boolean;
   private readonly pools: Map<string, string[]>;
   private readonly key: Key;
   private readonly dataset: CaptionDataset;
@@ -49,6 +70,7 @@ export class EpisodicSampler {
     this.queryBatchSize = options.queryBatchSize ?? this.batchSize;
     const k = this.sourceDomains.length;
     this.supportCount = options.supportDomains ?? k - 1;
+    this.evalBatches = options.evalBatches ?? false;
     this.key = rng.foldIn(rng.key(options.seed ?? 0), "episodic-sampler");
     if (k < 2) {
       throw new TavtError("BAD_CONFIG", `episodic sampler: needs at least 2 source domains, got ${k}`, {
@@ -86,24 +108,33 @@ export class EpisodicSampler {
     }
   }
 
-  /** The ids of one domain's batch in episode `step` (without replacement; the whole pool if it is smaller). */
-  private draw(stepKey: Key, domain: string, role: string, size: number): string[] {
+  /**
+   * The ids of one domain's batch in episode `step` (without replacement; the whole pool if it is smaller), and with
+   * `evalBatches` the next `size` ids of the same permutation (wrapping round only when the pool is short).
+   */
+  private draw(stepKey: Key, domain: string, role: string, size: number): { batch: string[]; fresh: string[] } {
     const pool = this.pools.get(domain)!;
     const perm = rng.permutation(rng.foldIn(stepKey, `${role}:${domain}`), pool.length);
-    return Array.from(perm.subarray(0, Math.min(size, pool.length)), (i) => pool[i]!);
+    const n = Math.min(size, pool.length);
+    const batch = Array.from(perm.subarray(0, n), (i) => pool[i]!);
+    const fresh = this.evalBatches ? Array.from({ length: n }, (_, j) => pool[perm[(n + j) % pool.length]!]!) : [];
+    return { batch, fresh };
   }
 
   /** The ids of meta-batch `step` (no features read). */
-  episodeIds(step: number): { supportDomains: string[]; queryDomain: string; support: string[][]; query: string[] } {
+  episodeIds(step: number): MetaBatchIds {
     const stepKey = rng.foldIn(this.key, step);
     const order = rng.permutation(rng.foldIn(stepKey, "domains"), this.sourceDomains.length);
     const queryDomain = this.sourceDomains[order[0]!]!;
     const supportDomains = Array.from(order.subarray(1, 1 + this.supportCount), (i) => this.sourceDomains[i]!);
+    const support = supportDomains.map((d) => this.draw(stepKey, d, "support", this.batchSize));
+    const query = this.draw(stepKey, queryDomain, "query", this.queryBatchSize);
     return {
       supportDomains,
       queryDomain,
-      support: supportDomains.map((d) => this.draw(stepKey, d, "support", this.batchSize)),
-      query: this.draw(stepKey, queryDomain, "query", this.queryBatchSize),
+      support: support.map((d) => d.batch),
+      query: query.batch,
+      ...(this.evalBatches ? { supportEval: support.map((d) => d.fresh), queryEval: query.fresh } : {}),
     };
   }
 
@@ -116,6 +147,12 @@ export class EpisodicSampler {
       queryDomain: ids.queryDomain,
       support: ids.support.map((b) => this.dataset.samples(b)),
       query: this.dataset.samples(ids.query),
+      ...(ids.supportEval && ids.queryEval
+        ? {
+            supportEval: ids.supportEval.map((b) => this.dataset.samples(b)),
+            queryEval: this.dataset.samples(ids.queryEval),
+          }
+        : {}),
     };
   }
 

@@ -29,6 +29,33 @@ describe("EpisodicSampler (Algorithm 1)", () => {
     expect(seenQuery.size).toBeGreaterThan(2);
   });
 
+  it("evalBatches: a second, disjoint batch of each domain (Algorithm 1, line 9), the first batches unchanged", () => {
+    const plain = new EpisodicSampler(ds, { seed: 5, batchSize: 4, queryBatchSize: 8 });
+    const withEval = new EpisodicSampler(ds, { seed: 5, batchSize: 4, queryBatchSize: 8, evalBatches: true });
+    expect(plain.episodeIds(2).supportEval).toBeUndefined();
+    for (let step = 0; step < 10; step++) {
+      const a = plain.episodeIds(step);
+      const b = withEval.episodeIds(step);
+      expect({ ...b, supportEval: undefined, queryEval: undefined }).toEqual({
+        ...a,
+        supportEval: undefined,
+        queryEval: undefined,
+      });
+      b.support.forEach((batch, i) => {
+        const fresh = b.supportEval![i]!;
+        expect(fresh.length).toBe(batch.length);
+        expect(fresh.filter((id) => batch.includes(id))).toEqual([]);
+        for (const id of fresh) expect(ds.video(id).domain).toBe(b.supportDomains[i]);
+      });
+      expect(b.queryEval!.length).toBe(8);
+      expect(b.queryEval!.filter((id) => b.query.includes(id))).toEqual([]);
+      for (const id of b.queryEval!) expect(ds.video(id).domain).toBe(b.queryDomain);
+    }
+    const mb = withEval.episode(1);
+    expect(mb.supportEval!.map((x) => x.length)).toEqual(mb.support.map((x) => x.length));
+    expect(mb.queryEval!.every((x) => x.domain === mb.queryDomain)).toBe(true);
+  });
+
   it("is reproducible from (seed, step) and changes with the seed", () => {
     const a = new EpisodicSampler(ds, { seed: 5 });
     const b = new EpisodicSampler(ds, { seed: 5 });

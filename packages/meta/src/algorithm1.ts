@@ -12,27 +12,35 @@ export interface Episode<B> {
   support: B[];
   /** B_q. */
   query: B;
-  /** Optional second batch of each support domain, to evaluate L_{D_i}(f_theta'_i) on other samples than B_i. */
+  /** A second, fresh batch of each support domain: L_{D_i}(f_theta'_i) is evaluated on it ("paper" needs it). */
   supportEval?: B[];
-  /** Optional second batch of the query domain, to evaluate L_{D_q}(f_theta'_q). */
+  /** A second, fresh batch of the query domain: L_{D_q}(f_theta'_q) is evaluated on it ("paper" needs it). */
   queryEval?: B;
 }
 
 /**
  * How to read Algorithm 1, lines 3-9 (see the README):
- * - "paper" (default): every domain of the episode is a task. theta'_i adapts on B_i and L_{D_i} evaluates it on
- *   domain D_i (on `supportEval[i]` when given, else on B_i itself); theta'_q adapts on B_q and L_{D_q} evaluates it
- *   on domain D_q (`queryEval` or B_q). The meta-objective is line 9 as printed.
+ * - "paper" (default): every domain of the episode is a task. theta'_i adapts on B_i and L_{D_i} evaluates it on a
+ *   fresh batch of domain D_i (`supportEval[i]`); theta'_q adapts on B_q and L_{D_q} evaluates it on a fresh batch
+ *   of D_q (`queryEval`). The meta-objective is line 9 as printed. Without the fresh batches it is an error.
+ * - "paper-same-batch": as "paper", but each adapted theta' is evaluated on the very batch it adapted on (B_i, B_q);
+ *   any eval batches are ignored. This was "paper" before the fresh batches existed.
  * - "maml": standard MAML across domains: theta'_i adapts on B_i and is evaluated on the query domain's B_q
  *   (eq. 11's text, "using the query set D_q samples"); no theta'_q term.
  */
-export type Algorithm1Reading = "paper" | "maml";
+export type Algorithm1Reading = "paper" | "paper-same-batch" | "maml";
+
+/** Every reading `episodeTasks` accepts. */
+export const ALGORITHM1_READINGS: readonly Algorithm1Reading[] = ["paper", "paper-same-batch", "maml"];
+
+/** Whether a reading evaluates each adapted theta' on a fresh batch of its own domain (the episode then needs them). */
+export const readingNeedsEvalBatches = (reading: Algorithm1Reading): boolean => reading === "paper";
 
 export interface EpisodeTaskOptions {
   /** Default "paper". */
   reading?: Algorithm1Reading;
   /**
-   * "paper" reading only. Line 9 puts L_{D_q}(f_theta'_q) inside sum_{i=1}^{K-1}, so it counts K-1 times:
+   * "paper" readings only. Line 9 puts L_{D_q}(f_theta'_q) inside sum_{i=1}^{K-1}, so it counts K-1 times:
    * "perSupport" (default, as printed) gives the query task weight K-1, "once" gives it weight 1.
    */
   queryTerm?: "perSupport" | "once";
@@ -59,20 +67,28 @@ export function episodeTasks<B>(episode: Episode<B>, options: EpisodeTaskOptions
   if (reading === "maml") {
     return episode.support.map((b, i) => ({ support: [b], query: episode.query, name: episode.supportDomains[i]! }));
   }
-  if (reading !== "paper") {
+  if (!ALGORITHM1_READINGS.includes(reading)) {
     throw new TavtError(
       "BAD_CONFIG",
-      `meta: unknown Algorithm 1 reading "${String(reading)}"; expected "paper" or "maml"`,
+      `meta: unknown Algorithm 1 reading "${String(reading)}"; expected ${ALGORITHM1_READINGS.map((r) => `"${r}"`).join(", ")}`,
+    );
+  }
+  const fresh = reading === "paper";
+  if (fresh && (!episode.supportEval || episode.queryEval === undefined)) {
+    throw new TavtError(
+      "BAD_INPUT",
+      `meta: the "paper" reading evaluates each adapted theta' on a fresh batch of its domain (Algorithm 1, line 9): the episode needs supportEval (one per support domain) and queryEval; "paper-same-batch" evaluates on the adaptation batch instead`,
+      { missing: !episode.supportEval ? "supportEval" : "queryEval" },
     );
   }
   const tasks: Task<B>[] = episode.support.map((b, i) => ({
     support: [b],
-    query: episode.supportEval?.[i] ?? b,
+    query: fresh ? episode.supportEval![i]! : b,
     name: episode.supportDomains[i]!,
   }));
   tasks.push({
     support: [episode.query],
-    query: episode.queryEval ?? episode.query,
+    query: fresh ? episode.queryEval! : episode.query,
     weight: (options.queryTerm ?? "perSupport") === "perSupport" ? k1 : 1,
     name: episode.queryDomain,
   });

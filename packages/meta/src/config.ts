@@ -1,9 +1,10 @@
 import { TavtError } from "@tavt/core";
+import { checkInnerOptimizer } from "./innerOptimizer";
 import { paramPredicate } from "./select";
 import type { MetaLearnerConfig, ResolvedMetaConfig } from "./types";
 
 /** Defaults shared by the built-in learners: the paper's alpha = 1e-4, beta = 1e-3 (section 4.2), one inner step. */
-export const DEFAULT_META_CONFIG = { innerLr: 1e-4, innerSteps: 1, outerLr: 1e-3 } as const;
+export const DEFAULT_META_CONFIG = { innerLr: 1e-4, innerSteps: 1, outerLr: 1e-3, innerOptimizer: "sgd" } as const;
 
 function check(ok: boolean, field: string, value: unknown, expected: string): void {
   if (!ok) {
@@ -23,8 +24,16 @@ export function resolveMetaConfig(config: MetaLearnerConfig, defaults: MetaLearn
   if (c.clipNorm !== undefined) {
     check(Number.isFinite(c.clipNorm) && c.clipNorm > 0, "clipNorm", c.clipNorm, "a finite number > 0");
   }
+  const innerOptimizer = checkInnerOptimizer(c.innerOptimizer, "innerOptimizer");
+  const innerAdam = { ...(c.innerAdam ?? {}) };
+  for (const [field, v] of Object.entries(innerAdam)) {
+    const ok = field === "eps" ? Number.isFinite(v) && v > 0 : Number.isFinite(v) && v >= 0 && v < 1;
+    check(ok, `innerAdam.${field}`, v, field === "eps" ? "a finite number > 0" : "a number in [0, 1)");
+  }
   return {
     innerLr: c.innerLr,
+    innerOptimizer,
+    innerAdam,
     innerSteps: c.innerSteps,
     outerLr: c.outerLr,
     adam: { ...(c.adam ?? {}) },

@@ -1,7 +1,22 @@
-export { type Algorithm1Reading, type Episode, type EpisodeTaskOptions, episodeTasks } from "./algorithm1";
+export {
+  ALGORITHM1_READINGS,
+  type Algorithm1Reading,
+  type Episode,
+  type EpisodeTaskOptions,
+  episodeTasks,
+  readingNeedsEvalBatches,
+} from "./algorithm1";
 export { DEFAULT_META_CONFIG, resolveMetaConfig } from "./config";
 export { valueAndGradFlat } from "./gradients";
 export { disposeAdapted, type InnerLoopOptions, type InnerLoopResult, innerLoop } from "./inner";
+export {
+  INNER_OPTIMIZERS,
+  type InnerAdamConfig,
+  type InnerOptimizer,
+  type InnerOptState,
+  innerOptInit,
+  innerOptStep,
+} from "./innerOptimizer";
 export {
   type MetaGradient,
   type MetaGradientContext,

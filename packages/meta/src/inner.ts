@@ -1,10 +1,21 @@
 import { type FlatParams, type Key, rng, tf, unflatten } from "@tavt/core";
 import { valueAndGradFlat } from "./gradients";
+import {
+  disposeInnerOptState,
+  type InnerAdamConfig,
+  type InnerOptimizer,
+  innerOptInit,
+  innerOptStep,
+} from "./innerOptimizer";
 import type { LossFn } from "./types";
 
 export interface InnerLoopOptions {
   steps: number;
   lr: number;
+  /** The update rule; default "sgd" (theta - alpha g). "adam": a fresh Adam per loop (moments start at 0). */
+  optimizer?: InnerOptimizer;
+  /** Adam's betas and eps (torch defaults). */
+  adam?: InnerAdamConfig;
   /** Which leaves the loop adapts; the others stay as given. */
   adapt: (name: string) => boolean;
   /**
@@ -25,7 +36,10 @@ export interface InnerLoopResult {
   firstLoss: tf.Scalar | null;
 }
 
-/** theta'_i = theta - alpha grad L_{B_i}(theta), repeated `steps` times (Algorithm 1, line 5); step s on batches[s % n]. */
+/**
+ * theta'_i = theta - alpha grad L_{B_i}(theta), repeated `steps` times (Algorithm 1, line 5); step s on batches[s % n].
+ * With `optimizer: "adam"` each step is an Adam step instead (section 4.2), its moments part of the graph too.
+ */
 export function innerLoop<B>(
   params: FlatParams,
   batches: readonly B[],
@@ -40,33 +54,40 @@ export function innerLoop<B>(
     else rest[n] = t;
   }
   let current = fast;
+  let opt = innerOptInit();
+  const rule = options.optimizer ?? "sgd";
   const first: { loss: tf.Scalar | null } = { loss: null };
   for (let s = 0; s < options.steps; s++) {
     const batch = batches[s % batches.length]!;
     const k = rng.foldIn(key, s);
     const run = () => {
       const { value, grads } = valueAndGradFlat((sub) => loss(unflatten({ ...rest, ...sub }), batch, k), current);
-      const next: FlatParams = {};
-      for (const [n, p] of Object.entries(current)) next[n] = p.sub(grads[n]!.mul(options.lr));
-      return { value, next };
+      const step = innerOptStep(rule, current, grads, opt, options.lr, options.adam);
+      return { value, next: step.params, state: step.state };
     };
     if (options.differentiable) {
-      const { value, next } = run();
+      const { value, next, state } = run();
       if (s === 0) first.loss = tf.keep(value);
       current = next;
+      opt = state;
     } else {
       const previous = current;
+      const previousOpt = opt;
       let next: FlatParams = {};
       tf.tidy(() => {
         const r = run();
         for (const t of Object.values(r.next)) tf.keep(t);
+        for (const t of [...Object.values(r.state.m), ...Object.values(r.state.v)]) tf.keep(t);
         if (s === 0) first.loss = tf.keep(r.value);
         next = r.next;
+        opt = r.state;
       });
       if (previous !== fast) for (const t of Object.values(previous)) t.dispose();
+      disposeInnerOptState(previousOpt);
       current = next;
     }
   }
+  if (!options.differentiable) disposeInnerOptState(opt);
   return { adapted: { ...rest, ...current }, firstLoss: first.loss };
 }
 

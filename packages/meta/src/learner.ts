@@ -13,6 +13,7 @@ import {
   unflatten,
 } from "@tavt/core";
 import { valueAndGradFlat } from "./gradients";
+import { checkInnerOptimizer, disposeInnerOptState, innerOptInit, innerOptStep } from "./innerOptimizer";
 import { paramPredicate, partitionTree, requireSome } from "./select";
 import type { AdaptOptions, LossFn, MetaLearner, MetaState, MetaStepResult, ResolvedMetaConfig, Task } from "./types";
 
@@ -44,7 +45,8 @@ export type MetaGradientFn = <B>(context: MetaGradientContext<B>) => MetaGradien
 
 /**
  * A meta-learner from a meta-gradient rule: the outer step is Adam (lr `outerLr`, optional global-norm clipping)
- * on the trainable leaves, and `adapt` is plain SGD (Algorithm 1, lines 14 and 16). The built-in learners are all
+ * on the trainable leaves, and `adapt` takes SGD or Adam steps (Algorithm 1, lines 14 and 16; the learner's
+ * `innerOptimizer` unless the call names one). The built-in learners are all
  * made this way, and so can a user's (see the README).
  */
 export function makeMetaLearner(name: string, config: ResolvedMetaConfig, metaGradient: MetaGradientFn): MetaLearner {
@@ -91,7 +93,11 @@ export function makeMetaLearner(name: string, config: ResolvedMetaConfig, metaGr
   };
 }
 
-/** Meta-test adaptation: `steps` SGD steps theta = theta - alpha grad L(f_theta) on the support batches (Algorithm 1, line 14). */
+/**
+ * Meta-test adaptation: `steps` steps theta = theta - alpha grad L(f_theta) on the support batches (Algorithm 1,
+ * line 14), or Adam steps with `optimizer: "adam"` (section 4.2). The name is historical: the rule is
+ * `options.optimizer ?? config.innerOptimizer`.
+ */
 export function sgdAdapt<B>(
   params: ParamTree,
   support: B[],
@@ -102,6 +108,7 @@ export function sgdAdapt<B>(
 ): ParamTree {
   const steps = options.steps ?? config.innerSteps;
   const lr = options.lr ?? config.innerLr;
+  const rule = checkInnerOptimizer(options.optimizer ?? config.innerOptimizer, "adapt optimizer");
   if (!Number.isInteger(steps) || steps < 0)
     throw new TypeError(`meta: adapt steps must be an integer >= 0, got ${steps}`);
   if (steps > 0 && support.length === 0) throw new TypeError("meta: adapt needs at least one support batch");
@@ -111,21 +118,30 @@ export function sgdAdapt<B>(
   const { picked, rest } = partitionTree(params, pick);
   if (steps > 0) requireSome(Object.keys(picked), "trainable", Object.keys(flatten(params)));
   let current = picked;
+  let opt = innerOptInit();
   for (let s = 0; s < steps; s++) {
     const batch = support[s % support.length]!;
     const k = rng.foldIn(key, s);
     const previous = current;
-    const next: FlatParams = {};
+    const previousOpt = opt;
+    let next: FlatParams = {};
     let lossValue = Number.NaN;
     tf.tidy(() => {
       const { value, grads } = valueAndGradFlat((sub) => loss(unflatten({ ...rest, ...sub }), batch, k), current);
-      for (const [n, p] of Object.entries(current)) next[n] = tf.keep(p.sub(grads[n]!.mul(lr)));
+      const r = innerOptStep(rule, current, grads, opt, lr, config.innerAdam);
+      for (const t of [...Object.values(r.params), ...Object.values(r.state.m), ...Object.values(r.state.v)]) {
+        tf.keep(t);
+      }
+      next = r.params;
+      opt = r.state;
       if (options.onStep) lossValue = value.dataSync()[0]!;
     });
     if (previous !== picked) for (const t of Object.values(previous)) t.dispose();
+    disposeInnerOptState(previousOpt);
     current = next;
     options.onStep?.(s, lossValue);
   }
+  disposeInnerOptState(opt);
   const out: FlatParams = {};
   for (const [n, t] of Object.entries(rest)) out[n] = t.clone();
   for (const [n, t] of Object.entries(current)) out[n] = current === picked ? t.clone() : t;

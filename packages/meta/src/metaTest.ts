@@ -1,4 +1,5 @@
 import { disposeTree, type Key, type ParamTree, rng, TavtError, tf } from "@tavt/core";
+import type { InnerOptimizer } from "./innerOptimizer";
 import { selectNames } from "./select";
 import { readScalars } from "./tasks";
 import type { LossFn, MetaLearner, ParamSelector } from "./types";
@@ -24,6 +25,8 @@ export interface MetaTestOptions<B, R> {
   steps?: number;
   /** Adaptation step size alpha; default the learner's `innerLr`. */
   lr?: number;
+  /** The update rule, "sgd" or "adam"; default the learner's `innerOptimizer`. */
+  optimizer?: InnerOptimizer;
   /** Parameters to adapt; default the learner's `innerParams`. */
   trainable?: ParamSelector;
   key: Key;
@@ -80,6 +83,7 @@ export async function metaTest<B, R = undefined>(options: MetaTestOptions<B, R>)
     {
       steps: options.steps,
       lr: options.lr,
+      optimizer: options.optimizer,
       trainable: options.trainable,
       frozen: frozenSelector,
       onStep: options.onStep,

@@ -1,4 +1,5 @@
 import type { AdamConfig, AdamState, Key, ParamTree, tf } from "@tavt/core";
+import type { InnerAdamConfig, InnerOptimizer } from "./innerOptimizer";
 
 /**
  * Contract 4: a pure loss of a parameter tree and a batch. The meta-learners differentiate it (and, for MAML,
@@ -29,8 +30,15 @@ export type ParamSelector = string | readonly string[] | RegExp | ((name: string
 
 /** The settings every built-in learner reads (each learner fills in its own defaults). */
 export interface MetaLearnerConfig {
-  /** alpha, the inner-loop (and meta-test adaptation) SGD step size; default 1e-4 (paper section 4.2). */
+  /** alpha, the inner-loop (and meta-test adaptation) step size; default 1e-4 (paper section 4.2). */
   innerLr?: number;
+  /**
+   * The inner loop's update rule, and meta-test adaptation's unless `adapt` names one: "sgd" (default,
+   * theta - alpha g) or "adam" (section 4.2; differentiable under second-order MAML).
+   */
+  innerOptimizer?: InnerOptimizer;
+  /** Betas and eps of the inner Adam (torch defaults). */
+  innerAdam?: InnerAdamConfig;
   /** Inner-loop gradient steps per task; default 1 (Reptile: 5). */
   innerSteps?: number;
   /** beta, the outer Adam step size; default 1e-3 (paper section 4.2). */
@@ -48,6 +56,8 @@ export interface MetaLearnerConfig {
 /** `MetaLearnerConfig` with every default filled in and the selectors turned into predicates. */
 export interface ResolvedMetaConfig {
   innerLr: number;
+  innerOptimizer: InnerOptimizer;
+  innerAdam: InnerAdamConfig;
   innerSteps: number;
   outerLr: number;
   adam: Omit<AdamConfig, "lr">;
@@ -84,8 +94,10 @@ export interface MetaStepResult {
   report: MetaStepReport;
 }
 
-/** Meta-test adaptation (Algorithm 1, lines 13-16): plain SGD steps on a target support set. */
+/** Meta-test adaptation (Algorithm 1, lines 13-16): SGD or Adam steps on a target support set. */
 export interface AdaptOptions {
+  /** The update rule; default the learner's `innerOptimizer`. Adam starts from zero moments. */
+  optimizer?: InnerOptimizer;
   /** Gradient steps; step s uses `support[s % support.length]`. Default: the learner's `innerSteps`. */
   steps?: number;
   /** Step size; default the learner's `innerLr`. */
@@ -112,7 +124,7 @@ export interface MetaLearner {
   init(params: ParamTree): MetaState;
   /** One meta-training step over a meta-batch of tasks. */
   step<B>(params: ParamTree, state: MetaState, tasks: Task<B>[], loss: LossFn<B>, key: Key): MetaStepResult;
-  /** Meta-test: `steps` SGD steps on `support` from `params`. Returns new tensors. */
+  /** Meta-test: `steps` SGD or Adam steps on `support` from `params`. Returns new tensors. */
   adapt<B>(params: ParamTree, support: B[], loss: LossFn<B>, options: AdaptOptions, key: Key): ParamTree;
   /** Dispose a state returned by `init` or `step`. */
   disposeState(state: MetaState): void;

@@ -124,16 +124,34 @@ describe("Algorithm 1 episodes", () => {
       t.weight ?? 1,
     ]);
 
-  it('"paper": a task per domain, each evaluated on its own domain, L_Dq counted K-1 times as line 9 prints', () => {
-    expect(names(episodeTasks(ep))).toEqual([
+  const withEval = { ...ep, supportEval: [b("E1"), b("E2"), b("E3")], queryEval: b("Eq") };
+
+  it('"paper": a task per domain, each evaluated on a fresh batch of its own domain, L_Dq counted K-1 times', () => {
+    expect(names(episodeTasks(withEval))).toEqual([
+      ["music", ["B1"], "E1", 1],
+      ["sports", ["B2"], "E2", 1],
+      ["news", ["B3"], "E3", 1],
+      ["cooking", ["Bq"], "Eq", 3],
+    ]);
+    expect(episodeTasks(withEval, { queryTerm: "once" }).at(-1)!.weight).toBe(1);
+    // Algorithm 1, line 9 needs the fresh batches: without them it is an error, not a silent fallback
+    expect(() => episodeTasks(ep)).toThrow(/fresh batch.*supportEval/);
+    expect(() => episodeTasks({ ...ep, supportEval: withEval.supportEval })).toThrow(/queryEval/);
+  });
+
+  it('"paper-same-batch": the old reading, each theta\' evaluated on the batch it adapted on', () => {
+    expect(names(episodeTasks(ep, { reading: "paper-same-batch" }))).toEqual([
       ["music", ["B1"], "B1", 1],
       ["sports", ["B2"], "B2", 1],
       ["news", ["B3"], "B3", 1],
       ["cooking", ["Bq"], "Bq", 3],
     ]);
-    expect(episodeTasks(ep, { queryTerm: "once" }).at(-1)!.weight).toBe(1);
-    const withEval = episodeTasks({ ...ep, supportEval: [b("E1"), b("E2"), b("E3")], queryEval: b("Eq") });
-    expect(names(withEval).map((t) => t[2])).toEqual(["E1", "E2", "E3", "Eq"]);
+    expect(names(episodeTasks(withEval, { reading: "paper-same-batch" })).map((t) => t[2])).toEqual([
+      "B1",
+      "B2",
+      "B3",
+      "Bq",
+    ]);
   });
 
   it('"maml": adapt on each support domain, evaluate on the query domain', () => {
@@ -147,7 +165,8 @@ describe("Algorithm 1 episodes", () => {
   it("malformed episodes are TavtErrors", () => {
     expect(() => episodeTasks({ ...ep, supportDomains: ["music"] })).toThrow(/3 support batches/);
     expect(() => episodeTasks({ ...ep, support: [], supportDomains: [] })).toThrow(/at least one support/);
-    expect(() => episodeTasks({ ...ep, supportEval: [b("E1")] })).toThrow(/supportEval/);
+    expect(() => episodeTasks({ ...withEval, supportEval: [b("E1")] })).toThrow(/supportEval/);
+    expect(() => episodeTasks(ep, { reading: "nope" as "maml" })).toThrow(/paper-same-batch/);
   });
 });
 

@@ -1,4 +1,6 @@
 import {
+  adamInit,
+  adamStep,
   disposeTree,
   type FlatParams,
   flatten,
@@ -46,19 +48,28 @@ afterAll(() => {
   disposeTasks(tasks);
 });
 
-/** The outer objective F(theta) = sum_t w_t L_q(theta'_t), written directly with @tavt/core's grad and sgdStep. */
-function outerObjective(theta: ParamTree, steps: number): number {
+/**
+ * The inner Adam of the check: lr 0.05, eps 0.1. With torch's eps 1e-8 the first step is alpha g / (|g| + eps), nearly
+ * alpha sign(g): F then bends sharply where a gradient entry crosses 0 and central differences with h = 1e-2 are not
+ * accurate (eps 1e-2 gave errors of 0.15 on a gradient scale of 1.5; eps 0.1 and 0.5 agree to 6e-4 and 2e-4).
+ */
+const ADAM = { lr: 0.05, eps: 0.1 };
+
+/**
+ * The outer objective F(theta) = sum_t w_t L_q(theta'_t), written directly with @tavt/core's grad and sgdStep (or,
+ * with `optimizer: "adam"`, @tavt/core's torch-checked adamStep): an implementation independent of @tavt/meta's.
+ */
+function outerObjective(theta: ParamTree, steps: number, optimizer: "sgd" | "adam" = "sgd"): number {
   return tf.tidy(() => {
     let total = 0;
     for (const task of tasks) {
       let p = theta;
+      let state = adamInit(theta);
       for (let s = 0; s < steps; s++) {
         const b = task.support[s % task.support.length]!;
-        p = sgdStep(
-          p,
-          grad((q) => mse(q, b, rng.key(0)), p),
-          ALPHA,
-        );
+        const g = grad((q) => mse(q, b, rng.key(0)), p);
+        if (optimizer === "sgd") p = sgdStep(p, g, ALPHA);
+        else ({ params: p, state } = adamStep(p, g, state, ADAM));
       }
       total += (task.weight ?? 1) * mse(p, task.query, rng.key(0)).dataSync()[0]!;
     }
@@ -66,8 +77,12 @@ function outerObjective(theta: ParamTree, steps: number): number {
   });
 }
 
-function metaGradient(order: "second" | "first", steps: number): Record<string, number[]> {
-  const config = resolveMetaConfig({ innerLr: ALPHA, innerSteps: steps });
+function metaGradient(order: "second" | "first", steps: number, optimizer: "sgd" | "adam" = "sgd") {
+  const config = resolveMetaConfig(
+    optimizer === "sgd"
+      ? { innerLr: ALPHA, innerSteps: steps }
+      : { innerLr: ADAM.lr, innerSteps: steps, innerOptimizer: "adam", innerAdam: { eps: ADAM.eps } },
+  );
   const { picked, rest } = partitionTree(params, () => true);
   const g = mamlMetaGradient(
     { params, trainable: picked, fixed: rest, tasks, loss: mse, config, key: rng.key(0) },
@@ -79,7 +94,7 @@ function metaGradient(order: "second" | "first", steps: number): Record<string, 
 }
 
 /** Central differences of F in float32, every coordinate: eps 1e-2 keeps rounding (~1e-5) and truncation small. */
-function finiteDifferences(steps: number, eps = 1e-2): Record<string, number[]> {
+function finiteDifferences(steps: number, optimizer: "sgd" | "adam" = "sgd", eps = 1e-2): Record<string, number[]> {
   const flat = flatten(params);
   const out: Record<string, number[]> = {};
   for (const [name, t] of Object.entries(flat)) {
@@ -89,7 +104,7 @@ function finiteDifferences(steps: number, eps = 1e-2): Record<string, number[]> 
         const v = Float32Array.from(base);
         v[i]! += s;
         const moved = tf.tensor(v, t.shape);
-        const f = outerObjective(unflatten({ ...flat, [name]: moved } as FlatParams), steps);
+        const f = outerObjective(unflatten({ ...flat, [name]: moved } as FlatParams), steps, optimizer);
         moved.dispose();
         return f;
       };
@@ -114,5 +129,41 @@ describe("MAML meta-gradient against central finite differences of the outer obj
     // the first-order approximation misses the Hessian terms by far more than the tolerance
     expect(errFirst).toBeGreaterThan(20 * errSecond);
     expect(errFirst).toBeGreaterThan(2e-2 * scale);
+  });
+});
+
+describe("MAML with an inner Adam (section 4.2) against central finite differences", () => {
+  it.each([1, 2])("%i inner Adam step(s): the second-order meta-gradient through Adam's moments matches", (steps) => {
+    const fd = finiteDifferences(steps, "adam");
+    const second = metaGradient("second", steps, "adam");
+    const first = metaGradient("first", steps, "adam");
+    const scale = Math.max(...Object.values(fd).flat().map(Math.abs));
+    const errSecond = maxAbsDiff(second, fd);
+    const errFirst = maxAbsDiff(first, fd);
+    expect(errSecond, `second-order error (gradient scale ${scale})`).toBeLessThan(2e-3 * Math.max(1, scale));
+    expect(Object.values(second).flat().every(Number.isFinite)).toBe(true);
+    // the derivative of Adam's step with respect to theta is far from the identity: first order misses it
+    expect(errFirst).toBeGreaterThan(10 * errSecond);
+  });
+
+  it("a zero gradient entry gives a finite meta-gradient (sqrt(v) at v = 0 is masked, as higher does)", () => {
+    const config = resolveMetaConfig({ innerLr: 0.05, innerSteps: 2, innerOptimizer: "adam" });
+    // a loss that ignores every leaf but l1.weight: the others get exact zero gradients, so Adam's v is 0 there
+    const loss = (p: ParamTree, b: XYBatch) =>
+      tf.tidy(() => {
+        const flat = flatten(p);
+        return flat["l1.weight"]!.square()
+          .sum()
+          .add(mse(p, b, rng.key(0)).mul(0)) as tf.Scalar;
+      });
+    const { picked, rest } = partitionTree(params, (n) => !config.frozen(n));
+    const g = mamlMetaGradient(
+      { params, trainable: picked, fixed: rest, tasks, loss, config, key: rng.key(0) },
+      "second",
+    );
+    for (const t of Object.values(g.grads)) {
+      expect(Array.from(t.dataSync()).every(Number.isFinite)).toBe(true);
+      t.dispose();
+    }
   });
 });

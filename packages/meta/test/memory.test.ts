@@ -11,14 +11,16 @@ beforeAll(async () => {
 });
 afterAll(() => disposeTree(init));
 
-/** A fresh Algorithm 1 episode (3 support domains, 1 query domain) of random batches. */
+/** A fresh Algorithm 1 episode (3 support domains, 1 query domain) of random batches, with fresh eval batches. */
 function episode(key: ReturnType<typeof rng.key>) {
-  const k = rng.split(key, 4);
+  const k = rng.split(key, 8);
   return {
     supportDomains: ["a", "b", "c"],
     queryDomain: "d",
     support: k.slice(0, 3).map((kk) => randomBatch(kk, 4, 3, 2)),
-    query: randomBatch(k[3]!, 4, 3, 2),
+    query: randomBatch(k[3]!, 6, 3, 2),
+    supportEval: k.slice(4, 7).map((kk) => randomBatch(kk, 4, 3, 2)),
+    queryEval: randomBatch(k[7]!, 6, 3, 2),
   };
 }
 
@@ -30,6 +32,8 @@ describe("no tensor leaks", () => {
     ["anil", { innerParams: "l3." }],
     ["joint", {}],
     ["maml", { frozen: "l1.", innerSteps: 2, clipNorm: 1 }],
+    ["maml", { innerOptimizer: "adam" as const, innerSteps: 2 }],
+    ["reptile", { innerOptimizer: "adam" as const, innerSteps: 2 }],
   ])(
     "%s %j: tf.memory().numTensors is flat over 50 meta-steps and back to the start after disposal",
     async (name, config) => {

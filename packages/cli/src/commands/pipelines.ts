@@ -62,7 +62,10 @@ function trainCommand(): Command {
   const cmd = withConfig(
     new Command("train")
       .description("meta-train a captioner on the source domains (Algorithm 1) and write .safetensors checkpoints")
-      .addOption(new Option("--meta-learner <name>", "meta-learner (@tavt/meta)").choices([...BUILTIN_META_LEARNERS]))
+      .option(
+        "--meta-learner <name|file>",
+        `meta-learner: ${BUILTIN_META_LEARNERS.join(", ")}, or a module file of yours (./my-learner.mjs) whose default export is a registerMetaLearner factory`,
+      )
       .option("-o, --out <dir>", "run directory: config.yaml, vocab.json, space.safetensors, checkpoint and model")
       .option("--resume <dir>", "continue the run in <dir> from its last checkpoint (same final parameters)")
       .addOption(new Option("--stop-after <steps>", "stop after this many steps, as if killed (testing)").hideHelp()),
@@ -100,6 +103,7 @@ function trainCommand(): Command {
   return example(
     cmd,
     "pnpm tavt train --preset quick --meta-learner maml --seed 1 --out runs/maml-1",
+    "pnpm tavt train --preset quick --meta-learner ./my-learner.mjs --out runs/mine",
     "pnpm tavt train --resume runs/maml-1",
   );
 }
@@ -114,7 +118,7 @@ interface AdaptOptions extends CommonOptions {
 function adaptCommand(): Command {
   const cmd = withCommon(
     new Command("adapt")
-      .description("meta-test adaptation on a target domain (Algorithm 1, lines 12-16): SGD on its support set")
+      .description("meta-test adaptation on a target domain (Algorithm 1, lines 12-16): SGD or Adam on its support set")
       .requiredOption("-m, --model <dir>", "a run directory written by `tavt train`")
       .requiredOption("-d, --domain <name>", "the target domain (e.g. Animation)")
       .requiredOption("-o, --out <dir>", "directory for the adapted model")

@@ -35,6 +35,34 @@ const syntheticSchema = z.strictObject({
   trainFraction: z.number().gt(0).lt(1).optional(),
 });
 
+/** Where a cross-dataset target comes from (Table 2): none, the embedded MSVD-like set, MSVD, or a dataset directory. */
+export const TARGET_SOURCES = ["none", "synthetic", "msvd", "dir"] as const;
+
+const targetSchema = z.strictObject({
+  /**
+   * "none": meta-test on the dataset's own target domains. Otherwise meta-train on data.source's source domains and
+   * adapt to and test on this dataset's domains (MSR-VTT -> MSVD): "synthetic" is the embedded MSVD-like set
+   * (with data.source synthetic), "msvd" the MSVD loader, "dir" a dataset directory.
+   */
+  source: z.enum(TARGET_SOURCES),
+  /** MSVD annotation directory, or a dataset directory for "dir". */
+  annotations: z.string().nullable(),
+  features: z.strictObject({
+    /** The target's visual features (same layouts as data.features.visual). */
+    visual: z.string().nullable(),
+    visualDim: posInt.nullable(),
+    group: z.string().nullable(),
+  }),
+  /** Knobs of the MSVD-like set (@tavt/datasets `MsvdLikeConfig`); its seed, dims and events follow data.synthetic. */
+  synthetic: z.strictObject({
+    videos: posInt.optional(),
+    styleStrength: z.number().min(0).max(1).optional(),
+    domainOffset: z.number().nonnegative().optional(),
+    visualNoise: z.number().nonnegative().optional(),
+    trainFraction: z.number().gt(0).lt(1).optional(),
+  }),
+});
+
 export const dataSchema = z.strictObject({
   source: z.enum(DATA_SOURCES),
   /** MSR-VTT / MSVD annotation directory, or (source "dir") a dataset directory written by `tavt data synth`. */
@@ -50,6 +78,8 @@ export const dataSchema = z.strictObject({
     group: z.string().nullable(),
   }),
   synthetic: syntheticSchema,
+  /** A second dataset to transfer to (Table 2's cross-dataset setting). */
+  target: targetSchema,
   /** Meta-test (target) domains; null: the dataset's own (Table 1's five for MSR-VTT and the synthetic data). */
   targetDomains: z.array(z.string()).nullable(),
   /** Domains to treat as audio-absent whatever the files hold (Table 2's uni-modal target); null: none. */
@@ -119,14 +149,19 @@ export const spaceSchema = z.strictObject({
 export const metaSchema = z.strictObject({
   /** A registered @tavt/meta learner: maml, fomaml, reptile, anil, joint (or one the user registered). */
   learner: z.string().min(1),
-  /** alpha: inner-loop SGD step size (paper 1e-4). */
+  /** alpha: inner-loop step size (paper 1e-4). */
   innerLr: positive,
+  /** The inner loop's update rule: sgd or adam (paper section 4.2: Adam). */
+  innerOptimizer: z.enum(["sgd", "adam"]),
   innerSteps: posInt,
   /** beta: outer Adam step size (paper 1e-3). */
   outerLr: positive,
   clipNorm: positive.nullable(),
-  /** How Algorithm 1 lines 3-9 are read (see @tavt/meta's README). */
-  reading: z.enum(["paper", "maml"]),
+  /**
+   * How Algorithm 1 lines 3-9 are read (see @tavt/meta's README): "paper" evaluates each theta' on a fresh batch of
+   * its domain (line 9), "paper-same-batch" on the batch it adapted on, "maml" on the query domain's batch.
+   */
+  reading: z.enum(["paper", "paper-same-batch", "maml"]),
 });
 
 export const trainSchema = z.strictObject({
@@ -134,7 +169,7 @@ export const trainSchema = z.strictObject({
   steps: nonNegInt,
   /** Videos per support batch (paper 32). */
   batchSize: posInt,
-  /** Videos per query batch; null: batchSize. */
+  /** Videos per query batch m; null: 2 x batchSize (section 3.1: the query domain has m > k samples). */
   queryBatchSize: posInt.nullable(),
   /** Support domains per meta-batch; null: K - 1 (every source domain but the query one, Algorithm 1). */
   supportDomains: posInt.nullable(),
@@ -143,10 +178,12 @@ export const trainSchema = z.strictObject({
 });
 
 export const adaptSchema = z.strictObject({
-  /** SGD steps on the target's support set (meta-test, Algorithm 1 lines 13-16). */
+  /** Gradient steps on the target's support set (meta-test, Algorithm 1 lines 13-16). */
   steps: nonNegInt,
   /** Step size; null: the learner's innerLr. */
   lr: positive.nullable(),
+  /** The update rule: sgd or adam; null: meta.innerOptimizer. */
+  optimizer: z.enum(["sgd", "adam"]).nullable(),
   batchSize: posInt,
   /** Share of the target's train videos used as its support set (Figure 5's low-resource sweep). */
   fraction: z.number().gt(0).max(1),

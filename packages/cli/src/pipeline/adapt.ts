@@ -35,7 +35,7 @@ export function supportIds(
 }
 
 /**
- * Meta-test adaptation on a target domain (Algorithm 1, lines 12-16): `adapt.steps` SGD steps over its support
+ * Meta-test adaptation on a target domain (Algorithm 1, lines 12-16): `adapt.steps` SGD or Adam steps over its support
  * set, with the full loss where the target has audio, else L_cap with the AVMM frozen (A_rec stands in).
  */
 export async function adaptExperiment(
@@ -73,6 +73,7 @@ export async function adaptExperiment(
         captioner.frozenWhenAudioAbsent.length > 0 ? [...captioner.frozenWhenAudioAbsent] : () => false,
       steps: config.adapt.steps,
       lr: config.adapt.lr ?? undefined,
+      optimizer: config.adapt.optimizer ?? undefined,
       key: k.steps,
       onStep: (step, loss) => {
         losses.push(loss);

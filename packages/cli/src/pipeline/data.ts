@@ -4,10 +4,13 @@ import {
   type CaptionBatch,
   CaptionDataset,
   collate,
+  joinTargetDataset,
   loadDataset,
   loadMsrvtt,
   loadMsvd,
+  makeMsvdLike,
   makeSynthetic,
+  msvdLikeFor,
   type Sample,
   Vocabulary,
 } from "@tavt/datasets";
@@ -78,6 +81,7 @@ export async function openDataset(config: ExperimentConfig): Promise<CaptionData
       });
       break;
   }
+  if (c.target.source !== "none") ds = joinTargetDataset(ds, await openTarget(config));
   if (c.targetDomains || c.audioAbsentDomains) {
     const targets = c.targetDomains ?? ds.targetDomains;
     ds = new CaptionDataset({
@@ -91,6 +95,47 @@ export async function openDataset(config: ExperimentConfig): Promise<CaptionData
     });
   }
   return ds;
+}
+
+/** The cross-dataset target `data.target` names (Table 2): the MSVD-like set, MSVD, or a dataset directory. */
+async function openTarget(config: ExperimentConfig): Promise<CaptionDataset> {
+  const t = config.data.target;
+  switch (t.source) {
+    case "synthetic": {
+      if (config.data.source !== "synthetic") {
+        throw new TavtError(
+          "BAD_CONFIG",
+          `data.target.source "synthetic" (the MSVD-like set) goes with data.source synthetic, not ${config.data.source}; for real data use data.target.source msvd`,
+          { field: "data.target.source" },
+        );
+      }
+      const { seed, ...rest } = config.data.synthetic;
+      return makeMsvdLike(msvdLikeFor({ ...rest, seed: seed ?? 0 }, t.synthetic));
+    }
+    case "msvd":
+    case "dir": {
+      if (!t.annotations) {
+        throw new TavtError(
+          "BAD_CONFIG",
+          `data.target.source "${t.source}" needs data.target.annotations (--target-annotations DIR)`,
+          { field: "data.target.annotations" },
+        );
+      }
+      if (t.source === "dir") return loadDataset(t.annotations, { visualDim: t.features.visualDim ?? undefined });
+      if (!t.features.visual) {
+        throw new TavtError("BAD_CONFIG", "data.target.source msvd needs visual features (--target-features PATH)", {
+          field: "data.target.features.visual",
+        });
+      }
+      return loadMsvd(t.annotations, {
+        visual: t.features.visual,
+        visualDim: t.features.visualDim ?? undefined,
+        group: t.features.group ?? undefined,
+      });
+    }
+    default:
+      throw new TavtError("BAD_CONFIG", `data.target.source "${t.source}" has nothing to open`);
+  }
 }
 
 /** The dataset, the joint vocabulary (words seen fewer than `minCount` times become `<unk>`) and the dims. */

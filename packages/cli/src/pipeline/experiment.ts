@@ -5,6 +5,7 @@ import type { Captioner, TavtConfig } from "@tavt/model";
 import type { ExperimentConfig } from "../config/schema";
 import { SPACE_FILE, VOCAB_FILE } from "./checkpoint";
 import { type ExperimentData, loadExperimentData, loadVocabulary } from "./data";
+import { isLearnerFile, learnerFileName, resolveLearnerName } from "./learnerModule";
 import { makeCaptioner, modelConfigOf, needsBank } from "./model";
 import { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace } from "./space";
 
@@ -32,11 +33,15 @@ export interface PrepareOptions {
   fromDir?: string;
 }
 
-/** The meta-learner a config names, with its settings. */
+/**
+ * The meta-learner a config names, with its settings. `meta.learner` is a registered name or a learner file; a file
+ * must have been loaded (`prepareExperiment` does it, or `resolveLearnerName`).
+ */
 export function learnerOf(config: ExperimentConfig): MetaLearner {
   const m = config.meta;
-  return getMetaLearner(m.learner, {
+  return getMetaLearner(isLearnerFile(m.learner) ? learnerFileName(m.learner) : m.learner, {
     innerLr: m.innerLr,
+    innerOptimizer: m.innerOptimizer,
     innerSteps: m.innerSteps,
     outerLr: m.outerLr,
     ...(m.clipNorm !== null ? { clipNorm: m.clipNorm } : {}),
@@ -45,6 +50,7 @@ export function learnerOf(config: ExperimentConfig): MetaLearner {
 
 /** Load data, build (or load) the auditory space, and make the captioner and the learner of a config. */
 export async function prepareExperiment(config: ExperimentConfig, options: PrepareOptions = {}): Promise<Experiment> {
+  await resolveLearnerName(config.meta.learner); // a learner file is loaded and registered
   const learner = learnerOf(config); // fails early on an unknown learner name
   const vocab = options.fromDir ? loadVocabulary(join(options.fromDir, VOCAB_FILE)) : undefined;
   const data = options.data ?? (await loadExperimentData(config, vocab));

@@ -1,7 +1,14 @@
 import { join } from "node:path";
 import { disposeTree, type Key, type ParamTree, rng, writeFileAtomic } from "@tavt/core";
 import { type CaptionBatch, disposeBatch, EpisodicSampler } from "@tavt/datasets";
-import { episodeTasks, type MetaState, type MetaStepReport, metaTrain, type Task } from "@tavt/meta";
+import {
+  episodeTasks,
+  type MetaState,
+  type MetaStepReport,
+  metaTrain,
+  readingNeedsEvalBatches,
+  type Task,
+} from "@tavt/meta";
 import { configToYaml } from "../config/load";
 import type { Output } from "../output";
 import { createProgress } from "../progress";
@@ -42,16 +49,41 @@ export interface TrainRunResult {
   stopped: boolean;
 }
 
-/** The tasks of meta-step `step` (Algorithm 1, lines 2-7): episode from the sampler, collated, read as tasks. */
-function tasksOf(exp: Experiment, sampler: EpisodicSampler, step: number, key: Key): Task<CaptionBatch>[] {
+/**
+ * The tasks of meta-step `step` (Algorithm 1, lines 2-9): episode from the sampler, collated, read as tasks. Under
+ * the "paper" reading the sampler also draws a fresh batch of every domain, on which line 9 evaluates its theta'.
+ */
+export function tasksOf(exp: Experiment, sampler: EpisodicSampler, step: number, key: Key): Task<CaptionBatch>[] {
   const mb = sampler.episode(step);
-  const k = rng.split(key, mb.support.length + 1);
+  const n = mb.support.length;
+  const k = rng.split(key, 2 * n + 2);
   const support = mb.support.map((s, i) => batchOf(s, exp.data, exp.config, k[i]));
-  const query = batchOf(mb.query, exp.data, exp.config, k[mb.support.length]);
+  const query = batchOf(mb.query, exp.data, exp.config, k[n]);
+  const supportEval = mb.supportEval?.map((s, i) => batchOf(s, exp.data, exp.config, k[n + 1 + i]));
+  const queryEval = mb.queryEval ? batchOf(mb.queryEval, exp.data, exp.config, k[2 * n + 1]) : undefined;
   return episodeTasks(
-    { supportDomains: mb.supportDomains, queryDomain: mb.queryDomain, support, query },
+    {
+      supportDomains: mb.supportDomains,
+      queryDomain: mb.queryDomain,
+      support,
+      query,
+      ...(supportEval ? { supportEval } : {}),
+      ...(queryEval ? { queryEval } : {}),
+    },
     { reading: exp.config.meta.reading },
   );
+}
+
+/** Algorithm 1's sampler for a config: k = batchSize, m = queryBatchSize (default 2k > k, section 3.1). */
+export function samplerOf(exp: Experiment): EpisodicSampler {
+  const { config } = exp;
+  return new EpisodicSampler(exp.data.dataset, {
+    batchSize: config.train.batchSize,
+    queryBatchSize: config.train.queryBatchSize ?? 2 * config.train.batchSize,
+    supportDomains: config.train.supportDomains ?? undefined,
+    evalBatches: readingNeedsEvalBatches(config.meta.reading),
+    seed: config.seed,
+  });
 }
 
 function releaseTasks(tasks: Task<CaptionBatch>[]): void {
@@ -87,12 +119,7 @@ export async function trainExperiment(exp: Experiment, options: TrainRunOptions)
       if (exp.space) await saveSpace(join(dir, SPACE_FILE), exp.space);
     }
   }
-  const sampler = new EpisodicSampler(exp.data.dataset, {
-    batchSize: config.train.batchSize,
-    queryBatchSize: config.train.queryBatchSize ?? config.train.batchSize,
-    supportDomains: config.train.supportDomains ?? undefined,
-    seed: config.seed,
-  });
+  const sampler = samplerOf(exp);
   const progress = createProgress(options.out, { label: options.label ?? `train ${learner.name}`, total });
   progress.update(start);
   const trainKey = rng.foldIn(exp.key, "train");

@@ -21,7 +21,14 @@ export function mamlMetaGradient<B>(ctx: MetaGradientContext<B>, order: "second"
   if (config.innerSteps > 0) {
     requireSome(Object.keys(trainable).filter(adapt), "innerParams", Object.keys(trainable));
   }
-  const inner = { steps: config.innerSteps, lr: config.innerLr, adapt, differentiable: order === "second" };
+  const inner = {
+    steps: config.innerSteps,
+    lr: config.innerLr,
+    optimizer: config.innerOptimizer,
+    adam: config.innerAdam,
+    adapt,
+    differentiable: order === "second",
+  };
   let acc: FlatParams | null = null;
   const innerValues: tf.Scalar[] = [];
   const queryValues: tf.Scalar[] = [];

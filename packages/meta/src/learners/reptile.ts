@@ -29,7 +29,14 @@ export function reptileMetaGradient<B>(ctx: MetaGradientContext<B>): MetaGradien
     const w = (task.weight ?? 1) / totalWeight;
     const k = rng.splitNamed(rng.foldIn(key, t), ["inner", "query"]);
     const batches = distinct([...task.support, task.query]);
-    const inner = { steps: config.innerSteps, lr: config.innerLr, adapt, differentiable: false };
+    const inner = {
+      steps: config.innerSteps,
+      lr: config.innerLr,
+      optimizer: config.innerOptimizer,
+      adam: config.innerAdam,
+      adapt,
+      differentiable: false,
+    };
     const res = innerLoop(given, batches, loss, inner, k.inner);
     if (res.firstLoss) innerValues.push(res.firstLoss);
     const delta = tf.tidy(() => {

@@ -1,0 +1,35 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { learnerFileName, loadLearnerFile } from "@tavt/cli";
+import type { BenchOptions } from "./options";
+import type { Variant } from "./transfer";
+
+/**
+ * A `--learner` path as the user meant it: nx runs the benchmarks in benchmarks/, so a relative path is looked up
+ * from the directory pnpm was started in (INIT_CWD), then the repository root, then benchmarks/.
+ */
+export function learnerPath(spec: string): string {
+  if (isAbsolute(spec)) return spec;
+  const bases = [process.env.INIT_CWD, resolve(process.cwd(), ".."), process.cwd()].filter(
+    (b): b is string => typeof b === "string" && b.length > 0,
+  );
+  for (const base of bases) {
+    const p = resolve(base, spec);
+    if (existsSync(p)) return p;
+  }
+  return resolve(bases[0]!, spec);
+}
+
+/**
+ * The rows `--learner FILE` adds: "TAVT (<file name>)", TAVT meta-trained with the user's learner on the same
+ * protocol as the built-in rows. Each file is loaded now, so a bad path or export stops before any training.
+ */
+export async function learnerVariants(o: BenchOptions): Promise<Variant[]> {
+  const rows: Variant[] = [];
+  for (const spec of o.learners) {
+    const file = learnerPath(spec);
+    await loadLearnerFile(file);
+    rows.push({ name: `TAVT (${learnerFileName(file)})`, sets: ["model.kind=tavt", `meta.learner=${file}`] });
+  }
+  return rows;
+}
