@@ -40,8 +40,26 @@ export interface BackendReport {
   /** The name tfjs knows it by ("tensorflow", "native", "wasm", "cpu"). */
   tfBackend: string;
   package: string;
+  /** Where it computes: "gpu" only for tfjs-node-gpu with a GPU TensorFlow can use. */
+  device: "gpu" | "cpu";
   reason: string;
   skipped: BackendSkip[];
+}
+
+/**
+ * The report of a backend that loaded. A GPU package computing on the CPU is reported as the CPU backend it is
+ * ("tensorflow"), with the package it came from and why.
+ */
+function reportOf(name: BackendName, loaded: Loaded, reason: string, skipped: BackendSkip[]): BackendReport {
+  const honest: BackendName = loaded.note && name === "tensorflow-gpu" ? "tensorflow" : name;
+  return {
+    backend: honest,
+    tfBackend: loaded.tfBackend,
+    package: PACKAGE[name],
+    device: loaded.device,
+    reason: loaded.note ? `${reason}; ${loaded.note}` : reason,
+    skipped,
+  };
 }
 
 export interface InitBackendOptions {
@@ -49,40 +67,61 @@ export interface InitBackendOptions {
   backend?: string;
   /** Defaults to `process.env`; `TAVT_BACKEND` there overrides the order. */
   env?: Record<string, string | undefined>;
+  /** Load a backend's package from this path instead of resolving its name (vendored builds, test stand-ins). */
+  modules?: Partial<Record<BackendName, string>>;
 }
 
 const requireHere = createRequire(import.meta.url);
 
-async function tryBackend(name: BackendName): Promise<string> {
+/** What a backend that loaded computes on, and (for a GPU package without a GPU) the honest word on it. */
+interface Loaded {
+  tfBackend: string;
+  device: "gpu" | "cpu";
+  /** Set where the backend is not what its name promises. */
+  note?: string;
+}
+
+async function tryBackend(name: BackendName, modules: InitBackendOptions["modules"] = {}): Promise<Loaded> {
+  const load = (n: BackendName) => requireHere(modules[n] ?? PACKAGE[n]) as unknown;
   switch (name) {
     case "tensorflow-gpu":
     case "tensorflow": {
       // Registers the "tensorflow" kernel backend on the tfjs-core it resolves; fails where libtensorflow is absent.
-      requireHere(PACKAGE[name]);
+      load(name);
       if (!tf.findBackendFactory("tensorflow")) {
         throw new Error("it loaded but registered on a different copy of @tensorflow/tfjs-core (version mismatch?)");
       }
       if (!(await tf.setBackend("tensorflow"))) throw new Error("tf.setBackend('tensorflow') returned false");
-      return "tensorflow";
+      if (name === "tensorflow") return { tfBackend: "tensorflow", device: "cpu" };
+      // tfjs-node-gpu loads without a usable GPU (no CUDA or cuDNN) and then computes on the CPU: say so.
+      const usingGpu = (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice;
+      if (usingGpu === false) {
+        return {
+          tfBackend: "tensorflow",
+          device: "cpu",
+          note: "tfjs-node-gpu loaded, but TensorFlow found no usable GPU (CUDA or cuDNN missing?): it computes on the CPU",
+        };
+      }
+      return { tfBackend: "tensorflow", device: "gpu" };
     }
     case "native": {
       // Registers the "native" backend (the cpu backend's storage, C kernels on OpenBLAS); reports why it cannot.
-      const mod = requireHere(PACKAGE.native) as { registerNativeBackend(tf: unknown): NativeStatusLike };
+      const mod = load("native") as { registerNativeBackend(tf: unknown): NativeStatusLike };
       const status = mod.registerNativeBackend(tf);
       if (!status.ok) throw new Error(status.reason);
       if (!(await tf.setBackend("native"))) throw new Error("tf.setBackend('native') returned false");
       setThreefryKernel(status.threefryBits, status.dropoutMask); // the same random bits and masks, computed in C
-      return "native";
+      return { tfBackend: "native", device: "cpu" };
     }
     case "wasm": {
-      requireHere(PACKAGE.wasm);
+      load("wasm");
       registerWasmKernels();
       if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-      return "wasm";
+      return { tfBackend: "wasm", device: "cpu" };
     }
     case "cpu": {
       if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");
-      return "cpu";
+      return { tfBackend: "cpu", device: "cpu" };
     }
   }
 }
@@ -117,10 +156,10 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
         );
       }
       try {
-        const tfBackend = await tryBackend(name);
+        const loaded = await tryBackend(name, options.modules);
         await tf.ready();
         const by = options.backend ? "options.backend" : "TAVT_BACKEND";
-        return { backend: name, tfBackend, package: PACKAGE[name], reason: `chosen by ${by}`, skipped: [] };
+        return reportOf(name, loaded, `chosen by ${by}`, []);
       } catch (e) {
         throw new TavtError(
           "BACKEND_UNAVAILABLE",
@@ -134,15 +173,9 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
     const skipped: BackendSkip[] = [];
     for (const name of BACKEND_ORDER) {
       try {
-        const tfBackend = await tryBackend(name);
+        const loaded = await tryBackend(name, options.modules);
         await tf.ready();
-        return {
-          backend: name,
-          tfBackend,
-          package: PACKAGE[name],
-          reason: skipped.length === 0 ? "first in order" : "first that loaded",
-          skipped,
-        };
+        return reportOf(name, loaded, skipped.length === 0 ? "first in order" : "first that loaded", skipped);
       } catch (e) {
         skipped.push({ backend: name, package: PACKAGE[name], reason: firstLine(e) });
       }

@@ -90,7 +90,8 @@ let backendReady: Promise<string> | null = null;
 /** Initialise the tensor backend once per process; returns its name. */
 export function ensureBackend(out?: Output): Promise<string> {
   backendReady ??= initBackend().then((r) => {
-    out?.note(`backend: ${r.backend} (${r.package})`);
+    // the reason says why where the backend is not what its package's name promises (tfjs-node-gpu without a GPU)
+    out?.note(`backend: ${r.backend} (${r.package}, ${r.device})${r.reason.includes(";") ? `: ${r.reason}` : ""}`);
     return r.backend;
   });
   return backendReady;
