@@ -36,25 +36,24 @@ export interface TrainStepBenchmark {
   train_samples_per_s: number;
 }
 
-/**
- * Times full training steps of a captioner on random inputs of its configuration's sizes: the loss of eq. 10
- * (for TAVT: AVMM, the (V, A), (V, A+), (V, A-) encoder-decoder passes and all four losses), its gradient,
- * and an Adam update; median over `steps` after `warmup`.
- */
-export function benchmarkTrainStep(model: Captioner, options: TrainStepBenchmarkOptions = {}): TrainStepBenchmark {
-  const steps = options.steps ?? 5;
-  const warmup = options.warmup ?? 2;
-  const batchSize = options.batch ?? model.config.batch;
-  const key = rng.key(options.seed ?? 0);
-  const k = rng.splitNamed(key, ["init", "batch", "dropout"]);
+/** One full training step at a time (loss of eq. 10, gradient, Adam) on a fixed random batch; what benchmarks time. */
+export interface TrainStepper {
+  /** Runs step `i` (dropout key folded with i) and waits for it to finish. */
+  step(i: number): void;
+  /** Parameters of the model. */
+  params(): number;
+  dispose(): void;
+}
+
+/** The training step `benchmarkTrainStep` times and `profileTrainStep` profiles. */
+export function trainStepper(model: Captioner, batchSize: number, seed: number): TrainStepper {
+  const k = rng.splitNamed(rng.key(seed), ["init", "batch", "dropout"]);
   let params: ParamTree = model.init(k.init);
   let state = adamInit(params);
   const batch = randomBatch(k.batch, model.config, { batch: batchSize });
   const loss = model.lossFn({ training: true });
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < warmup + steps; i++) {
-      const t0 = performance.now();
+  return {
+    step(i) {
       const { value, grads } = valueAndGrad((p) => loss(p, batch, rng.foldIn(k.dropout, i)), params);
       const next = adamStep(params, grads, state, { lr: 1e-4 });
       value.dataSync(); // wait for the step to finish
@@ -65,19 +64,43 @@ export function benchmarkTrainStep(model: Captioner, options: TrainStepBenchmark
       disposeTree(state.v);
       params = next.params;
       state = next.state;
+    },
+    params: () => countParams(params),
+    dispose() {
+      disposeBatch(batch);
+      disposeTree(params);
+      disposeTree(state.m);
+      disposeTree(state.v);
+    },
+  };
+}
+
+/**
+ * Times full training steps of a captioner on random inputs of its configuration's sizes: the loss of eq. 10
+ * (for TAVT: AVMM, the (V, A), (V, A+), (V, A-) encoder-decoder passes and all four losses), its gradient,
+ * and an Adam update; median over `steps` after `warmup`.
+ */
+export function benchmarkTrainStep(model: Captioner, options: TrainStepBenchmarkOptions = {}): TrainStepBenchmark {
+  const steps = options.steps ?? 5;
+  const warmup = options.warmup ?? 2;
+  const batchSize = options.batch ?? model.config.batch;
+  const stepper = trainStepper(model, batchSize, options.seed ?? 0);
+  const times: number[] = [];
+  let count = 0;
+  try {
+    for (let i = 0; i < warmup + steps; i++) {
+      const t0 = performance.now();
+      stepper.step(i);
       const ms = performance.now() - t0;
       if (i >= warmup) {
         times.push(ms);
         options.onStep?.(i - warmup, ms);
       }
     }
+    count = stepper.params();
   } finally {
-    disposeBatch(batch);
+    stepper.dispose();
   }
-  const count = countParams(params);
-  disposeTree(params);
-  disposeTree(state.m);
-  disposeTree(state.v);
   const sorted = [...times].sort((a, b) => a - b);
   const mid =
     sorted.length % 2

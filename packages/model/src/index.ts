@@ -1,6 +1,12 @@
 export { concatAvTransformer, singleStreamDecoderConfig, vanillaTransformer } from "./baselines";
 export type { CaptionBatch, LossFn, LossParts } from "./batch";
-export { benchmarkTrainStep, type TrainStepBenchmark, type TrainStepBenchmarkOptions } from "./benchmark";
+export {
+  benchmarkTrainStep,
+  type TrainStepBenchmark,
+  type TrainStepBenchmarkOptions,
+  type TrainStepper,
+  trainStepper,
+} from "./benchmark";
 export type { Captioner, CaptionOptions, LossOptions } from "./captioner";
 export {
   type Ablation,

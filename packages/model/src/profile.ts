@@ -1,6 +1,6 @@
-import { activeBackend, adamInit, adamStep, disposeTree, type ParamTree, rng, tf, valueAndGrad } from "@tavt/core";
+import { activeBackend, tf } from "@tavt/core";
+import { trainStepper } from "./benchmark";
 import type { Captioner } from "./captioner";
-import { disposeBatch, randomBatch } from "./randomBatch";
 
 export interface ProfileOptions {
   /** Videos per step; default the configuration's `batch`. */
@@ -49,23 +49,8 @@ const shapeKey = (shapes: readonly (readonly number[] | undefined)[]) =>
  */
 export async function profileTrainStep(model: Captioner, options: ProfileOptions = {}): Promise<TrainStepProfile> {
   const batchSize = options.batch ?? model.config.batch;
-  const k = rng.splitNamed(rng.key(options.seed ?? 0), ["init", "batch", "dropout"]);
-  let params: ParamTree = model.init(k.init);
-  let state = adamInit(params);
-  const batch = randomBatch(k.batch, model.config, { batch: batchSize });
-  const loss = model.lossFn({ training: true });
-  const step = (i: number) => {
-    const { value, grads } = valueAndGrad((p) => loss(p, batch, rng.foldIn(k.dropout, i)), params);
-    const next = adamStep(params, grads, state, { lr: 1e-4 });
-    value.dataSync();
-    disposeTree(grads);
-    value.dispose();
-    disposeTree(params);
-    disposeTree(state.m);
-    disposeTree(state.v);
-    params = next.params;
-    state = next.state;
-  };
+  const stepper = trainStepper(model, batchSize, options.seed ?? 0);
+  const step = (i: number) => stepper.step(i);
   try {
     const warmup = options.warmup ?? 1;
     for (let i = 0; i < warmup; i++) step(i);
@@ -107,9 +92,6 @@ export async function profileTrainStep(model: Captioner, options: ProfileOptions
         .slice(0, options.topShapes ?? 30),
     };
   } finally {
-    disposeBatch(batch);
-    disposeTree(params);
-    disposeTree(state.m);
-    disposeTree(state.v);
+    stepper.dispose();
   }
 }
