@@ -1,8 +1,4 @@
-import { readFileSync } from "node:fs";
-import { mergeConfig } from "vitest/config";
 import base from "../../vitest.base";
 
-// The same build-time constant tsup defines (tsup.config.ts), so tests of the sources see the package's version.
-const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string };
-
-export default mergeConfig(base, { define: { __TAVT_CLI_VERSION__: JSON.stringify(version) } });
+// vitest.base defines __TAVT_CLI_VERSION__ as tsup does at build time, so tests of the sources see the version.
+export default base;
