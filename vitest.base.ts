@@ -21,6 +21,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: [join(root, "tools", "test-utils", "yieldBetweenTests.ts")],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
