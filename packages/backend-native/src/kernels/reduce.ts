@@ -3,7 +3,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core
 import type { NativeAddon } from "../addon";
 import { REDUCE } from "./codes";
 import { valuesOf } from "./elementwise";
-import { collapse } from "./strides";
+import { collapse, stridesOf } from "./strides";
 
 /** Normalised, sorted, distinct reduction axes (tfjs: undefined or null = all axes). */
 export function parseAxes(axis: number | number[] | null | undefined, rank: number, name: string): number[] {
@@ -53,13 +53,7 @@ function reduceKernel(addon: NativeAddon, name: "Sum" | "Mean" | "Max" | "Min", 
           outStrides[d] = acc;
           acc *= x.shape[d]!;
         }
-        const xStrides: number[] = [];
-        let xs = 1;
-        for (let d = x.shape.length - 1; d >= 0; d--) {
-          xStrides[d] = xs;
-          xs *= x.shape[d]!;
-        }
-        const c = x.shape.length === 0 ? null : collapse(x.shape, [xStrides, outStrides]);
+        const c = x.shape.length === 0 ? null : collapse(x.shape, [stridesOf(x.shape), outStrides]);
         const shape = c ? c.shape : Int32Array.of(1);
         const strides = c ? c.strides[1]! : Int32Array.of(0);
         // tfjs takes the mean as sum(x * (1 / n)): 0 (not NaN) over an empty axis
