@@ -565,6 +565,49 @@ static inline void threefry2x32(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t 
   *o1 = x1;
 }
 
+/*
+ * The same hash for LANES consecutive counters c0 .. c0+LANES-1 at once, written lane by lane so the compiler turns
+ * it into vector instructions (SSE2 everywhere; AVX2 where the processor has it, through target_clones).
+ */
+#define LANES 8
+#define TF_VROUND(r)                                                   \
+  for (int l = 0; l < LANES; l++) {                                    \
+    x0[l] += x1[l];                                                    \
+    x1[l] = ((x1[l] << (r)) | (x1[l] >> (32 - (r)))) ^ x0[l];          \
+  }
+#define TF_VFOUR_A TF_VROUND(13) TF_VROUND(15) TF_VROUND(26) TF_VROUND(6)
+#define TF_VFOUR_B TF_VROUND(17) TF_VROUND(29) TF_VROUND(16) TF_VROUND(24)
+#define TF_VINJECT(a, b, i)                                            \
+  for (int l = 0; l < LANES; l++) {                                    \
+    x0[l] += (a);                                                      \
+    x1[l] += (b) + (i);                                                \
+  }
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define MULTIVERSION
+#endif
+
+MULTIVERSION
+static void threefry2x32_lanes(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t* o0, uint32_t* o1) {
+  const uint32_t k2 = k0 ^ k1 ^ 0x1bd11bdau;
+  uint32_t x0[LANES], x1[LANES];
+  for (int l = 0; l < LANES; l++) {
+    x0[l] = c0 + (uint32_t)l + k0;
+    x1[l] = c1 + k1;
+  }
+  TF_VFOUR_A TF_VINJECT(k1, k2, 1)
+  TF_VFOUR_B TF_VINJECT(k2, k0, 2)
+  TF_VFOUR_A TF_VINJECT(k0, k1, 3)
+  TF_VFOUR_B TF_VINJECT(k1, k2, 4)
+  TF_VFOUR_A TF_VINJECT(k2, k0, 5)
+  for (int l = 0; l < LANES; l++) {
+    o0[l] = x0[l];
+    o1[l] = x1[l];
+  }
+}
+
 static napi_value ThreefryBits(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -578,7 +621,16 @@ static napi_value ThreefryBits(napi_env env, napi_callback_info info) {
   size_t n;
   if (!typed(env, argv[3], napi_uint32_array, (void**)&out, &n)) FAIL("threefryBits: out must be a Uint32Array");
   if (n % 2) FAIL("threefryBits: out must have an even length");
-  for (size_t j = 0; j < n; j += 2) threefry2x32(k0, k1, (uint32_t)(j >> 1), c1, out + j, out + j + 1);
+  uint32_t w0[LANES], w1[LANES];
+  size_t j = 0;
+  for (; j + 2 * LANES <= n; j += 2 * LANES) {
+    threefry2x32_lanes(k0, k1, (uint32_t)(j >> 1), c1, w0, w1);
+    for (int l = 0; l < LANES; l++) {
+      out[j + 2 * l] = w0[l];
+      out[j + 2 * l + 1] = w1[l];
+    }
+  }
+  for (; j < n; j += 2) threefry2x32(k0, k1, (uint32_t)(j >> 1), c1, out + j, out + j + 1);
   return NULL;
 }
 
@@ -601,8 +653,19 @@ static napi_value DropoutMask(napi_env env, napi_callback_info info) {
   float* out;
   size_t n;
   if (!typed(env, argv[5], napi_float32_array, (void**)&out, &n)) FAIL("dropoutMask: out must be a Float32Array");
-  uint32_t w[2];
-  for (size_t j = 0; j < n; j += 2) {
+  uint32_t w0[LANES], w1[LANES], w[2];
+  /* u = (bits >> 8) * 2^-24 >= rate  <=>  (bits >> 8) >= ceil(rate * 2^24): rate * 2^24 is exact in double */
+  const double th = ceil(rate * 16777216.0);
+  const uint32_t t = th != th ? 16777216u : th <= 0 ? 0u : th >= 16777216.0 ? 16777216u : (uint32_t)th; /* NaN: none */
+  size_t j = 0;
+  for (; j + 2 * LANES <= n; j += 2 * LANES) {
+    threefry2x32_lanes(k0, k1, (uint32_t)(j >> 1), c1, w0, w1);
+    for (int l = 0; l < LANES; l++) {
+      out[j + 2 * l] = (w0[l] >> 8) >= t ? scale : 0.0f;
+      out[j + 2 * l + 1] = (w1[l] >> 8) >= t ? scale : 0.0f;
+    }
+  }
+  for (; j < n; j += 2) {
     threefry2x32(k0, k1, (uint32_t)(j >> 1), c1, &w[0], &w[1]);
     for (size_t t = 0; t < 2 && j + t < n; t++) {
       const double u = (double)(w[t] >> 8) * (1.0 / 16777216.0);

@@ -1,4 +1,13 @@
 export { type AddonLoad, addonCandidates, loadAddon, loadAddonFrom, type NativeAddon } from "./addon";
 export { ADAM_KERNEL, type AdamKernelAttrs } from "./kernels/adam";
 export { nativeMatMul } from "./kernels/matmul";
-export { NATIVE_BACKEND, type NativeStatus, nativeThreads, registerNativeBackend, type TfRegistry } from "./register";
+export { NativeBackend } from "./nativeBackend";
+export type { PoolStats } from "./pool";
+export {
+  NATIVE_BACKEND,
+  type NativeStatus,
+  nativePoolStats,
+  nativeThreads,
+  registerNativeBackend,
+  type TfRegistry,
+} from "./register";

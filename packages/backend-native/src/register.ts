@@ -1,4 +1,3 @@
-import { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { KernelConfig, KernelFunc } from "@tensorflow/tfjs-core";
 import * as tfc from "@tensorflow/tfjs-core";
 import { loadAddon } from "./addon";
@@ -7,6 +6,8 @@ import { elementwiseKernels } from "./kernels/elementwise";
 import { batchMatMulKernel, fusedMatMulKernel } from "./kernels/matmul";
 import { movementKernels } from "./kernels/movement";
 import { reduceKernels } from "./kernels/reduce";
+import { NativeBackend } from "./nativeBackend";
+import { type PoolStats, pool } from "./pool";
 
 /** The tfjs functions registration needs; pass your own tfjs-core namespace if it is not the one this resolves. */
 export interface TfRegistry {
@@ -55,16 +56,7 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
   const threads = Number(process.env.TAVT_NATIVE_THREADS ?? 0);
   if (Number.isInteger(threads) && threads > 0) addon.setThreads(threads);
   if (!tf.findBackendFactory(NATIVE_BACKEND)) {
-    tf.registerBackend(
-      NATIVE_BACKEND,
-      () => {
-        const backend = new MathBackendCPU();
-        // the cpu backend prints an "install tfjs-node" banner on first use; a library never prints
-        (backend as unknown as { firstUse: boolean }).firstUse = false;
-        return backend;
-      },
-      0,
-    );
+    tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 0);
   }
   const cpuKernels = new Map<string, KernelFunc>();
   for (const k of tf.getKernelsForBackend("cpu")) cpuKernels.set(k.kernelName, k.kernelFunc);
@@ -75,12 +67,14 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
   };
   const native: KernelConfig[] = [
     batchMatMulKernel(addon, kernel("BatchMatMul")),
-    fusedMatMulKernel(addon, kernel("_FusedMatMul"), kernel),
     ...elementwiseKernels(addon, kernel),
     ...reduceKernels(addon, kernel),
     ...movementKernels(addon, kernel),
     adamKernel(addon),
   ];
+  // _FusedMatMul's bias and activation run on the native kernels where there is one
+  const byName = new Map(native.map((k) => [k.kernelName, k.kernelFunc]));
+  native.push(fusedMatMulKernel(addon, kernel("_FusedMatMul"), (name) => byName.get(name) ?? kernel(name)));
   const replaced = new Set(native.map((k) => k.kernelName));
   const threefryBits = addon.threefryBits;
   const dropoutMask = addon.dropoutMask;
@@ -105,4 +99,9 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
 export function nativeThreads(n = 0): number | null {
   const load = loadAddon();
   return load.ok ? load.addon.setThreads(n) : null;
+}
+
+/** How the native kernels' output buffers were reused so far (see pool.ts). */
+export function nativePoolStats(): PoolStats {
+  return pool.stats();
 }

@@ -1,6 +1,7 @@
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { KernelConfig, TensorInfo } from "@tensorflow/tfjs-core";
 import type { NativeAddon } from "../addon";
+import { pool } from "../pool";
 import { valuesOf } from "./elementwise";
 
 /** The kernel name @tavt/core's `adamStep` runs where the active backend has it (see core's optim/adam.ts). */
@@ -43,9 +44,9 @@ export function adamKernel(addon: NativeAddon): KernelConfig {
           throw new Error(`TavtAdam: ${name} [${t.shape}] does not match p [${p.shape}]`);
         }
       }
-      const po = new Float32Array(n);
-      const mo = new Float32Array(n);
-      const vo = new Float32Array(n);
+      const po = pool.take(n);
+      const mo = pool.take(n);
+      const vo = pool.take(n);
       addon.adam(
         valuesOf(backend, p),
         valuesOf(backend, g),

@@ -1,6 +1,7 @@
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import type { NativeAddon } from "../addon";
+import { pool } from "../pool";
 import { BINARY, COMPARE, UNARY } from "./codes";
 import { broadcastShapes, broadcastStrides, collapse } from "./strides";
 
@@ -39,7 +40,7 @@ function binaryKernel(addon: NativeAddon, name: string, op: number, compare: boo
         throw new Error(`${name} (native): shapes [${a.shape}] and [${b.shape}] do not broadcast`);
       }
       const n = size(shape);
-      const out = compare ? new Uint8Array(n) : int ? new Int32Array(n) : new Float32Array(n);
+      const out = compare ? new Uint8Array(n) : int ? new Int32Array(n) : pool.take(n);
       if (n > 0) {
         const c = collapse(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
         if (int) {
@@ -72,7 +73,7 @@ function unaryKernel(addon: NativeAddon, name: string, op: number, cpu: KernelFu
       if (x.dtype !== "float32") return cpu(args);
       const backend = args.backend as MathBackendCPU;
       const xs = valuesOf(backend, x);
-      const out = new Float32Array(xs.length);
+      const out = pool.take(xs.length);
       const alpha = name === "Step" ? Number((args.attrs as { alpha?: number }).alpha ?? 0) : 0;
       addon.unary(op, xs, out, alpha);
       return backend.makeTensorInfo(x.shape, "float32", out);

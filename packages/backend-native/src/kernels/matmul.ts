@@ -1,6 +1,7 @@
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from "@tensorflow/tfjs-core";
 import type { NativeAddon } from "../addon";
+import { pool } from "../pool";
 import { valuesOf } from "./elementwise";
 import { broadcastShapes } from "./strides";
 
@@ -71,7 +72,7 @@ export function nativeMatMul(
     throw new Error(`BatchMatMul (native): batch dimensions [${outerA}] and [${outerB}] do not broadcast`);
   }
   const batches = outer.reduce((p, d) => p * d, 1);
-  const values = new Float32Array(batches * m * n);
+  const values = pool.take(batches * m * n);
   if (batches > 0) {
     addon.gemm(
       a.values,

@@ -1,6 +1,7 @@
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import { backend_util, type KernelConfig, type KernelFunc, slice_util, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { NativeAddon } from "../addon";
+import { pool } from "../pool";
 import { valuesOf } from "./elementwise";
 import { collapse, stridesOf } from "./strides";
 
@@ -13,11 +14,7 @@ function anyValues(backend: MathBackendCPU, t: TensorInfo): Values | null {
 }
 
 function emptyLike(v: Values, n: number): Values {
-  return v instanceof Float32Array
-    ? new Float32Array(n)
-    : v instanceof Int32Array
-      ? new Int32Array(n)
-      : new Uint8Array(n);
+  return v instanceof Float32Array ? pool.take(n) : v instanceof Int32Array ? new Int32Array(n) : new Uint8Array(n);
 }
 
 /** out (row-major over `shape`) = x[offset + index . strides], through the C copy. */
@@ -113,7 +110,7 @@ export function movementKernels(addon: NativeAddon, cpu: (name: string) => Kerne
       const backend = args.backend as MathBackendCPU;
       const xs = valuesOf(backend, logits);
       const cols = logits.shape[rank - 1]!;
-      const out = new Float32Array(xs.length);
+      const out = pool.take(xs.length);
       if (cols > 0) addon.softmax(xs, out, xs.length / cols, cols);
       return backend.makeTensorInfo(logits.shape, "float32", out);
     },
@@ -129,7 +126,7 @@ export function movementKernels(addon: NativeAddon, cpu: (name: string) => Kerne
       if (x.dtype !== "float32" || !(ids instanceof Int32Array)) return cpu("UnsortedSegmentSum")(args);
       const rows = size(segmentIds.shape);
       const inner = rows === 0 ? size(x.shape.slice(segmentIds.shape.length)) : size(x.shape) / rows;
-      const out = new Float32Array(numSegments * inner);
+      const out = pool.take(numSegments * inner);
       addon.segmentSum(valuesOf(backend, x), ids, out, rows, inner, numSegments);
       return backend.makeTensorInfo([numSegments, ...x.shape.slice(segmentIds.shape.length)], "float32", out);
     },
@@ -155,7 +152,7 @@ export function movementKernels(addon: NativeAddon, cpu: (name: string) => Kerne
       const axisLen = x.shape[ax]!;
       const inner = size(x.shape.slice(ax + 1));
       const outShape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
-      const out = xs instanceof Float32Array ? new Float32Array(size(outShape)) : new Int32Array(size(outShape));
+      const out = xs instanceof Float32Array ? pool.take(size(outShape)) : new Int32Array(size(outShape));
       const bad = addon.gather(xs, ids, out, outer, axisLen, inner);
       if (bad >= 0) throw new Error(`GatherV2: index ${bad} is not in [0, ${axisLen - 1}]`);
       return backend.makeTensorInfo(outShape, x.dtype, out);

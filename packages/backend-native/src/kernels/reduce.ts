@@ -1,6 +1,7 @@
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import type { NativeAddon } from "../addon";
+import { pool } from "../pool";
 import { REDUCE } from "./codes";
 import { valuesOf } from "./elementwise";
 import { collapse, stridesOf } from "./strides";
@@ -41,7 +42,7 @@ function reduceKernel(addon: NativeAddon, name: "Sum" | "Mean" | "Max" | "Min", 
       const outShape = attrs.keepDims ? x.shape.map((n, d) => (reduced.has(d) ? 1 : n)) : kept;
       const backend = args.backend as MathBackendCPU;
       const count = kept.reduce((p, d) => p * d, 1);
-      const out = new Float32Array(count);
+      const out = pool.take(count);
       const total = x.shape.reduce((p, d) => p * d, 1);
       const reduceSize = count === 0 ? 0 : total / count;
       if (count > 0) {
