@@ -9,5 +9,6 @@ export {
   nativePoolStats,
   nativeThreads,
   registerNativeBackend,
+  releaseNativePool,
   type TfRegistry,
 } from "./register";

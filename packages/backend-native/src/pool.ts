@@ -1,3 +1,5 @@
+import { totalmem } from "node:os";
+
 /**
  * Reuse of kernel output buffers. A training step allocates about a gigabyte of float32 outputs and frees them a
  * moment later; as fresh ArrayBuffers that costs a zero fill per output and, worse, V8 answers the external memory
@@ -19,7 +21,7 @@ export interface PoolStats {
   misses: number;
   /** Bytes held for reuse now. */
   bytes: number;
-  /** The most the pool holds (TAVT_NATIVE_POOL_MB, default 1024 MiB; 0 turns reuse off). */
+  /** The most the pool holds (TAVT_NATIVE_POOL_MB; default a quarter of the machine's memory; 0 turns reuse off). */
   maxBytes: number;
 }
 
@@ -101,10 +103,17 @@ export class BufferPool {
   }
 }
 
+/**
+ * TAVT_NATIVE_POOL_MB, else a quarter of the machine's memory. The pool must hold a whole step's outputs for the
+ * next step to find them all (second-order MAML on config S at batch 32 peaks near 4 GB); what it holds is memory
+ * the garbage collector would otherwise free some time later, so the peak resident size barely moves.
+ */
 function poolBytes(): number {
+  const fallback = Math.floor(totalmem() / 4);
   const raw = process.env.TAVT_NATIVE_POOL_MB;
-  const mb = raw === undefined || raw === "" ? 1024 : Number(raw);
-  return Number.isFinite(mb) && mb >= 0 ? Math.floor(mb * 1024 * 1024) : 1024 * 1024 * 1024;
+  if (raw === undefined || raw === "") return fallback;
+  const mb = Number(raw);
+  return Number.isFinite(mb) && mb >= 0 ? Math.floor(mb * 1024 * 1024) : fallback;
 }
 
 /** The process's pool: the native kernels take their float32 outputs from it (one per process, shared by the ESM and

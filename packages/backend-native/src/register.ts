@@ -105,3 +105,8 @@ export function nativeThreads(n = 0): number | null {
 export function nativePoolStats(): PoolStats {
   return pool.stats();
 }
+
+/** Lets go of the output buffers the native backend keeps for reuse (the garbage collector frees them). */
+export function releaseNativePool(): void {
+  pool.clear();
+}
