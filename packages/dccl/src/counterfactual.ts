@@ -41,34 +41,38 @@ export function counterfactualWeights(weights: tf.Tensor, config: Counterfactual
   });
 }
 
-type CustomGradFn = Parameters<typeof tf.customGrad>[0];
-type Save = (tensors: tf.Tensor[]) => void;
+/**
+ * For each row of w [N, K], the flat index n*K + pi(k) of w-_k's source, where pi(k) is the prototype whose rank is
+ * K-1-rank(k) (ranks by decreasing weight, ties to the lower prototype index, as tf.topk orders them).
+ */
+function rankInverseIndex(w: Float32Array | Int32Array | Uint8Array, n: number, k: number): Int32Array {
+  const index = new Int32Array(n * k);
+  const order = new Array<number>(k);
+  for (let row = 0; row < n; row++) {
+    const base = row * k;
+    for (let j = 0; j < k; j++) order[j] = j;
+    order.sort((a, b) => {
+      const d = w[base + b]! - w[base + a]!;
+      return d !== 0 && !Number.isNaN(d) ? d : a - b;
+    }); // order[r] = the prototype of rank r
+    // pi(order[r]) = order[K-1-r]
+    for (let r = 0; r < k; r++) index[base + order[r]!] = base + order[k - 1 - r]!;
+  }
+  return index;
+}
 
 /**
- * w-_k = w_{pi(k)} with pi(k) = the prototype whose rank is K-1-rank(k), as P w with the one-hot permutation P
- * [N, K, K]. The permutation is built inside a custom gradient (sorting is piecewise constant, and tfjs cannot
- * back-propagate through integer indices): the gradient is dL/dw = P^T dL/dw-, itself differentiable (MAML).
+ * w-_k = w_{pi(k)}: a gather along each row. The permutation is piecewise constant in w, so it is computed from w's
+ * values outside the graph (integer indices carry no gradient); the gather's gradient, a segment sum (pi is an
+ * involution, so it is again P^T dy), is itself differentiable for MAML's second order.
  */
-const rankInverse = tf.customGrad(((w: tf.Tensor, save: Save) => {
+function rankInverse(w: tf.Tensor): tf.Tensor {
   const [n, k] = w.shape as [number, number];
-  const idx = tf.topk(w, k, true).indices; // [N, K]: prototypes by decreasing weight (rank r -> prototype)
-  const rankOf = tf.topk(idx.toFloat().neg(), k, true).indices; // [N, K]: prototype -> its rank
-  const byRank = tf
-    .oneHot(rankOf.reshape([-1]), k)
-    .reshape([n, k, k])
-    .toFloat(); // [N, K(proto), K(rank)]
-  const reversed = tf
-    .oneHot(tf.reverse(idx, -1).reshape([-1]), k)
-    .reshape([n, k, k])
-    .toFloat(); // [N, K(rank), K(proto)]
-  const p = tf.matMul(byRank, reversed); // [N, K, K]: p[k, j] = 1 iff j = pi(k)
-  save([p]);
-  return {
-    value: tf.matMul(p, w.reshape([n, k, 1])).reshape([n, k]), // [N, K]
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-      tf.matMul(saved[0]!, dy.reshape([n, k, 1]), true, false).reshape([n, k]), // P^T dy [N, K]
-  };
-}) as unknown as CustomGradFn) as (w: tf.Tensor) => tf.Tensor;
+  const index = tf.tensor1d(rankInverseIndex(w.dataSync(), n, k), "int32"); // [N*K]
+  const out = tf.gather(w.reshape([n * k]), index).reshape([n, k]); // [N*K] -> [N, K]
+  index.dispose();
+  return out;
+}
 
 /**
  * Section 3.3: the counterfactual audio A- = sum_k w-_k m_k from the reconstructor's weights [B, l, K] and the bank
