@@ -249,6 +249,40 @@ describe.skipIf(!ready)(`native kernels against tfjs's cpu kernels${why ? ` (ski
     }
   });
 
+  it("concat along any axis (float32, int32 and bool), empty parts included", async () => {
+    for (let trial = 0; trial < 30; trial++) {
+      const rank = randInt(1, 4);
+      const shape = randomShape(rank);
+      const axis = randInt(0, rank - 1);
+      const parts = [0, 1, 2].map(() => shape.map((d, i) => (i === axis ? randInt(0, 3) : d)));
+      const neg = trial % 2 === 0 ? axis - rank : axis;
+      await same((mk) =>
+        tf.concat(
+          parts.map((s) => mk(s)),
+          neg,
+        ),
+      );
+      await same((mk) =>
+        tf.cast(
+          tf.concat(
+            parts.map((s) => tf.cast(mk(s), "int32")),
+            axis,
+          ),
+          "float32",
+        ),
+      );
+      await same((mk) =>
+        tf.cast(
+          tf.concat(
+            parts.map((s) => tf.greater(mk(s), 0)),
+            axis,
+          ),
+          "float32",
+        ),
+      );
+    }
+  });
+
   it("softmax over the last axis, with infinities", async () => {
     await same((mk) => tf.softmax(mk([3, 4, 9])), 1e-6, 1e-5);
     await same((mk) => tf.softmax(mk([2, 5], true)), 1e-6, 1e-5);

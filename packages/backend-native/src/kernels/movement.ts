@@ -158,5 +158,44 @@ export function movementKernels(addon: NativeAddon, cpu: (name: string) => Kerne
       return backend.makeTensorInfo(outShape, x.dtype, out);
     },
   };
-  return [transpose, slice, splitV, softmax, segmentSum, gather];
+  const concat: KernelConfig = {
+    kernelName: "Concat",
+    backendName: "native",
+    kernelFunc: (args) => {
+      const inputs = args.inputs as unknown as TensorInfo[];
+      const backend = args.backend as MathBackendCPU;
+      const first = inputs[0];
+      const all = inputs.map((t) => anyValues(backend, t));
+      if (!first || first.shape.length === 0 || all.some((v, i) => !v || inputs[i]!.dtype !== first.dtype)) {
+        return cpu("Concat")(args);
+      }
+      const rank = first.shape.length;
+      const raw = (args.attrs as unknown as { axis: number | number[] }).axis;
+      const a0 = Array.isArray(raw) ? raw[0]! : raw;
+      const axis = a0 < 0 ? a0 + rank : a0;
+      if (!(axis >= 0 && axis < rank)) throw new Error(`Concat (native): axis ${a0} is out of range for rank ${rank}`);
+      for (const t of inputs) {
+        if (t.shape.length !== rank || t.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
+          throw new Error(`Concat (native): shapes [${first.shape}] and [${t.shape}] differ off axis ${axis}`);
+        }
+      }
+      const outShape = [...first.shape];
+      outShape[axis] = inputs.reduce((p, t) => p + t.shape[axis]!, 0);
+      const outer = size(first.shape.slice(0, axis));
+      const inner = size(first.shape.slice(axis + 1));
+      const row = outShape[axis]! * inner; // one outer index's span in the output
+      const out = emptyLike(all[0]!, outer * row);
+      let offset = 0;
+      inputs.forEach((t, i) => {
+        const xs = all[i]!;
+        const chunk = t.shape[axis]! * inner; // one outer index's span in this input
+        if (chunk > 0) {
+          for (let o = 0; o < outer; o++) out.set(xs.subarray(o * chunk, (o + 1) * chunk), o * row + offset);
+        }
+        offset += chunk;
+      });
+      return backend.makeTensorInfo(outShape, first.dtype, out);
+    },
+  };
+  return [transpose, slice, splitV, softmax, segmentSum, gather, concat];
 }
