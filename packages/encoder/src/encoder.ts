@@ -12,7 +12,7 @@ import {
   TavtError,
   tf,
 } from "@tavt/core";
-import { type EncoderConfig, resolveEncoderConfig } from "./config";
+import { type EncoderConfig, type ResolvedEncoderConfig, resolveEncoderConfig } from "./config";
 import {
   applyCrossStack,
   applySelfStack,
@@ -41,6 +41,18 @@ export interface EncoderInputs {
   /** Audio A [B, Ta, da] (real audio, or A_rec / A+ / A- [B, l, da]); absent = the visual-only mode. */
   audio?: tf.Tensor | null;
   audioMask?: tf.Tensor | null; // [B, Ta]; default all ones
+  /**
+   * The visual stream already computed by `applyVisualStream` from these params, visual inputs, config and context:
+   * it does not depend on the audio, so passes that differ only in their audio (DCCL's (V, A), (V, A+), (V, A-))
+   * compute it once. Absent: computed here.
+   */
+  visualStream?: VisualStream | null;
+}
+
+/** f'_v [B, l+Tv, d] (eq. 12, the self-attended V' = [p; V]) and its mask [B, l+Tv]. */
+export interface VisualStream {
+  fV: tf.Tensor3D;
+  vMask: tf.Tensor2D;
 }
 
 export interface EncoderOutput {
@@ -111,17 +123,14 @@ export function applyEncoder(
   }
   const sub = (name: string): ApplyContext => (ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, name) } : ctx);
   const s = { dim: c.dim, heads: c.heads, ffn: c.ffn, dropout: c.dropout };
+  const given = inputs.visualStream ?? null;
+  if (given) {
+    const lp = prefix ? prefix.shape[1]! : 0;
+    assertShape(fn, "visualStream.fV", given.fV, [b, lp + tv, c.dim]);
+    assertShape(fn, "visualStream.vMask", given.vMask, [b, lp + tv]);
+  }
   const r = tf.tidy((): Record<string, tf.Tensor> => {
-    let v = applyLinear(params.visualProj, visual); // [B, Tv, d]
-    let vMask = visualMask.toFloat(); // [B, Tv]
-    if (prefix) {
-      const l = prefix.shape[1]!;
-      v = tf.concat([prefix, v], 1); // V' [B, l+Tv, d]
-      vMask = tf.concat([inputs.prefixMask ? inputs.prefixMask.toFloat() : tf.ones([b, l]), vMask], 1); // [B, l+Tv]
-    }
-    const tvp = v.shape[1]!;
-    v = dropout(v.add(sinusoidalPositions(tvp, c.dim).expandDims(0)), c.dropout, sub("inV")); // [B, l+Tv, d]
-    const fV = applySelfStack(params.selfV as SelfStackParams, v, vMask, s, sub("selfV")); // f'_v [B, l+Tv, d]
+    const { fV, vMask } = given ?? visualStream(params, visual, visualMask, prefix, inputs.prefixMask ?? null, c, ctx);
     if (!audio) {
       return { xAv: fV, avMask: vMask };
     }
@@ -142,6 +151,56 @@ export function applyEncoder(
   };
 }
 
+/** Eq. 12 for the visual side: V' = [p; V] projected, with positions and dropout, through the self-attention stack. */
+function visualStream(
+  params: EncoderParams,
+  visual: tf.Tensor,
+  visualMask: tf.Tensor,
+  prefix: tf.Tensor | null,
+  prefixMask: tf.Tensor | null,
+  c: ResolvedEncoderConfig,
+  ctx: ApplyContext,
+): VisualStream {
+  const sub = (name: string): ApplyContext => (ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, name) } : ctx);
+  const s = { dim: c.dim, heads: c.heads, ffn: c.ffn, dropout: c.dropout };
+  return tf.tidy(() => {
+    const b = visual.shape[0]!;
+    let v = applyLinear(params.visualProj, visual); // [B, Tv, d]
+    let vMask = visualMask.toFloat(); // [B, Tv]
+    if (prefix) {
+      const l = prefix.shape[1]!;
+      v = tf.concat([prefix, v], 1); // V' [B, l+Tv, d]
+      vMask = tf.concat([prefixMask ? prefixMask.toFloat() : tf.ones([b, l]), vMask], 1); // [B, l+Tv]
+    }
+    const tvp = v.shape[1]!;
+    v = dropout(v.add(sinusoidalPositions(tvp, c.dim).expandDims(0)), c.dropout, sub("inV")); // [B, l+Tv, d]
+    const fV = applySelfStack(params.selfV as SelfStackParams, v, vMask, s, sub("selfV")); // f'_v [B, l+Tv, d]
+    return { fV: fV as tf.Tensor3D, vMask: vMask as tf.Tensor2D };
+  });
+}
+
+/**
+ * The encoder's visual stream alone (eq. 12 for V' = [p; V]): what `applyEncoder` computes before it reads the audio.
+ * Give the result to `applyEncoder` as `inputs.visualStream` (with the same params, visual inputs and context) to
+ * encode several audios against one video without computing it again.
+ */
+export function applyVisualStream(
+  params: EncoderParams,
+  inputs: Omit<EncoderInputs, "audio" | "audioMask" | "visualStream">,
+  config: EncoderConfig,
+  ctx: ApplyContext = {},
+): VisualStream {
+  const fn = "encoder.applyVisualStream";
+  const c = resolveEncoderConfig(config);
+  assertRank(fn, "visual", inputs.visual, 3);
+  const [b, tv] = inputs.visual.shape as [number, number, number];
+  assertShape(fn, "visual", inputs.visual, [b, tv, c.visualDim]);
+  assertShape(fn, "visualMask", inputs.visualMask, [b, tv]);
+  const prefix = inputs.prefix ?? null;
+  if (prefix) assertShape(fn, "prefix", prefix, [b, null, c.dim]);
+  return visualStream(params, inputs.visual, inputs.visualMask, prefix, inputs.prefixMask ?? null, c, ctx);
+}
+
 /** The decoder's memory (@tavt/decoder `DecoderMemory`) from the encoder output: `{xAv, xAvMask, xVa, xVaMask}`. */
 export function toDecoderMemory(out: EncoderOutput): {
   xAv: tf.Tensor;
@@ -152,4 +211,4 @@ export function toDecoderMemory(out: EncoderOutput): {
   return { xAv: out.xAv, xAvMask: out.avMask, xVa: out.xVa, xVaMask: out.vaMask };
 }
 
-export const encoder = { init: initEncoder, apply: applyEncoder };
+export const encoder = { init: initEncoder, apply: applyEncoder, visualStream: applyVisualStream };

@@ -7,12 +7,14 @@ export {
 } from "./crossBlock";
 export {
   applyEncoder,
+  applyVisualStream,
   type EncoderInputs,
   type EncoderOutput,
   type EncoderParams,
   encoder,
   initEncoder,
   toDecoderMemory,
+  type VisualStream,
 } from "./encoder";
 export {
   applyCrossStack,

@@ -26,7 +26,14 @@ import {
   initDecoder,
   shiftTokens,
 } from "@tavt/decoder";
-import { applyEncoder, type EncoderConfig, type EncoderParams, initEncoder } from "@tavt/encoder";
+import {
+  applyEncoder,
+  applyVisualStream,
+  type EncoderConfig,
+  type EncoderParams,
+  initEncoder,
+  type VisualStream,
+} from "@tavt/encoder";
 import type { CaptionBatch, LossFn, LossParts } from "./batch";
 import type { Captioner, CaptionOptions, LossOptions } from "./captioner";
 import { type ConfigName, makeConfig, type TavtConfig } from "./config";
@@ -152,6 +159,27 @@ function front(
   return { avmm: out, realAudio, audio: out.encoderAudio, audioMask: out.encoderAudioMask };
 }
 
+/** The encoder's visual stream f'_v (eq. 12) on V' = [p; V]: the same whatever the audio, so computed once per batch. */
+function encodeVisual(
+  params: ParamTree,
+  batch: CaptionBatch,
+  f: Front,
+  c: TavtConfig,
+  ctx: ApplyContext,
+): VisualStream {
+  return applyVisualStream(
+    params.encoder as EncoderParams,
+    {
+      visual: batch.visual,
+      visualMask: batch.visualMask,
+      prefix: f.avmm?.prefix ?? null,
+      prefixMask: f.avmm?.prefixMask ?? null,
+    },
+    encoderConfigOf(c),
+    ctx,
+  ); // fV [B, l+Tv, d], vMask [B, l+Tv]
+}
+
 /** Encoder (eq. 3, 12-17) on (V, audio) with the AVMM prefix: the decoder's memories x_av, x_va. */
 function encode(
   params: ParamTree,
@@ -161,6 +189,7 @@ function encode(
   audioMask: tf.Tensor | null,
   c: TavtConfig,
   ctx: ApplyContext,
+  visualStream: VisualStream | null = null,
 ): DecoderMemory {
   const out = applyEncoder(
     params.encoder as EncoderParams,
@@ -171,6 +200,7 @@ function encode(
       prefixMask: f.avmm?.prefixMask ?? null,
       audio,
       audioMask,
+      visualStream,
     },
     encoderConfigOf(c),
     ctx,
@@ -247,8 +277,10 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
     const f = front(params, batch, options.bank ?? null, c, ctx(k.avmm), options.freezeAvmm ?? "auto");
     const s = shiftTokens(batch.tokens); // input / target [B, L-1]
 
-    // 2. The (V, A) pass: encoder -> decoder; logits [B, L-1, V], gates [B, L-1, d].
-    const memA = encode(params, batch, f, f.audio, f.audioMask, c, ctx(k.encoder));
+    // 2. The (V, A) pass: encoder -> decoder; logits [B, L-1, V], gates [B, L-1, d]. The visual stream f'_v does
+    //    not depend on the audio: the (V, A+) and (V, A-) passes below reuse it.
+    const vs = encodeVisual(params, batch, f, c, ctx(k.encoder)); // fV [B, l+Tv, d]
+    const memA = encode(params, batch, f, f.audio, f.audioMask, c, ctx(k.encoder), vs);
     const outA = decode(params, memA, s.input, s.inputMask, c, ctx(k.decoder));
 
     // 3. L_cap (eq. 9) weighted by the token-wise modality-aware weights W_ma (eq. 8) [B, L-1].
@@ -274,7 +306,7 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
         const clipMask = f.avmm.prefixMask; // [B, l]
         const outPos = decodeGates(
           params,
-          encode(params, batch, f, aPos, clipMask, c, ctx(k.encoder)),
+          encode(params, batch, f, aPos, clipMask, c, ctx(k.encoder), vs),
           s.input,
           s.inputMask,
           c,
@@ -282,7 +314,7 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
         );
         const outNeg = decodeGates(
           params,
-          encode(params, batch, f, aNeg, clipMask, c, ctx(k.encoder)),
+          encode(params, batch, f, aNeg, clipMask, c, ctx(k.encoder), vs),
           s.input,
           s.inputMask,
           c,
