@@ -1,4 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
+// tfjs-core's own gradients first: the configs below replace some of them.
+import "./tfjsRegistrations";
 
 /**
  * Gradients that stay differentiable, so nested `valueAndGrad` (MAML's second order) is exact.
