@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend, tf } from "../src";
@@ -71,6 +72,25 @@ describe("tf from @tavt/core on @tensorflow/tfjs-core alone", () => {
     // src/secondOrderGrads.ts registers after tfjs-core's gradients: it saves the input, tfjs-core's the output.
     for (const k of ["Tanh", "Sigmoid", "Exp", "Elu"]) expect(tf.getGradient(k)?.inputsToSave).toEqual(["x"]);
     expect(tf.getGradient("Softmax")?.inputsToSave).toEqual(["logits"]);
+  });
+
+  it("keeps core's second-order gradients after tfjs-node loads the umbrella @tensorflow/tfjs, even if it then fails", async () => {
+    // What the real one does where libtensorflow is missing: require("@tensorflow/tfjs") (which registers every
+    // gradient of tfjs-core again, Tanh's saving its output), then fail to load its native binding.
+    const file = join(mkdtempSync(join(tmpdir(), "tavt-fake-tfjs-node-")), "index.cjs");
+    writeFileSync(
+      file,
+      `const tf = require(${JSON.stringify(req.resolve("@tensorflow/tfjs-core"))});
+tf.registerGradient({ kernelName: "Tanh", outputsToSave: [true], gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy, tf.sub(1, tf.square(y))) }) });
+throw new Error("libtensorflow.so.2: cannot open shared object file");
+`,
+    );
+    const active = tf.getBackend();
+    await expect(initBackend({ backend: "tensorflow", modules: { tensorflow: file } })).rejects.toThrow(
+      /libtensorflow/,
+    );
+    expect(tf.getBackend()).toBe(active);
+    expect(tf.getGradient("Tanh")?.inputsToSave).toEqual(["x"]);
   });
 
   it("differentiates matMul, softmax, gather and a layer norm to their analytic gradients", () => {
