@@ -14,7 +14,7 @@ const PACKAGE: Record<BackendName, string> = {
   tensorflow: "@tensorflow/tfjs-node",
   native: "@tavt/backend-native",
   wasm: "@tensorflow/tfjs-backend-wasm",
-  cpu: "@tensorflow/tfjs (built-in cpu)",
+  cpu: "@tensorflow/tfjs-backend-cpu",
 };
 
 const ALIASES: Record<string, BackendName> = {
