@@ -7,10 +7,11 @@
 # versions), installs the tarballs with npm into a scratch project in a temp dir (third-party dependencies come
 # from the npm registry) and lists what the scratch project got: the @tavt packages (which must be exactly the
 # packed ones), their direct third-party dependencies and every package in node_modules. Then it runs a CommonJS
-# `require` and an ES module `import` smoke script there. For core the scripts select a backend and run an attention
-# layer; for other packages they check that both module formats load and export the same names, and for clusters
-# (k-means on planted clusters) and metrics (BLEU/ROUGE-L/CIDEr-D of two captions) they also do the package's work
-# in both formats and check the results are the same. Each tarball must hold the root LICENSE and a package.json
+# `require` and an ES module `import` smoke script there. For core the scripts select a backend, run an attention
+# layer, a chained tensor method and a gradient, and check that the umbrella @tensorflow/tfjs is not installed; for
+# other packages they check that both module formats load and export the same names, and for clusters (k-means on
+# planted clusters) and metrics (BLEU/ROUGE-L/CIDEr-D of two captions) they also do the package's work in both
+# formats and check the results are the same. Each tarball must hold the root LICENSE and a package.json
 # naming its license, repository (with directory), homepage and bugs. Exits non-zero on the first failure; KEEP=1
 # keeps the temp dir; SKIP_BUILD=1 packs the dist/ already built (CI builds everything first).
 set -euo pipefail
@@ -152,6 +153,24 @@ EOF
 esac
 
 if [[ "$pkg" == core ]]; then
+  # core depends on @tensorflow/tfjs-core, not the umbrella @tensorflow/tfjs, and registers the chained tensor methods
+  # and the gradients from its own bundle (packages/core/src/tfjsRegistrations.ts): check both, in both formats.
+  cat >tfjs-check.cjs <<'EOF'
+module.exports = (tf, fmt) => {
+  let resolved = "";
+  try { resolved = require.resolve("@tensorflow/tfjs"); } catch {}
+  if (resolved) throw new Error(`${fmt}: the umbrella @tensorflow/tfjs got installed (${resolved})`);
+  const x = tf.tensor1d([1, 2]);
+  const chained = x.square().sum().dataSync()[0]; // chained methods
+  if (chained !== 5) throw new Error(`${fmt}: tf.tensor1d([1, 2]).square().sum() gave ${chained}, not 5`);
+  // d/dW of softmax(a W)[0, 0] with a = [1, 2], W = 0: p = [1/2, 1/2], so dW = a^T [1/4, -1/4].
+  const a = tf.tensor2d([[1, 2]]);
+  const g = tf.grad((w) => tf.softmax(a.matMul(w)).gather([0], 1).sum())(tf.zeros([2, 2])).dataSync();
+  const want = [0.25, -0.25, 0.5, -0.5];
+  if (want.some((v, i) => Math.abs(g[i] - v) > 1e-6)) throw new Error(`${fmt}: gradient ${Array.from(g)}, not ${want}`);
+  console.log(`${fmt}: chained x.square().sum() = ${chained}; grad of softmax(matMul) gathered = [${Array.from(g)}]`);
+};
+EOF
   cat >smoke.cjs <<'EOF'
 const core = require("@tavt/core");
 (async () => {
@@ -162,11 +181,13 @@ const core = require("@tavt/core");
   const mask = tf.tensor2d([[1, 1, 1], [1, 1, 0]]);
   const { out, weights } = core.applyAttention(p, { query: x, key: x, value: x, keyMask: mask, causal: true }, { dim: 8, heads: 2 });
   if (!out.dataSync().every(Number.isFinite)) throw new Error("non-finite attention output");
+  require("./tfjs-check.cjs")(tf, "cjs");
   console.log(`cjs: backend ${report.backend} (skipped: ${report.skipped.map((s) => s.backend).join(", ") || "none"}); attention out [${out.shape}], weights [${weights.shape}], params ${core.countParams(p)}, out[0,0,0] ${out.dataSync()[0].toFixed(6)}`);
 })().catch((e) => { console.error(e); process.exit(1); });
 EOF
   cat >smoke.mjs <<'EOF'
 import { applyAttention, countParams, initAttention, initBackend, rng, tf, TavtError } from "@tavt/core";
+import { createRequire } from "node:module";
 const report = await initBackend();
 const p = initAttention(rng.key(0), { dim: 8, heads: 2 });
 const x = rng.normal(rng.key(1), [2, 3, 8]);
@@ -174,6 +195,7 @@ const mask = tf.tensor2d([[1, 1, 1], [1, 1, 0]]);
 const { out, weights } = applyAttention(p, { query: x, key: x, value: x, keyMask: mask, causal: true }, { dim: 8, heads: 2 });
 if (!out.dataSync().every(Number.isFinite)) throw new Error("non-finite attention output");
 if (!(new TavtError("BAD_CONFIG", "x") instanceof Error)) throw new Error("TavtError is not an Error");
+createRequire(import.meta.url)("./tfjs-check.cjs")(tf, "esm");
 console.log(`esm: backend ${report.backend} (skipped: ${report.skipped.map((s) => s.backend).join(", ") || "none"}); attention out [${out.shape}], weights [${weights.shape}], params ${countParams(p)}, out[0,0,0] ${out.dataSync()[0].toFixed(6)}`);
 EOF
 else

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
 import { type DropoutMaskKernel, setThreefryKernel, type ThreefryBitsKernel } from "./rng";
+import { registerSecondOrderGradients } from "./secondOrderGrads";
 import { tf } from "./tf";
 
 /** Backends in the order they are tried. */
@@ -13,7 +14,7 @@ const PACKAGE: Record<BackendName, string> = {
   tensorflow: "@tensorflow/tfjs-node",
   native: "@tavt/backend-native",
   wasm: "@tensorflow/tfjs-backend-wasm",
-  cpu: "@tensorflow/tfjs (built-in cpu)",
+  cpu: "@tensorflow/tfjs-backend-cpu",
 };
 
 const ALIASES: Record<string, BackendName> = {
@@ -87,7 +88,13 @@ async function tryBackend(name: BackendName, modules: InitBackendOptions["module
     case "tensorflow-gpu":
     case "tensorflow": {
       // Registers the "tensorflow" kernel backend on the tfjs-core it resolves; fails where libtensorflow is absent.
-      load(name);
+      try {
+        load(name);
+      } finally {
+        // tfjs-node loads the umbrella @tensorflow/tfjs first, which registers tfjs-core's gradients again over
+        // core's own, also where tfjs-node then fails (no libtensorflow) and a later backend is chosen.
+        registerSecondOrderGradients();
+      }
       if (!tf.findBackendFactory("tensorflow")) {
         throw new Error("it loaded but registered on a different copy of @tensorflow/tfjs-core (version mismatch?)");
       }

@@ -1,4 +1,6 @@
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs-core";
+// tfjs-core's own gradients first: the configs below replace some of them.
+import "./tfjsRegistrations";
 
 /**
  * Gradients that stay differentiable, so nested `valueAndGrad` (MAML's second order) is exact.
@@ -57,13 +59,22 @@ const zeroGrad = (kernelName: string, inputs: string[]): tf.GradConfig => ({
   gradFunc: (_dy, saved) => Object.fromEntries(inputs.map((n, i) => [n, () => tf.zerosLike(saved[i]!)])),
 });
 
-for (const config of [
+const configs = [
   ...recompute,
   zeroGrad("Equal", ["a", "b"]),
   zeroGrad("NotEqual", ["a", "b"]),
   zeroGrad("Greater", ["a", "b"]),
   zeroGrad("Less", ["a", "b"]),
   zeroGrad("LessEqual", ["a", "b"]),
-]) {
-  tf.registerGradient(config);
+];
+
+/**
+ * Register the configs above (over tfjs-core's). Done on import, and again after loading a package that registers
+ * tfjs-core's gradients anew: `@tensorflow/tfjs-node(-gpu)` loads the umbrella `@tensorflow/tfjs`, whose import
+ * registers every gradient of tfjs-core into the shared registry, these kernels' included.
+ */
+export function registerSecondOrderGradients(): void {
+  for (const config of configs) tf.registerGradient(config);
 }
+
+registerSecondOrderGradients();

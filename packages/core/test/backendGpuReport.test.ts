@@ -13,7 +13,7 @@ import { initBackend, tf } from "../src";
 function fakeTfjsNodeGpu(usingGpu: boolean): string {
   const req = createRequire(import.meta.url);
   const core = req.resolve("@tensorflow/tfjs-core");
-  const cpu = createRequire(req.resolve("@tensorflow/tfjs")).resolve("@tensorflow/tfjs-backend-cpu");
+  const cpu = req.resolve("@tensorflow/tfjs-backend-cpu");
   const dir = mkdtempSync(join(tmpdir(), "tavt-fake-tfjs-node-gpu-"));
   const file = join(dir, "index.cjs");
   writeFileSync(
