@@ -683,6 +683,32 @@ static napi_value DropoutMask(napi_env env, napi_callback_info info) {
  *   g' = g + p*wd;  m' = m*b1 + g'*(1-b1);  v' = v*b2 + g'^2*(1-b2);  p' = p - (m' / (sqrt(v')/sqrt(bc2) + eps)) * lr/bc1
  * The scalars arrive as the float32 values tfjs's scalar tensors hold.
  */
+/* The Adam loop, vectorised (IEEE float32 +, *, / and sqrt round the same in vector registers). */
+MULTIVERSION
+static void adam_loop(size_t n, const float* restrict p, const float* restrict g, const float* restrict m,
+                      const float* restrict v, float* restrict po, float* restrict mo, float* restrict vo, float b1,
+                      float omb1, float b2, float omb2, float eps, float wd, float sbc2, float lrbc1) {
+  if (wd != 0) {
+    for (size_t i = 0; i < n; i++) {
+      const float gi = g[i] + p[i] * wd;
+      const float mi = m[i] * b1 + gi * omb1;
+      const float vi = v[i] * b2 + (gi * gi) * omb2;
+      po[i] = p[i] - (mi / (sqrtf(vi) / sbc2 + eps)) * lrbc1;
+      mo[i] = mi;
+      vo[i] = vi;
+    }
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      const float gi = g[i];
+      const float mi = m[i] * b1 + gi * omb1;
+      const float vi = v[i] * b2 + (gi * gi) * omb2;
+      po[i] = p[i] - (mi / (sqrtf(vi) / sbc2 + eps)) * lrbc1;
+      mo[i] = mi;
+      vo[i] = vi;
+    }
+  }
+}
+
 static napi_value Adam(napi_env env, napi_callback_info info) {
   size_t argc = 15;
   napi_value argv[15];
@@ -697,17 +723,10 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   float c[8];
   for (int i = 0; i < 8; i++) c[i] = (float)f64(env, argv[7 + i]);
   const float b1 = c[0], omb1 = c[1], b2 = c[2], omb2 = c[3], eps = c[4], wd = c[5], sbc2 = c[6], lrbc1 = c[7];
-  const float *p = a[0], *g = a[1], *m = a[2], *v = a[3];
-  float *po = a[4], *mo = a[5], *vo = a[6];
-  for (size_t i = 0; i < n[0]; i++) {
-    const float gi = wd != 0 ? g[i] + p[i] * wd : g[i];
-    const float mi = m[i] * b1 + gi * omb1;
-    const float vi = v[i] * b2 + (gi * gi) * omb2;
-    const float denom = sqrtf(vi) / sbc2 + eps;
-    po[i] = p[i] - (mi / denom) * lrbc1;
-    mo[i] = mi;
-    vo[i] = vi;
-  }
+  for (int i = 4; i < 7; i++)
+    for (int j = 0; j < i; j++)
+      if (n[0] > 0 && a[i] == a[j]) FAIL("adam: the outputs must be arrays of their own");
+  adam_loop(n[0], a[0], a[1], a[2], a[3], a[4], a[5], a[6], b1, omb1, b2, omb2, eps, wd, sbc2, lrbc1);
   return NULL;
 }
 

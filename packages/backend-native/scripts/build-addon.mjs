@@ -61,6 +61,7 @@ const flags = [
   "-std=c11",
   "-Wall",
   "-ffp-contract=off", // no fused multiply-add: each float32 operation rounds once, as tfjs's kernels do
+  "-fno-math-errno", // sqrtf as one instruction (same correctly rounded result), so loops using it vectorise
   "-DNODE_GYP_MODULE_NAME=tavt_native",
   `-I${nodeInclude}`,
   `-I${cblas}`,
