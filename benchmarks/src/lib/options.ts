@@ -74,7 +74,16 @@ export type ExtraOption = keyof typeof EXTRA_DOCS;
  * batches, beam 5) stays the preset's.
  */
 export const QUICK_CAPS: Record<Exclude<PresetName, "quick">, string[]> = {
-  default: ["data.synthetic.videos=400", "train.steps=6", "train.batchSize=4", "adapt.steps=3", "eval.limit=16"],
+  default: [
+    "data.synthetic.videos=400",
+    "model.dim=32",
+    "model.heads=2",
+    "model.ffn=64",
+    "train.steps=6",
+    "train.batchSize=4",
+    "adapt.steps=3",
+    "eval.limit=16",
+  ],
   paper: [
     "data.synthetic.videos=400",
     "model.dim=32",
