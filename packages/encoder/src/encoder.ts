@@ -104,14 +104,7 @@ export function applyEncoder(
   const { visual, visualMask } = inputs;
   const prefix = inputs.prefix ?? null;
   const audio = c.visualOnly ? null : (inputs.audio ?? null);
-  assertRank(fn, "visual", visual, 3);
-  const [b, tv] = visual.shape as [number, number, number];
-  assertShape(fn, "visual", visual, [b, tv, c.visualDim]);
-  assertShape(fn, "visualMask", visualMask, [b, tv]);
-  if (prefix) {
-    assertShape(fn, "prefix", prefix, [b, null, c.dim]);
-    if (inputs.prefixMask) assertShape(fn, "prefixMask", inputs.prefixMask, [b, prefix.shape[1]!]);
-  }
+  const [b, tv] = checkVisualInputs(fn, inputs, c);
   if (audio) {
     if (!params.audioProj) {
       throw new TavtError("BAD_INPUT", `${fn}: audio given, but the parameters have no audio stream (visualOnly)`, {
@@ -149,6 +142,24 @@ export function applyEncoder(
     avMask: r.avMask as tf.Tensor2D,
     vaMask: (r.vaMask ?? null) as tf.Tensor2D | null,
   };
+}
+
+/** The shape checks of the visual inputs (V [B, Tv, dv], its mask, the prefix p [B, l, d]); returns [B, Tv]. */
+function checkVisualInputs(
+  fn: string,
+  inputs: Pick<EncoderInputs, "visual" | "visualMask" | "prefix" | "prefixMask">,
+  c: ResolvedEncoderConfig,
+): [number, number] {
+  assertRank(fn, "visual", inputs.visual, 3);
+  const [b, tv] = inputs.visual.shape as [number, number, number];
+  assertShape(fn, "visual", inputs.visual, [b, tv, c.visualDim]);
+  assertShape(fn, "visualMask", inputs.visualMask, [b, tv]);
+  const prefix = inputs.prefix ?? null;
+  if (prefix) {
+    assertShape(fn, "prefix", prefix, [b, null, c.dim]);
+    if (inputs.prefixMask) assertShape(fn, "prefixMask", inputs.prefixMask, [b, prefix.shape[1]!]);
+  }
+  return [b, tv];
 }
 
 /** Eq. 12 for the visual side: V' = [p; V] projected, with positions and dropout, through the self-attention stack. */
@@ -190,15 +201,17 @@ export function applyVisualStream(
   config: EncoderConfig,
   ctx: ApplyContext = {},
 ): VisualStream {
-  const fn = "encoder.applyVisualStream";
   const c = resolveEncoderConfig(config);
-  assertRank(fn, "visual", inputs.visual, 3);
-  const [b, tv] = inputs.visual.shape as [number, number, number];
-  assertShape(fn, "visual", inputs.visual, [b, tv, c.visualDim]);
-  assertShape(fn, "visualMask", inputs.visualMask, [b, tv]);
-  const prefix = inputs.prefix ?? null;
-  if (prefix) assertShape(fn, "prefix", prefix, [b, null, c.dim]);
-  return visualStream(params, inputs.visual, inputs.visualMask, prefix, inputs.prefixMask ?? null, c, ctx);
+  checkVisualInputs("encoder.applyVisualStream", inputs, c);
+  return visualStream(
+    params,
+    inputs.visual,
+    inputs.visualMask,
+    inputs.prefix ?? null,
+    inputs.prefixMask ?? null,
+    c,
+    ctx,
+  );
 }
 
 /** The decoder's memory (@tavt/decoder `DecoderMemory`) from the encoder output: `{xAv, xAvMask, xVa, xVaMask}`. */
