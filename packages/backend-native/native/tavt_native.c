@@ -28,6 +28,13 @@
     return NULL;                                 \
   } while (0)
 
+/* Loops built twice, for SSE2 (every x86-64) and AVX2 (chosen at load time where the processor has it). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MULTIVERSION __attribute__((target_clones("avx2", "default")))
+#else
+#define MULTIVERSION
+#endif
+
 static int typed(napi_env env, napi_value v, napi_typedarray_type want, void** data, size_t* len) {
   bool is;
   if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
@@ -123,20 +130,39 @@ static int next_outer(int32_t* idx, const int32_t* shape, int rank, const int32_
 static inline float fmaxnan(float a, float b) { return a != a ? a : (b != b ? b : (a > b ? a : b)); }
 static inline float fminnan(float a, float b) { return a != a ? a : (b != b ? b : (a < b ? a : b)); }
 
-#define BINARY_LOOP(EXPR)                                                                 \
-  do {                                                                                    \
-    if (ia == 1 && ib == 1) {                                                             \
-      for (int64_t j = 0; j < inner; j++) { const float x = pa[j], y = pb[j]; po[j] = (EXPR); } \
-    } else if (ia == 1 && ib == 0) {                                                      \
-      const float y = pb[0];                                                              \
-      for (int64_t j = 0; j < inner; j++) { const float x = pa[j]; po[j] = (EXPR); }      \
-    } else if (ia == 0 && ib == 1) {                                                      \
-      const float x = pa[0];                                                              \
-      for (int64_t j = 0; j < inner; j++) { const float y = pb[j]; po[j] = (EXPR); }      \
-    } else {                                                                              \
-      for (int64_t j = 0; j < inner; j++) { const float x = pa[j * ia], y = pb[j * ib]; po[j] = (EXPR); } \
-    }                                                                                     \
-  } while (0)
+/*
+ * One row of a float32 binary op: o[j] = f(a[j * ia], b[j * ib]), j < n, where ia and ib are 1 or 0 (a broadcast
+ * scalar) or any stride. A function per op with restrict pointers (an output never aliases its inputs: it is a fresh
+ * or pooled buffer no live tensor holds), so each contiguous form compiles to vector instructions; IEEE arithmetic
+ * gives the same bits as the scalar loop.
+ */
+#define BINARY_ROW(NAME, EXPR)                                                                            \
+  MULTIVERSION static void NAME(int64_t n, const float* restrict pa, int64_t ia, const float* restrict pb,     \
+                                int64_t ib, float* restrict po) {                                        \
+    if (ia == 1 && ib == 1) {                                                                             \
+      for (int64_t j = 0; j < n; j++) { const float x = pa[j], y = pb[j]; po[j] = (EXPR); }             \
+    } else if (ia == 1 && ib == 0) {                                                                      \
+      const float y = pb[0];                                                                              \
+      for (int64_t j = 0; j < n; j++) { const float x = pa[j]; po[j] = (EXPR); }                        \
+    } else if (ia == 0 && ib == 1) {                                                                      \
+      const float x = pa[0];                                                                              \
+      for (int64_t j = 0; j < n; j++) { const float y = pb[j]; po[j] = (EXPR); }                        \
+    } else {                                                                                              \
+      for (int64_t j = 0; j < n; j++) { const float x = pa[j * ia], y = pb[j * ib]; po[j] = (EXPR); }   \
+    }                                                                                                     \
+  }
+
+BINARY_ROW(row_add, x + y)
+BINARY_ROW(row_sub, x - y)
+BINARY_ROW(row_mul, x * y)
+BINARY_ROW(row_div, x / y)
+BINARY_ROW(row_max, fmaxnan(x, y))
+BINARY_ROW(row_min, fminnan(x, y))
+BINARY_ROW(row_sqdiff, (x - y) * (x - y))
+BINARY_ROW(row_pow, (float)pow((double)x, (double)y))
+
+typedef void (*binary_row)(int64_t, const float*, int64_t, const float*, int64_t, float*);
+static const binary_row BINARY_ROWS[8] = {row_add, row_sub, row_mul, row_div, row_max, row_min, row_sqdiff, row_pow};
 
 #define CMP_LOOP(EXPR)                                                                    \
   do {                                                                                    \
@@ -178,6 +204,8 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
   if ((size_t)total > no) FAIL("binary: out is too short");
   if (total == 0) return NULL;
   if ((size_t)lastA >= na || (size_t)lastB >= nb) FAIL("binary: strides read past an input");
+  if (op < 0 || (op > 7 && op < 10) || op > 15) FAIL("binary: unknown op");
+  const binary_row row = op < 10 ? BINARY_ROWS[op] : NULL;
   const int64_t inner = shape[rank - 1];
   const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
   int32_t idx[MAXRANK] = {0};
@@ -186,18 +214,7 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
     const float* pa = a + oa;
     const float* pb = b + ob;
     if (op < 10) {
-      float* po = o + oo;
-      switch (op) {
-        case 0: BINARY_LOOP(x + y); break;
-        case 1: BINARY_LOOP(x - y); break;
-        case 2: BINARY_LOOP(x * y); break;
-        case 3: BINARY_LOOP(x / y); break;
-        case 4: BINARY_LOOP(fmaxnan(x, y)); break;
-        case 5: BINARY_LOOP(fminnan(x, y)); break;
-        case 6: BINARY_LOOP((x - y) * (x - y)); break;
-        case 7: BINARY_LOOP((float)pow((double)x, (double)y)); break;
-        default: FAIL("binary: unknown op");
-      }
+      row(inner, pa, ia, pb, ib, o + oo);
     } else {
       uint8_t* pc = c + oo;
       switch (op) {
@@ -288,9 +305,62 @@ static napi_value BinaryInt(napi_env env, napi_callback_info info) {
 }
 
 /*
+ * exp(x) in float32 that vectorises: x = n ln2 + r (ln2 in two parts, Cody and Waite), e^r by Cephes' expf
+ * polynomial on |r| <= ln2 / 2, times 2^n built in the exponent bits (in two factors, so results that underflow to
+ * subnormals round once more instead of flushing to zero). Within 2 ulp of the correctly rounded exp over the whole
+ * float range (checked against double-precision exp over every 97th float32 by test/kernels.test.ts); inf -> inf,
+ * -inf -> 0, NaN -> NaN.
+ */
+static inline float vexpf(float x) {
+  const float xc = x > 88.8f ? 88.8f : (x < -110.0f ? -110.0f : x);  /* NaN passes through as NaN */
+  const float big = 12582912.0f;                                     /* 1.5 * 2^23: adding it rounds to an integer */
+  const float t = xc * 1.44269504088896341f + big;
+  const float nf = t - big;
+  const float r = (xc - nf * 0.693359375f) - nf * -2.12194440e-4f;
+  const float z = r * r;
+  const float y =
+      ((((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r +
+         1.6666665459e-1f) * r + 5.0000001201e-1f) * z + r) + 1.0f;
+  const int32_t n = (int32_t)(nf == nf ? nf : 0.0f);
+  const int32_t n1 = n / 2, n2 = n - n1;                              /* each in [-80, 65]: 2^n1, 2^n2 are normal */
+  union { int32_t i; float f; } s1 = {(n1 + 127) << 23}, s2 = {(n2 + 127) << 23};
+  const float e = (y * s1.f) * s2.f;
+  return x != x ? x : e;
+}
+
+#define UNARY_ROW(NAME, EXPR) \
+  MULTIVERSION static void NAME(int64_t n, const float* restrict px, float* restrict o, float alpha) { \
+    (void)alpha;                                                                                      \
+    for (int64_t i = 0; i < n; i++) { const float x = px[i]; o[i] = (EXPR); }                        \
+  }
+
+UNARY_ROW(un_neg, -x)
+UNARY_ROW(un_exp, vexpf(x))
+UNARY_ROW(un_log, (float)log((double)x))
+UNARY_ROW(un_sqrt, sqrtf(x))
+UNARY_ROW(un_rsqrt, (float)(1.0 / sqrt((double)x)))
+UNARY_ROW(un_square, x * x)
+UNARY_ROW(un_abs, fabsf(x))
+UNARY_ROW(un_relu, x < 0 ? 0.0f : x)
+UNARY_ROW(un_sigmoid, 1.0f / (1.0f + vexpf(-x)))
+UNARY_ROW(un_tanh, (float)tanh((double)x))
+UNARY_ROW(un_step, x != x ? x : (x > 0 ? 1.0f : alpha))
+UNARY_ROW(un_reciprocal, 1.0f / x)
+UNARY_ROW(un_log1p, (float)log1p((double)x))
+UNARY_ROW(un_elu, x >= 0 ? x : vexpf(x) - 1.0f)
+UNARY_ROW(un_copy, x)
+
+typedef void (*unary_row)(int64_t, const float*, float*, float);
+static const unary_row UNARY_ROWS[15] = {un_neg,  un_exp,  un_log,     un_sqrt,       un_rsqrt,
+                                         un_square, un_abs, un_relu,  un_sigmoid,    un_tanh,
+                                         un_step, un_reciprocal, un_log1p, un_elu, un_copy};
+
+/*
  * unary(op, x, out, alpha): out = f(x), elementwise over equal lengths.
  * ops: 0 neg, 1 exp, 2 log, 3 sqrt, 4 rsqrt, 5 square, 6 abs, 7 relu, 8 sigmoid, 9 tanh, 10 step (alpha where x <= 0),
  *      11 reciprocal, 12 log1p, 13 elu, 14 copy (cast float32 -> float32).
+ * exp, sigmoid and elu use vexpf (float32, within 2 ulp); log, rsqrt, tanh and log1p compute in double and round once,
+ * as tfjs's cpu kernels do; the rest are exact.
  */
 static napi_value Unary(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -303,26 +373,10 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
   if (!typed(env, argv[1], napi_float32_array, (void**)&x, &nx)) FAIL("unary: x must be a Float32Array");
   if (!typed(env, argv[2], napi_float32_array, (void**)&o, &no)) FAIL("unary: out must be a Float32Array");
   if (no < nx) FAIL("unary: out is too short");
+  if (op < 0 || op > 14) FAIL("unary: unknown op");
   const float alpha = (float)f64(env, argv[3]);
-  const int64_t n = (int64_t)nx;
-  switch (op) {
-    case 0: for (int64_t i = 0; i < n; i++) o[i] = -x[i]; break;
-    case 1: for (int64_t i = 0; i < n; i++) o[i] = (float)exp((double)x[i]); break;
-    case 2: for (int64_t i = 0; i < n; i++) o[i] = (float)log((double)x[i]); break;
-    case 3: for (int64_t i = 0; i < n; i++) o[i] = (float)sqrt((double)x[i]); break;
-    case 4: for (int64_t i = 0; i < n; i++) o[i] = (float)(1.0 / sqrt((double)x[i])); break;
-    case 5: for (int64_t i = 0; i < n; i++) o[i] = x[i] * x[i]; break;
-    case 6: for (int64_t i = 0; i < n; i++) o[i] = fabsf(x[i]); break;
-    case 7: for (int64_t i = 0; i < n; i++) o[i] = x[i] < 0 ? 0.0f : x[i]; break;
-    case 8: for (int64_t i = 0; i < n; i++) o[i] = (float)(1.0 / (1.0 + exp(-(double)x[i]))); break;
-    case 9: for (int64_t i = 0; i < n; i++) o[i] = (float)tanh((double)x[i]); break;
-    case 10: for (int64_t i = 0; i < n; i++) o[i] = x[i] != x[i] ? x[i] : (x[i] > 0 ? 1.0f : alpha); break;
-    case 11: for (int64_t i = 0; i < n; i++) o[i] = 1.0f / x[i]; break;
-    case 12: for (int64_t i = 0; i < n; i++) o[i] = (float)log1p((double)x[i]); break;
-    case 13: for (int64_t i = 0; i < n; i++) o[i] = x[i] >= 0 ? x[i] : (float)(exp((double)x[i]) - 1.0); break;
-    case 14: memcpy(o, x, sizeof(float) * (size_t)n); break;
-    default: FAIL("unary: unknown op");
-  }
+  if (op == 14) memcpy(o, x, sizeof(float) * nx);
+  else UNARY_ROWS[op]((int64_t)nx, x, o, alpha);
   return NULL;
 }
 
@@ -445,6 +499,24 @@ static napi_value Copy(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* One softmax row: the max subtracted, vexpf, the sum in double, each term divided by it. */
+MULTIVERSION static void softmax_row(int64_t cols, const float* restrict px, float* restrict po) {
+  float m = -INFINITY;
+  for (int64_t j = 0; j < cols; j++) m = fmaxnan(m, px[j]);
+  for (int64_t j = 0; j < cols; j++) po[j] = vexpf(px[j] - m);
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int64_t j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    s0 += po[j];
+    s1 += po[j + 1];
+    s2 += po[j + 2];
+    s3 += po[j + 3];
+  }
+  for (; j < cols; j++) s0 += po[j];
+  const float sf = (float)((s0 + s1) + (s2 + s3));
+  for (int64_t k = 0; k < cols; k++) po[k] = po[k] / sf;
+}
+
 /* softmax(x, out, rows, cols): row-wise softmax over the last axis, max subtracted first (as tfjs does). */
 static napi_value Softmax(napi_env env, napi_callback_info info) {
   size_t argc = 4;
@@ -460,16 +532,7 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
   for (int64_t r = 0; r < rows; r++) {
     const float* px = x + r * cols;
     float* po = o + r * cols;
-    float m = -INFINITY;
-    for (int64_t j = 0; j < cols; j++) m = fmaxnan(m, px[j]);
-    double s = 0;
-    for (int64_t j = 0; j < cols; j++) {
-      const float e = (float)exp((double)(px[j] - m));
-      po[j] = e;
-      s += e;
-    }
-    const float sf = (float)s;
-    for (int64_t j = 0; j < cols; j++) po[j] = po[j] / sf;
+    softmax_row(cols, px, po);
   }
   return NULL;
 }
@@ -583,14 +646,8 @@ static inline void threefry2x32(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t 
     x1[l] += (b) + (i);                                                \
   }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MULTIVERSION __attribute__((target_clones("avx2", "default")))
-#else
-#define MULTIVERSION
-#endif
-
-MULTIVERSION
-static void threefry2x32_lanes(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c1, uint32_t* o0, uint32_t* o1) {
+static inline __attribute__((always_inline)) void threefry2x32_lanes(uint32_t k0, uint32_t k1, uint32_t c0,
+                                                                     uint32_t c1, uint32_t* o0, uint32_t* o1) {
   const uint32_t k2 = k0 ^ k1 ^ 0x1bd11bdau;
   uint32_t x0[LANES], x1[LANES];
   for (int l = 0; l < LANES; l++) {
@@ -608,6 +665,31 @@ static void threefry2x32_lanes(uint32_t k0, uint32_t k1, uint32_t c0, uint32_t c
   }
 }
 
+/* threefryBits' whole blocks: out[2 LANES b + 2 l], out[... + 1] = the two words of counter LANES b + l. */
+MULTIVERSION static void threefry_fill(uint32_t k0, uint32_t k1, uint32_t c1, uint32_t* restrict out, size_t blocks) {
+  for (size_t b = 0; b < blocks; b++) {
+    uint32_t w0[LANES], w1[LANES];
+    threefry2x32_lanes(k0, k1, (uint32_t)(b * LANES), c1, w0, w1);
+    for (int l = 0; l < LANES; l++) {
+      out[2 * LANES * b + 2 * l] = w0[l];
+      out[2 * LANES * b + 2 * l + 1] = w1[l];
+    }
+  }
+}
+
+/* dropoutMask's whole blocks: scale where (bits >> 8) >= t, else 0 (see DropoutMask). */
+MULTIVERSION static void dropout_fill(uint32_t k0, uint32_t k1, uint32_t c1, uint32_t t, float scale,
+                                      float* restrict out, size_t blocks) {
+  for (size_t b = 0; b < blocks; b++) {
+    uint32_t w0[LANES], w1[LANES];
+    threefry2x32_lanes(k0, k1, (uint32_t)(b * LANES), c1, w0, w1);
+    for (int l = 0; l < LANES; l++) {
+      out[2 * LANES * b + 2 * l] = (w0[l] >> 8) >= t ? scale : 0.0f;
+      out[2 * LANES * b + 2 * l + 1] = (w1[l] >> 8) >= t ? scale : 0.0f;
+    }
+  }
+}
+
 static napi_value ThreefryBits(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -621,16 +703,9 @@ static napi_value ThreefryBits(napi_env env, napi_callback_info info) {
   size_t n;
   if (!typed(env, argv[3], napi_uint32_array, (void**)&out, &n)) FAIL("threefryBits: out must be a Uint32Array");
   if (n % 2) FAIL("threefryBits: out must have an even length");
-  uint32_t w0[LANES], w1[LANES];
-  size_t j = 0;
-  for (; j + 2 * LANES <= n; j += 2 * LANES) {
-    threefry2x32_lanes(k0, k1, (uint32_t)(j >> 1), c1, w0, w1);
-    for (int l = 0; l < LANES; l++) {
-      out[j + 2 * l] = w0[l];
-      out[j + 2 * l + 1] = w1[l];
-    }
-  }
-  for (; j < n; j += 2) threefry2x32(k0, k1, (uint32_t)(j >> 1), c1, out + j, out + j + 1);
+  const size_t blocks = n / (2 * LANES);
+  threefry_fill(k0, k1, c1, out, blocks);
+  for (size_t j = blocks * 2 * LANES; j < n; j += 2) threefry2x32(k0, k1, (uint32_t)(j >> 1), c1, out + j, out + j + 1);
   return NULL;
 }
 
@@ -653,19 +728,13 @@ static napi_value DropoutMask(napi_env env, napi_callback_info info) {
   float* out;
   size_t n;
   if (!typed(env, argv[5], napi_float32_array, (void**)&out, &n)) FAIL("dropoutMask: out must be a Float32Array");
-  uint32_t w0[LANES], w1[LANES], w[2];
+  uint32_t w[2];
   /* u = (bits >> 8) * 2^-24 >= rate  <=>  (bits >> 8) >= ceil(rate * 2^24): rate * 2^24 is exact in double */
   const double th = ceil(rate * 16777216.0);
   const uint32_t t = th != th ? 16777216u : th <= 0 ? 0u : th >= 16777216.0 ? 16777216u : (uint32_t)th; /* NaN: none */
-  size_t j = 0;
-  for (; j + 2 * LANES <= n; j += 2 * LANES) {
-    threefry2x32_lanes(k0, k1, (uint32_t)(j >> 1), c1, w0, w1);
-    for (int l = 0; l < LANES; l++) {
-      out[j + 2 * l] = (w0[l] >> 8) >= t ? scale : 0.0f;
-      out[j + 2 * l + 1] = (w1[l] >> 8) >= t ? scale : 0.0f;
-    }
-  }
-  for (; j < n; j += 2) {
+  const size_t blocks = n / (2 * LANES);
+  dropout_fill(k0, k1, c1, t, scale, out, blocks);
+  for (size_t j = blocks * 2 * LANES; j < n; j += 2) {
     threefry2x32(k0, k1, (uint32_t)(j >> 1), c1, &w[0], &w[1]);
     for (size_t t = 0; t < 2 && j + t < n; t++) {
       const double u = (double)(w[t] >> 8) * (1.0 / 16777216.0);

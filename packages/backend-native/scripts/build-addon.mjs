@@ -62,6 +62,7 @@ const flags = [
   "-Wall",
   "-ffp-contract=off", // no fused multiply-add: each float32 operation rounds once, as tfjs's kernels do
   "-fno-math-errno", // sqrtf as one instruction (same correctly rounded result), so loops using it vectorise
+  "-fno-trapping-math", // loops with comparisons (clamps, NaN checks) become branch-free vector code; results unchanged
   "-DNODE_GYP_MODULE_NAME=tavt_native",
   `-I${nodeInclude}`,
   `-I${cblas}`,

@@ -32,6 +32,11 @@ export type NativeStatus =
       threefryBits: (k0: number, k1: number, c1: number, out: Uint32Array) => void;
       /** Core's dropout mask (keep = scale where the Threefry uniform is >= rate, else 0) in one pass in C. */
       dropoutMask: (k0: number, k1: number, c1: number, rate: number, scale: number, out: Float32Array) => void;
+      /**
+       * A float32 array from the output pool, for values that go straight into a native tensor (core's dropout
+       * masks): the pool takes it back when that tensor is disposed. Its contents are arbitrary.
+       */
+      allocFloat32: (n: number) => Float32Array;
     }
   | { ok: false; reason: string };
 
@@ -91,6 +96,7 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
     nativeKernels: [...replaced].sort(),
     threefryBits: (k0, k1, c1, out) => threefryBits(k0, k1, c1, out),
     dropoutMask: (k0, k1, c1, rate, scale, out) => dropoutMask(k0, k1, c1, rate, scale, out),
+    allocFloat32: (n) => pool.take(n),
   };
   return status;
 }

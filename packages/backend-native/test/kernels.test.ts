@@ -191,6 +191,47 @@ describe.skipIf(!ready)(`native kernels against tfjs's cpu kernels${why ? ` (ski
     }
   });
 
+  it("exp is within 2 ulp of the correctly rounded result over the float32 range", () => {
+    // every 997th bit pattern of both signs (4.3 million floats: normals, subnormals, infinities, NaNs)
+    const bits = new Uint32Array(Math.ceil(2 ** 32 / 997));
+    for (let i = 0; i < bits.length; i++) bits[i] = i * 997;
+    const x = new Float32Array(bits.buffer);
+    const got = new Float32Array(x.length);
+    (load as { ok: true; addon: { unary(op: number, x: Float32Array, o: Float32Array, a: number): void } }).addon.unary(
+      1,
+      x,
+      got,
+      0,
+    );
+    const gotBits = new Uint32Array(got.buffer);
+    const w = new Float32Array(1);
+    const wBits = new Uint32Array(w.buffer);
+    let worst = 0;
+    let worstAt = 0;
+    for (let i = 0; i < x.length; i++) {
+      w[0] = Math.exp(x[i]!);
+      if (Number.isNaN(w[0])) {
+        if (!Number.isNaN(got[i]!)) throw new Error(`exp(${x[i]}) = ${got[i]}, want NaN`);
+        continue;
+      }
+      const d = Math.abs(gotBits[i]! - wBits[0]!); // both non-negative floats: bit distance = ulp distance
+      if (d > worst) {
+        worst = d;
+        worstAt = x[i]!;
+      }
+    }
+    expect(worst, `worst at exp(${worstAt})`).toBeLessThanOrEqual(2);
+    const special = Float32Array.of(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 89, -104);
+    const out = new Float32Array(special.length);
+    (load as { ok: true; addon: { unary(op: number, x: Float32Array, o: Float32Array, a: number): void } }).addon.unary(
+      1,
+      special,
+      out,
+      0,
+    );
+    expect(Array.from(out)).toEqual([Number.POSITIVE_INFINITY, 0, 1, 1, Number.POSITIVE_INFINITY, 0]);
+  });
+
   it("unary ops, NaN and infinities included", async () => {
     const ops: ((x: tf.Tensor) => tf.Tensor)[] = [
       tf.neg,
@@ -280,6 +321,19 @@ describe.skipIf(!ready)(`native kernels against tfjs's cpu kernels${why ? ` (ski
           "float32",
         ),
       );
+    }
+  });
+
+  it("fill (float32 in a pooled array, other dtypes through the cpu kernel), reused buffers included", async () => {
+    for (const shape of [[3, 4], [0, 2], [7], []]) {
+      for (const value of [1, -2.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        // a disposed tensor of the same size first, so the pool hands its (non-constant) array to fill
+        await same((mk) => {
+          tf.dispose(tf.add(mk(shape), 1));
+          return tf.fill(shape, value, "float32");
+        });
+      }
+      await same(() => tf.cast(tf.fill(shape, 3, "int32"), "float32"));
     }
   });
 

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
+import { setMaskAllocator } from "./nn/dropout";
 import { type DropoutMaskKernel, setThreefryKernel, type ThreefryBitsKernel } from "./rng";
 import { registerSecondOrderGradients } from "./secondOrderGrads";
 import { tf } from "./tf";
@@ -118,6 +119,7 @@ async function tryBackend(name: BackendName, modules: InitBackendOptions["module
       if (!status.ok) throw new Error(status.reason);
       if (!(await tf.setBackend("native"))) throw new Error("tf.setBackend('native') returned false");
       setThreefryKernel(status.threefryBits, status.dropoutMask); // the same random bits and masks, computed in C
+      setMaskAllocator(status.allocFloat32 ?? null); // dropout masks in the backend's pooled arrays
       return { tfBackend: "native", device: "cpu" };
     }
     case "wasm": {
@@ -135,7 +137,12 @@ async function tryBackend(name: BackendName, modules: InitBackendOptions["module
 
 /** What `registerNativeBackend` of `@tavt/backend-native` returns (typed here so core does not depend on it). */
 type NativeStatusLike =
-  | { ok: true; threefryBits: ThreefryBitsKernel; dropoutMask: DropoutMaskKernel }
+  | {
+      ok: true;
+      threefryBits: ThreefryBitsKernel;
+      dropoutMask: DropoutMaskKernel;
+      allocFloat32?: (n: number) => Float32Array;
+    }
   | { ok: false; reason: string };
 
 const firstLine = (e: unknown) => String(e instanceof Error ? e.message : e).split("\n")[0]!;

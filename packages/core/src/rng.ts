@@ -120,11 +120,14 @@ const BITS_STREAM = 0xb175_0000;
 
 /**
  * Inverted-dropout mask for `count` elements: scale = 1 / (1 - rate) where the uniform of `uniformArray(k, count)` is
- * >= rate, else 0.
+ * >= rate, else 0. Written into `out` when given (every element is written).
  */
-export function dropoutMask(k: Key, count: number, rate: number): Float32Array {
+export function dropoutMask(k: Key, count: number, rate: number, out?: Float32Array): Float32Array {
   const scale = 1 / (1 - rate);
-  const keep = new Float32Array(count);
+  if (out && out.length !== count) {
+    throw new TavtError("BAD_INPUT", `rng.dropoutMask: out has ${out.length} elements, expected ${count}`);
+  }
+  const keep = out ?? new Float32Array(count);
   if (maskKernel && count >= 64) {
     maskKernel(k[0] >>> 0, k[1] >>> 0, BITS_STREAM, rate, scale, keep);
     return keep;

@@ -59,8 +59,43 @@ const zeroGrad = (kernelName: string, inputs: string[]): tf.GradConfig => ({
   gradFunc: (_dy, saved) => Object.fromEntries(inputs.map((n, i) => [n, () => tf.zerosLike(saved[i]!)])),
 });
 
+/** The reduced axes of `x` set to 1: the shape that `dy` of a sum or mean over `axis` broadcasts from. */
+function keptDimsShape(x: tf.Tensor, axis: unknown): number[] {
+  const shape = x.shape.slice();
+  for (const a of tf.util.parseAxisParam(axis as number | number[], x.shape)) shape[a] = 1;
+  return shape;
+}
+
+/**
+ * Sum and Mean with the same values as tfjs-core's gradients, in fewer passes: the ones they broadcast against are a
+ * Fill (one typed-array fill) instead of a JS loop, and Mean divides the small `dy` by the count before broadcasting
+ * instead of the full-size product after it (dy / n * 1 is dy * 1 / n exactly). Both stay differentiable.
+ */
+const broadcastBack: tf.GradConfig[] = [
+  {
+    kernelName: "Sum",
+    inputsToSave: ["x"],
+    gradFunc: (dy, [x], attrs) => ({
+      x: () => tf.mul(tf.reshape(dy as tf.Tensor, keptDimsShape(x!, attrs.axis)), tf.fill(x!.shape, 1, "float32")),
+    }),
+  },
+  {
+    kernelName: "Mean",
+    inputsToSave: ["x"],
+    gradFunc: (dy, [x], attrs) => ({
+      x: () => {
+        const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x!.shape);
+        const n = axes.reduce((p, a) => p * x!.shape[a]!, 1); // the count each mean divides by
+        const kept = keptDimsShape(x!, attrs.axis);
+        return tf.mul(tf.div(tf.reshape(dy as tf.Tensor, kept), n), tf.fill(x!.shape, 1, "float32"));
+      },
+    }),
+  },
+];
+
 const configs = [
   ...recompute,
+  ...broadcastBack,
   zeroGrad("Equal", ["a", "b"]),
   zeroGrad("NotEqual", ["a", "b"]),
   zeroGrad("Greater", ["a", "b"]),

@@ -13,6 +13,7 @@ import {
   type LayerNormParams,
   type LinearParams,
   rng,
+  TavtError,
   tf,
 } from "@tavt/core";
 import type { ResolvedDecoderConfig } from "./config";
@@ -39,6 +40,16 @@ export interface DecoderMemory {
   xVa?: tf.Tensor | null;
   xVaMask?: tf.Tensor | null;
 }
+
+/**
+ * The half of a block before the cross-attention, which reads no memory: x1 = x + SelfAtt(LN1(x)) and Y = LN2(x1)
+ * (eq. 4's Y), each [B, L, d]. Passes that differ only in their memories (DCCL's (V, A), (V, A+), (V, A-)) compute it
+ * once for the first block and hand it to `applyGatedDecoderBlock` as `options.pre`.
+ */
+export type DecoderBlockPrefix = {
+  x1: tf.Tensor;
+  y: tf.Tensor;
+};
 
 export interface GatedDecoderBlockOutput {
   x: tf.Tensor; // [B, L, d]
@@ -75,18 +86,19 @@ export function initGatedDecoderBlock(key: Key, config: ResolvedDecoderConfig): 
  * Y (the normalised state of the previous words) is both the cross-attention query and the gate input of eq. 4.
  * With "sum" fusion both gates are 1; with "single" streams alpha_av is 1 and alpha_va is 0 (no x_va).
  * `gatesOnly` stops after the gates: `x` is then x2, before the feed-forward (whose result nothing would use).
+ * `pre` is this block's `applyDecoderBlockPrefix` (same x, mask and key), computed once for passes that share it;
+ * x may then be null.
  */
-export function applyGatedDecoderBlock(
+/** x1 and Y of one block (see `DecoderBlockPrefix`). */
+export function applyDecoderBlockPrefix(
   params: GatedDecoderBlockParams,
   x: tf.Tensor,
   tokenMask: tf.Tensor | null,
-  memory: DecoderMemory,
   config: ResolvedDecoderConfig,
   ctx: ApplyContext = {},
-  options: { gatesOnly?: boolean } = {},
-): GatedDecoderBlockOutput {
+): DecoderBlockPrefix {
   const rate = config.dropout;
-  const { dim, heads, memoryDim } = config;
+  const { dim, heads } = config;
   const sub = (name: string): ApplyContext => (ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, name) } : ctx);
   return tf.tidy(() => {
     const h1 = applyLayerNorm(params.ln1, x);
@@ -98,6 +110,30 @@ export function applyGatedDecoderBlock(
     ).out; // [B, L, d]
     const x1 = x.add(dropout(s, rate, sub("drop1"))); // [B, L, d]
     const y = applyLayerNorm(params.ln2, x1); // Y of eq. 4, [B, L, d]
+    return { x1, y };
+  });
+}
+
+export function applyGatedDecoderBlock(
+  params: GatedDecoderBlockParams,
+  x: tf.Tensor | null,
+  tokenMask: tf.Tensor | null,
+  memory: DecoderMemory,
+  config: ResolvedDecoderConfig,
+  ctx: ApplyContext = {},
+  options: { gatesOnly?: boolean; pre?: DecoderBlockPrefix } = {},
+): GatedDecoderBlockOutput {
+  const rate = config.dropout;
+  const { dim, heads, memoryDim } = config;
+  const sub = (name: string): ApplyContext => (ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, name) } : ctx);
+  return tf.tidy(() => {
+    const pre = options.pre ?? (x ? applyDecoderBlockPrefix(params, x, tokenMask, config, ctx) : null);
+    if (!pre) {
+      throw new TavtError("BAD_INPUT", "decoder block: give the block input x or its prefix (options.pre)", {
+        field: "x",
+      });
+    }
+    const { x1, y } = pre; // x1 = x + SelfAtt(LN1(x)), Y = LN2(x1) [B, L, d]
     const attAv = applyAttention(
       params.crossAv,
       { query: y, key: memory.xAv, value: memory.xAv, keyMask: memory.xAvMask ?? undefined },

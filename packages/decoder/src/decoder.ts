@@ -19,7 +19,9 @@ import {
   tf,
 } from "@tavt/core";
 import {
+  applyDecoderBlockPrefix,
   applyGatedDecoderBlock,
+  type DecoderBlockPrefix,
   type DecoderMemory,
   type GatedDecoderBlockParams,
   initGatedDecoderBlock,
@@ -39,6 +41,12 @@ export interface DecoderInputs extends DecoderMemory {
   tokens: tf.Tensor;
   /** [B, L], 1 for real tokens; default: every position real. */
   tokenMask?: tf.Tensor | null;
+  /**
+   * The first block's memory-free half from `applyDecoderPrefix` with these tokens, this mask and the same context
+   * key. Passes that differ only in their memories share it instead of recomputing the embedding and the first
+   * self-attention (the result is the same).
+   */
+  prefix?: DecoderBlockPrefix | null;
 }
 
 /** Per-block gate values (eq. 4), each [B, L, d]. */
@@ -79,6 +87,43 @@ export function initDecoder(key: Key, config: DecoderConfig): DecoderParams {
   return params;
 }
 
+/** embed(tokens) * sqrt(d) + sinusoidal positions: the first block's input [B, L, d]. */
+function embedTokens(params: DecoderParams, tokens: tf.Tensor, dim: number): tf.Tensor {
+  return tf.tidy(() => {
+    const len = tokens.shape[1]!;
+    const emb = applyEmbedding(params.embed, tokens).mul(Math.sqrt(dim)); // [B, L, d]
+    return emb.add(sinusoidalPositions(len, dim).expandDims(0)); // [B, L, d]
+  });
+}
+
+/**
+ * The first block's memory-free half (embedding, positions, LN1, causal self-attention, LN2): x1 and Y [B, L, d].
+ * Give it to `applyDecoder` / `applyDecoderGates` as `inputs.prefix` in passes with these tokens, this mask and the
+ * same `ctx` (dropout keys) that differ only in their memories.
+ */
+export function applyDecoderPrefix(
+  params: DecoderParams,
+  inputs: { tokens: tf.Tensor; tokenMask?: tf.Tensor | null },
+  config: DecoderConfig,
+  ctx: ApplyContext = {},
+): DecoderBlockPrefix {
+  const c = resolveDecoderConfig(config);
+  assertRank("decoder.prefix", "tokens", inputs.tokens, 2);
+  const [b, len] = inputs.tokens.shape as [number, number];
+  if (inputs.tokenMask) assertShape("decoder.prefix", "tokenMask", inputs.tokenMask, [b, len]);
+  if (c.blocks < 1) throw new TavtError("BAD_CONFIG", "decoder.prefix: the decoder has no blocks", { field: "blocks" });
+  const sub = ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, 0) } : ctx; // block 0's key, as applyDecoder folds it
+  return tf.tidy(() =>
+    applyDecoderBlockPrefix(
+      params.blocks["0"]!,
+      embedTokens(params, inputs.tokens, c.dim),
+      inputs.tokenMask ?? null,
+      c,
+      sub,
+    ),
+  );
+}
+
 /**
  * The gated transformer decoder (eq. 4-5): embed(tokens) * sqrt(d) + sinusoidal positions, N pre-LN gated blocks,
  * a final layer norm, then the output projection to V logits (the transposed embedding when `tieEmbedding`).
@@ -97,6 +142,7 @@ export function applyDecoder(
   assertShape("decoder.apply", "xAv", inputs.xAv, [b, null, c.memoryDim]);
   if (inputs.xAvMask) assertShape("decoder.apply", "xAvMask", inputs.xAvMask, [b, inputs.xAv.shape[1]!]);
   if (tokenMask) assertShape("decoder.apply", "tokenMask", tokenMask, [b, len]);
+  if (inputs.prefix) assertShape("decoder.apply", "prefix.y", inputs.prefix.y, [b, len, c.dim]);
   if (c.streams === "dual") {
     if (!inputs.xVa) {
       throw new TavtError("BAD_INPUT", "decoder.apply: xVa is required with streams 'dual' (x_va of eq. 17)", {
@@ -113,17 +159,19 @@ export function applyDecoder(
     });
   }
   const r = tf.tidy(() => {
-    const emb = applyEmbedding(params.embed, tokens).mul(Math.sqrt(c.dim)); // [B, L, d]
-    let x: tf.Tensor = emb.add(sinusoidalPositions(len, c.dim).expandDims(0)); // [B, L, d]
+    const pre = inputs.prefix ?? null;
+    let x: tf.Tensor | null = pre ? null : embedTokens(params, tokens, c.dim); // [B, L, d]
     const gates: tf.Tensor[][] = [];
     for (let i = 0; i < c.blocks; i++) {
       const sub = ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, i) } : ctx;
-      const o = applyGatedDecoderBlock(params.blocks[String(i)]!, x, tokenMask ?? null, inputs, c, sub);
+      const o = applyGatedDecoderBlock(params.blocks[String(i)]!, x, tokenMask ?? null, inputs, c, sub, {
+        pre: i === 0 ? (pre ?? undefined) : undefined,
+      });
       x = o.x;
       gates.push([o.alphaAv, o.alphaVa]);
     }
     const pick = (t: tf.Tensor) => (options.lastOnly ? t.slice([0, len - 1, 0], [b, 1, -1]) : t); // [B, 1 or L, *]
-    const h = applyLayerNorm(params.lnOut, pick(x)); // [B, L', d]
+    const h = applyLayerNorm(params.lnOut, pick(x!)); // [B, L', d]
     const logits = c.tieEmbedding
       ? tf
           .matMul(h.reshape([-1, c.dim]), params.embed.weight, false, true)
@@ -155,15 +203,17 @@ export function applyDecoderGates(
   assertRank("decoder.gates", "tokens", tokens, 2);
   const [b, len] = tokens.shape as [number, number];
   assertShape("decoder.gates", "xAv", inputs.xAv, [b, null, c.memoryDim]);
+  if (inputs.prefix) assertShape("decoder.gates", "prefix.y", inputs.prefix.y, [b, len, c.dim]);
   return tf.tidy(() => {
-    const emb = applyEmbedding(params.embed, tokens).mul(Math.sqrt(c.dim)); // [B, L, d]
-    let x: tf.Tensor = emb.add(sinusoidalPositions(len, c.dim).expandDims(0)); // [B, L, d]
+    const pre = inputs.prefix ?? null;
+    let x: tf.Tensor | null = pre ? null : embedTokens(params, tokens, c.dim); // [B, L, d]
     let gates: [tf.Tensor, tf.Tensor] | null = null;
     for (let i = 0; i < c.blocks; i++) {
       const sub = ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, i) } : ctx;
       const last = i === c.blocks - 1;
       const o = applyGatedDecoderBlock(params.blocks[String(i)]!, x, tokenMask ?? null, inputs, c, sub, {
         gatesOnly: last,
+        pre: i === 0 ? (pre ?? undefined) : undefined,
       });
       x = o.x;
       if (last) gates = [o.alphaAv, o.alphaVa];

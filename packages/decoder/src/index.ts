@@ -1,5 +1,7 @@
 export {
+  applyDecoderBlockPrefix,
   applyGatedDecoderBlock,
+  type DecoderBlockPrefix,
   type DecoderMemory,
   type GatedDecoderBlockOutput,
   type GatedDecoderBlockParams,
@@ -19,6 +21,7 @@ export {
 export {
   applyDecoder,
   applyDecoderGates,
+  applyDecoderPrefix,
   type BlockGates,
   type DecoderApplyOptions,
   type DecoderInputs,

@@ -1,6 +1,14 @@
 import { disposeTree, initBackend, type ParamTree, rng, tf, treeNames, valueAndGrad } from "@tavt/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { applyDecoder, captionCrossEntropy, type DecoderParams, initDecoder, shiftTokens } from "../src";
+import {
+  applyDecoder,
+  applyDecoderGates,
+  applyDecoderPrefix,
+  captionCrossEntropy,
+  type DecoderParams,
+  initDecoder,
+  shiftTokens,
+} from "../src";
 import { makeDecoder, randomMemory, tinyConfig } from "./helpers";
 
 beforeAll(async () => {
@@ -36,6 +44,57 @@ describe("applyDecoder", () => {
     expect(Array.from(a.logits.slice([0, 2, 0], [1, 1, -1]).dataSync())).not.toEqual(
       Array.from(b.logits.slice([0, 2, 0], [1, 1, -1]).dataSync()),
     );
+  });
+
+  it("a shared prefix (the first block's memory-free half) gives the same outputs and gradients, dropout on", () => {
+    const p = makeDecoder(7) as DecoderParams;
+    const ctx = { training: true, key: rng.key(11) };
+    const mask = tf.tensor2d([1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0], [2, 6]);
+    const cfg = { ...tinyConfig, dropout: 0.3 };
+    const mems = [randomMemory(8, 2), randomMemory(9, 2)];
+    // two passes over different memories, as DCCL's (V, A) and (V, A+) passes: recomputed, then sharing the prefix
+    const loss = (params: ParamTree, shared: boolean) => {
+      const dp = params as DecoderParams;
+      const inp = { tokens: tokens(), tokenMask: mask };
+      const prefix = shared ? applyDecoderPrefix(dp, inp, cfg, ctx) : null;
+      const a = applyDecoder(dp, { ...mems[0]!, ...inp, prefix }, cfg, ctx);
+      const g = applyDecoderGates(dp, { ...mems[1]!, ...inp, prefix }, cfg, ctx);
+      return a.logits.square().mean().add(a.alphaVa.mul(g.alphaAv).mean()) as tf.Scalar;
+    };
+    const sep = valueAndGrad((q) => loss(q, false), p as ParamTree);
+    const shr = valueAndGrad((q) => loss(q, true), p as ParamTree);
+    expect(shr.value.dataSync()[0]).toBe(sep.value.dataSync()[0]);
+    const names = treeNames(sep.grads);
+    expect(treeNames(shr.grads)).toEqual(names);
+    const flat = (t: ParamTree) => {
+      const out: tf.Tensor[] = [];
+      const walk = (x: ParamTree | tf.Tensor) => {
+        if (x instanceof tf.Tensor) out.push(x);
+        else for (const k of Object.keys(x).sort()) walk(x[k] as ParamTree | tf.Tensor);
+      };
+      walk(t);
+      return out;
+    };
+    const [gs, gh] = [flat(sep.grads), flat(shr.grads)];
+    let nonzero = 0;
+    gs.forEach((g, i) => {
+      const want = g.dataSync();
+      const got = gh[i]!.dataSync();
+      want.forEach((w, j) => {
+        if (w !== 0) nonzero++;
+        expect(Math.abs(got[j]! - w)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(w)); // summed in another order
+      });
+    });
+    expect(nonzero).toBeGreaterThan(100);
+    disposeTree(sep.grads);
+    disposeTree(shr.grads);
+    expect(() =>
+      applyDecoder(
+        p,
+        { ...mems[0]!, tokens: tokens(), prefix: { x1: tf.zeros([2, 5, 8]), y: tf.zeros([2, 5, 8]) } },
+        cfg,
+      ),
+    ).toThrow(/prefix\.y/);
   });
 
   it("lastOnly gives the last position of the full output", () => {

@@ -15,9 +15,11 @@ import { counterfactualAudio, lossDep, lossDis, modalityAwareWeights, psi } from
 import {
   applyDecoder,
   applyDecoderGates,
+  applyDecoderPrefix,
   beamSearch,
   captionCrossEntropy,
   type DecodedCaption,
+  type DecoderBlockPrefix,
   type DecoderConfig,
   type DecoderMemory,
   type DecoderOutput,
@@ -216,10 +218,11 @@ function decodeGates(
   inputMask: tf.Tensor,
   c: TavtConfig,
   ctx: ApplyContext,
+  prefix: DecoderBlockPrefix | null = null,
 ): { alphaAv: tf.Tensor; alphaVa: tf.Tensor } {
   return applyDecoderGates(
     params.decoder as DecoderParams,
-    { ...memory, tokens: input, tokenMask: inputMask },
+    { ...memory, tokens: input, tokenMask: inputMask, prefix },
     decoderConfigOf(c),
     ctx,
   ); // alphaAv / alphaVa [B, L-1, d]
@@ -233,10 +236,11 @@ function decode(
   inputMask: tf.Tensor,
   c: TavtConfig,
   ctx: ApplyContext,
+  prefix: DecoderBlockPrefix | null = null,
 ): DecoderOutput {
   return applyDecoder(
     params.decoder as DecoderParams,
-    { ...memory, tokens: input, tokenMask: inputMask },
+    { ...memory, tokens: input, tokenMask: inputMask, prefix },
     decoderConfigOf(c),
     ctx,
   ); // logits [B, L-1, V], alphaAv / alphaVa [B, L-1, d]
@@ -279,9 +283,15 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
 
     // 2. The (V, A) pass: encoder -> decoder; logits [B, L-1, V], gates [B, L-1, d]. The visual stream f'_v does
     //    not depend on the audio: the (V, A+) and (V, A-) passes below reuse it.
+    //    Nor does the decoder's first self-attention half (it reads only the caption): all three passes share it.
     const vs = encodeVisual(params, batch, f, c, ctx(k.encoder)); // fV [B, l+Tv, d]
+    const dec = params.decoder as DecoderParams;
+    const pre =
+      Object.keys(dec.blocks).length > 0
+        ? applyDecoderPrefix(dec, { tokens: s.input, tokenMask: s.inputMask }, decoderConfigOf(c), ctx(k.decoder))
+        : null; // x1, Y of block 0 [B, L-1, d]
     const memA = encode(params, batch, f, f.audio, f.audioMask, c, ctx(k.encoder), vs);
-    const outA = decode(params, memA, s.input, s.inputMask, c, ctx(k.decoder));
+    const outA = decode(params, memA, s.input, s.inputMask, c, ctx(k.decoder), pre);
 
     // 3. L_cap (eq. 9) weighted by the token-wise modality-aware weights W_ma (eq. 8) [B, L-1].
     const gated = !a.visualOnly && c.fusion === "gated";
@@ -311,6 +321,7 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
           s.inputMask,
           c,
           ctx(k.decoder),
+          pre,
         );
         const outNeg = decodeGates(
           params,
@@ -319,6 +330,7 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
           s.inputMask,
           c,
           ctx(k.decoder),
+          pre,
         );
         const r = psi(outA.alphaAv, outA.alphaVa); // anchor r
         const rPos = psi(outPos.alphaAv, outPos.alphaVa); // r+

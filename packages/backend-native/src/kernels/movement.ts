@@ -197,5 +197,16 @@ export function movementKernels(addon: NativeAddon, cpu: (name: string) => Kerne
       return backend.makeTensorInfo(outShape, first.dtype, out);
     },
   };
-  return [transpose, slice, splitV, softmax, segmentSum, gather, concat];
+  const fill: KernelConfig = {
+    kernelName: "Fill",
+    backendName: "native",
+    kernelFunc: (args) => {
+      const { shape, value, dtype } = args.attrs as unknown as { shape: number[]; value: number; dtype: string };
+      if (dtype !== "float32") return cpu("Fill")(args);
+      const out = pool.take(size(shape)); // a pooled array instead of fresh zeroed memory, then one native fill
+      out.fill(value);
+      return (args.backend as MathBackendCPU).makeTensorInfo(shape, "float32", out);
+    },
+  };
+  return [transpose, slice, splitV, softmax, segmentSum, gather, concat, fill];
 }
