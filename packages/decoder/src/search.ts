@@ -189,6 +189,19 @@ function finish(
   }));
 }
 
+/** NaN log-probabilities come only from diverged parameters: say so, instead of decoding nonsense or failing later. */
+function assertFinite(where: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i]!)) {
+      throw new TavtError(
+        "BAD_CONFIG",
+        `${where}: the decoder's log-probabilities are NaN: the parameters diverged in training or adaptation (lower the learning rate, or clip gradients)`,
+        { field: "lr" },
+      );
+    }
+  }
+}
+
 /** Greedy decoding, batched over videos: at each step the most probable token, until `<eos>` or maxLen words. */
 export function greedySearch(
   params: DecoderParams,
@@ -212,6 +225,7 @@ export function greedySearch(
     const vals = val!.dataSync();
     tok!.dispose();
     val!.dispose();
+    assertFinite("decoder.greedySearch", vals);
     const next = new Int32Array(b * (len + 1));
     for (let i = 0; i < b; i++) {
       next.set(seqs.subarray(i * len, (i + 1) * len), i * (len + 1));
@@ -271,6 +285,7 @@ export function beamSearch(
         const ix = top[1]!.dataSync();
         top[0]!.dispose();
         top[1]!.dispose();
+        assertFinite("decoder.beamSearch", v);
         return [v, ix];
       })();
       const next = new Int32Array(n * (len + 1)).fill(PAD_ID);

@@ -149,3 +149,14 @@ describe("beamSearch", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe("diverged parameters", () => {
+  it("beam and greedy search say the log-probabilities are NaN instead of failing later", () => {
+    const p = makeDecoder(3, small);
+    const bad = { ...p, lnOut: { ...p.lnOut, weight: tf.fill([8], Number.NaN) as tf.Tensor1D } };
+    const mem = randomMemory(4, 2);
+    expect(() => beamSearch(bad, mem, small, { beam: 2 })).toThrow(/NaN.*diverged/);
+    expect(() => greedySearch(bad, mem, small)).toThrow(/NaN.*diverged/);
+    expect(beamSearch(p, mem, small, { beam: 2 })).toHaveLength(2);
+  });
+});
