@@ -26,7 +26,7 @@ const base: ExperimentConfig = {
   model: {
     kind: "tavt",
     base: "S",
-    // Width 64 (was 32 until the native backend, issue 14): the largest that keeps `pnpm start` under 20 minutes.
+    // Width 64 (was 32 until the native backend, issue 14); at width 128 the learning rates below diverge.
     dim: 64,
     heads: 4,
     encoderBlocks: 1,
