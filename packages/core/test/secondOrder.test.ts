@@ -17,6 +17,35 @@ const cases: [string, (t: tf.Tensor) => tf.Tensor][] = [
   ["logSoftmax (core)", (t) => logSoftmax(t.reshape([1, 3])).mul(tf.tensor2d([[1, 2, 3]]))],
   ["max", (t) => tf.max(t).square()],
   ["logSumExp", (t) => tf.logSumExp(t)],
+  // core's Sum and Mean gradients (secondOrderGrads.ts), over an axis and over everything
+  [
+    "sum over an axis",
+    (t) =>
+      tf
+        .sum(
+          t
+            .reshape([3, 1])
+            .mul(t.reshape([1, 3]))
+            .sin(),
+          1,
+        )
+        .mul(tf.tensor1d([1, -2, 3])),
+  ],
+  [
+    "mean over an axis",
+    (t) =>
+      tf
+        .mean(
+          t
+            .reshape([1, 3])
+            .mul(t.reshape([3, 1]))
+            .cos(),
+          0,
+          true,
+        )
+        .mul(t),
+  ],
+  ["mean", (t) => tf.mean(t.square().mul(t))],
 ];
 
 describe("second-order gradients (nested tf.grad, as MAML uses them)", () => {
@@ -32,6 +61,19 @@ describe("second-order gradients (nested tf.grad, as MAML uses them)", () => {
       const at = (s: number) => firstWeighted(tf.tensor1d(x.map((v, j) => (j === i ? v + s : v)))).dataSync()[0]!;
       const fd = (at(eps) - at(-eps)) / (2 * eps);
       expect(Math.abs(got[i]! - fd), `coordinate ${i}: ${got[i]} vs ${fd}`).toBeLessThan(2e-3);
+    });
+  });
+
+  it.each(cases)("%s: its first derivative matches central differences of the function", (_name, f) => {
+    const value = (v: number[]) => f(tf.tensor1d(v)).sum().dataSync()[0]!;
+    const got = tf
+      .grad((u: tf.Tensor) => f(u).sum())(tf.tensor1d(x))
+      .dataSync();
+    const eps = 1e-2;
+    x.forEach((_, i) => {
+      const fd =
+        (value(x.map((v, j) => (j === i ? v + eps : v))) - value(x.map((v, j) => (j === i ? v - eps : v)))) / (2 * eps);
+      expect(Math.abs(got[i]! - fd), `coordinate ${i}: ${got[i]} vs ${fd}`).toBeLessThan(2e-3 + 2e-3 * Math.abs(fd));
     });
   });
 
