@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
+import { wasmSgemmAvailable } from "./kernels/wasmSgemm";
+import { configureWasmThreads, wasmThreadCount } from "./kernels/wasmSgemmWorkers";
 import { setMaskAllocator } from "./nn/dropout";
 import { type DropoutMaskKernel, setThreefryKernel, type ThreefryBitsKernel } from "./rng";
 import { registerSecondOrderGradients } from "./secondOrderGrads";
@@ -46,6 +48,8 @@ export interface BackendReport {
   device: "gpu" | "cpu";
   reason: string;
   skipped: BackendSkip[];
+  /** How it computes, where there is a choice (wasm: "matrix products in core's WebAssembly SIMD kernel on 2 threads"). */
+  detail?: string;
 }
 
 /**
@@ -61,13 +65,14 @@ function reportOf(name: BackendName, loaded: Loaded, reason: string, skipped: Ba
     device: loaded.device,
     reason: loaded.note ? `${reason}; ${loaded.note}` : reason,
     skipped,
+    ...(loaded.detail ? { detail: loaded.detail } : {}),
   };
 }
 
 export interface InitBackendOptions {
   /** Use exactly this backend (as `TAVT_BACKEND` does); fails with BACKEND_UNAVAILABLE if it cannot load. */
   backend?: string;
-  /** Defaults to `process.env`; `TAVT_BACKEND` there overrides the order. */
+  /** Defaults to `process.env`; `TAVT_BACKEND` there overrides the order, `TAVT_WASM_THREADS` sets wasm's threads. */
   env?: Record<string, string | undefined>;
   /** Load a backend's package from this path instead of resolving its name (vendored builds, test stand-ins). */
   modules?: Partial<Record<BackendName, string>>;
@@ -81,9 +86,15 @@ interface Loaded {
   device: "gpu" | "cpu";
   /** Set where the backend is not what its name promises. */
   note?: string;
+  /** How it computes, where there is a choice (wasm: the matrix product's kernel and threads). */
+  detail?: string;
 }
 
-async function tryBackend(name: BackendName, modules: InitBackendOptions["modules"] = {}): Promise<Loaded> {
+async function tryBackend(
+  name: BackendName,
+  modules: InitBackendOptions["modules"] = {},
+  wasmThreads = 1,
+): Promise<Loaded> {
   const load = (n: BackendName) => requireHere(modules[n] ?? PACKAGE[n]) as unknown;
   switch (name) {
     case "tensorflow-gpu":
@@ -125,8 +136,13 @@ async function tryBackend(name: BackendName, modules: InitBackendOptions["module
     case "wasm": {
       load("wasm");
       registerWasmKernels();
+      const threads = wasmThreads;
+      configureWasmThreads(threads);
       if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-      return { tfBackend: "wasm", device: "cpu" };
+      const simd = wasmSgemmAvailable()
+        ? `matrix products in core's WebAssembly SIMD kernel on ${threads} thread${threads === 1 ? "" : "s"} (TAVT_WASM_THREADS)`
+        : "matrix products in tfjs's kernel (this runtime has no WebAssembly SIMD)";
+      return { tfBackend: "wasm", device: "cpu", detail: simd };
     }
     case "cpu": {
       if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");
@@ -160,6 +176,12 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
   const asked = options.backend ?? env.TAVT_BACKEND;
   if (current && !asked) return current;
   const run = async (): Promise<BackendReport> => {
+    let wasmThreads: number;
+    try {
+      wasmThreads = wasmThreadCount(env);
+    } catch (e) {
+      throw new TavtError("BAD_CONFIG", firstLine(e), { field: "TAVT_WASM_THREADS" });
+    }
     if (asked) {
       const name = ALIASES[asked.toLowerCase()];
       if (!name) {
@@ -170,7 +192,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
         );
       }
       try {
-        const loaded = await tryBackend(name, options.modules);
+        const loaded = await tryBackend(name, options.modules, wasmThreads);
         await tf.ready();
         const by = options.backend ? "options.backend" : "TAVT_BACKEND";
         return reportOf(name, loaded, `chosen by ${by}`, []);
@@ -187,7 +209,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
     const skipped: BackendSkip[] = [];
     for (const name of BACKEND_ORDER) {
       try {
-        const loaded = await tryBackend(name, options.modules);
+        const loaded = await tryBackend(name, options.modules, wasmThreads);
         await tf.ready();
         return reportOf(name, loaded, skipped.length === 0 ? "first in order" : "first that loaded", skipped);
       } catch (e) {

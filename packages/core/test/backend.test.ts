@@ -76,6 +76,16 @@ describe("initBackend", () => {
     expect(tf.getBackend()).toBe("wasm"); // unchanged
   });
 
+  it("rejects a TAVT_WASM_THREADS that is not a positive integer with a BAD_CONFIG error naming it", async () => {
+    for (const bad of ["two", "0", "1.5", "-2"]) {
+      const e = await rejection(initBackend({ backend: "wasm", env: { TAVT_WASM_THREADS: bad } }));
+      expect(e).toMatchObject({ code: "BAD_CONFIG", details: { field: "TAVT_WASM_THREADS" } });
+      expect((e as Error).message).toContain(`"${bad}"`);
+    }
+    const report = await initBackend({ backend: "wasm", env: { TAVT_WASM_THREADS: "1" } });
+    expect(report.detail).toBe("matrix products in core's WebAssembly SIMD kernel on 1 thread (TAVT_WASM_THREADS)");
+  });
+
   it.skipIf(resolvable("@tensorflow/tfjs-node"))(
     "fails with BACKEND_UNAVAILABLE when the backend asked for cannot load (here: tfjs-node is not installed)",
     async () => {

@@ -91,7 +91,9 @@ let backendReady: Promise<string> | null = null;
 export function ensureBackend(out?: Output): Promise<string> {
   backendReady ??= initBackend().then((r) => {
     // the reason says why where the backend is not what its package's name promises (tfjs-node-gpu without a GPU)
-    out?.note(`backend: ${r.backend} (${r.package}, ${r.device})${r.reason.includes(";") ? `: ${r.reason}` : ""}`);
+    // and the detail says how it computes where there is a choice (wasm's matrix-product threads)
+    const why = r.reason.includes(";") ? `: ${r.reason}` : "";
+    out?.note(`backend: ${r.backend} (${r.package}, ${r.device})${why}${r.detail ? `; ${r.detail}` : ""}`);
     return r.backend;
   });
   return backendReady;

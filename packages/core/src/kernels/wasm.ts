@@ -1,4 +1,5 @@
 import { tf } from "../tf";
+import { wasmBatchMatMul } from "./wasmSgemm";
 
 interface WasmBackendLike {
   readSync(dataId: object): ArrayLike<number>;
@@ -93,8 +94,10 @@ function zeroProduct(
 /**
  * tfjs-backend-wasm 4.22 multiplies with a transposed operand 10-35 times slower than without (0.9 GFLOP/s for
  * transposeA, 3.1 for transposeB, against 30-37 for the plain form on config S's shapes), and training multiplies
- * mostly in those forms (x W^T forward, dy W and x^T dy backward). These kernels transpose the operand once with
- * wasm's Transpose (O(n^2) against the product's O(n^3)) and call wasm's own kernel in its fast, plain form.
+ * mostly in those forms (x W^T forward, dy W and x^T dy backward); batched products (attention) run a scalar loop.
+ * BatchMatMul therefore runs core's WebAssembly SIMD product (wasmSgemm.ts: every form and batch at the same speed).
+ * Where that cannot run (no SIMD), and for _FusedMatMul (bias and activation), these kernels transpose the operand
+ * once with wasm's Transpose (O(n^2) against the product's O(n^3)) and call wasm's own kernel in its plain form.
  */
 function registerWasmMatMul(): void {
   const transpose = tf.getKernel("Transpose", "wasm")?.kernelFunc;
@@ -110,6 +113,10 @@ function registerWasmMatMul(): void {
       kernelFunc: (args) => {
         const attrs = args.attrs as { transposeA: boolean; transposeB: boolean };
         const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+        if (name === "BatchMatMul") {
+          const simd = wasmBatchMatMul(a, b, attrs.transposeA, attrs.transposeB, args.backend);
+          if (simd) return simd;
+        }
         const inner = attrs.transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
         if (inner === 0 && name === "BatchMatMul") return zeroProduct(a, b, attrs, args.backend);
         if (!attrs.transposeA && !attrs.transposeB) return plain(args);
