@@ -14,5 +14,15 @@ const zeroGrad = tf.customGrad(((x: tf.Tensor) => ({
  * (Algorithm 1, line 16); @tavt/dccl holds M constant in A- and stops the gradient of W_ma (eq. 8).
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
-  return zeroGrad(x) as T;
+  const y = zeroGrad(x) as T;
+  stopped.add(y);
+  return y;
+}
+
+/** The outputs of stopGradient, so that core's back-propagation never differentiates what lies behind them. */
+const stopped = new WeakSet<tf.Tensor>();
+
+/** Whether `t` is an output of stopGradient (read by backprop.ts). */
+export function isStopGradientOutput(t: tf.Tensor): boolean {
+  return stopped.has(t);
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { grad, initBackend, stopGradient, tf, valueAndGrad } from "../src";
+import { grad, initBackend, logSoftmax, stopGradient, tf, valueAndGrad } from "../src";
 
 beforeAll(async () => {
   await initBackend();
@@ -31,6 +31,47 @@ describe("stopGradient", () => {
       },
     );
     expect(Array.from((g.w as tf.Tensor).dataSync())).toEqual([0, 0]);
+  });
+
+  it("never differentiates what computed a stopped tensor (logSoftmax's max: no equality mask in the backward pass)", async () => {
+    const x = tf.tensor2d([
+      [1, 3, 2],
+      [0, -1, 5],
+    ]);
+    const w = tf.tensor2d([
+      [1, 0, 2],
+      [0.5, 1, 0],
+    ]);
+    let g: tf.Tensor | null = null;
+    const profile = await tf.profile(() => {
+      g = grad(
+        (p) =>
+          logSoftmax(p.x as tf.Tensor)
+            .mul(w)
+            .sum() as tf.Scalar,
+        { x },
+      ).x as tf.Tensor;
+    });
+    const kernels = profile.kernels.map((k) => k.name);
+    expect(kernels).toContain("Max"); // the forward pass
+    expect(kernels).not.toContain("Equal"); // Max's gradient
+    // d/dx_j sum_i w_i log softmax(x)_i = w_j - softmax(x)_j * sum_i w_i, row by row
+    const want = [
+      [1, 3, 2],
+      [0, -1, 5],
+    ].map((row, r) => {
+      const e = row.map((v) => Math.exp(v));
+      const z = e.reduce((a, b) => a + b, 0);
+      const wr = [
+        [1, 0, 2],
+        [0.5, 1, 0],
+      ][r]!;
+      const sw = wr.reduce((a, b) => a + b, 0);
+      return row.map((_, j) => wr[j]! - (e[j]! / z) * sw);
+    });
+    const got = (g as unknown as tf.Tensor).arraySync() as number[][];
+    for (let r = 0; r < 2; r++) for (let j = 0; j < 3; j++) expect(got[r]![j]).toBeCloseTo(want[r]![j]!, 5);
+    tf.dispose([x, w, g as unknown as tf.Tensor]);
   });
 
   it("stays stopped under a second derivative: d2/dx2 [x * stop(x^2)] = 0 (it would be 6x unstopped)", () => {
