@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
-import { wasmSgemmAvailable } from "./kernels/wasmSgemm";
+import { wasmKernelsAvailable } from "./kernels/wasmModule";
 import { configureWasmThreads, wasmThreadCount } from "./kernels/wasmSgemmWorkers";
 import { setMaskAllocator } from "./nn/dropout";
 import { type DropoutMaskKernel, setThreefryKernel, type ThreefryBitsKernel } from "./rng";
@@ -139,7 +139,7 @@ async function tryBackend(
       const threads = wasmThreads;
       configureWasmThreads(threads);
       if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-      const simd = wasmSgemmAvailable()
+      const simd = wasmKernelsAvailable()
         ? `matrix products in core's WebAssembly SIMD kernel on ${threads} thread${threads === 1 ? "" : "s"} (TAVT_WASM_THREADS)`
         : "matrix products in tfjs's kernel (this runtime has no WebAssembly SIMD)";
       return { tfBackend: "wasm", device: "cpu", detail: simd };

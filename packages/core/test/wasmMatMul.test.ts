@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend, rng, tf } from "../src";
-import { wasmBatchMatMul, wasmSgemmAvailable } from "../src/kernels/wasmSgemm";
+import { wasmKernelsAvailable } from "../src/kernels/wasmModule";
+import { wasmBatchMatMul } from "../src/kernels/wasmSgemm";
 
 /**
  * The wasm matMul kernels core registers (transpose once, then wasm's plain product) against tfjs's cpu kernels, on
@@ -113,7 +114,7 @@ describe("wasm matMul in every transpose form", () => {
   });
 
   it("BatchMatMul runs core's SIMD product, across its block edges and with broadcast batches of any rank", async () => {
-    expect(wasmSgemmAvailable()).toBe(true);
+    expect(wasmKernelsAvailable()).toBe(true);
     const probe = [tf.ones([2, 3]), tf.ones([3, 4])];
     const out = wasmBatchMatMul(probe[0]!, probe[1]!, false, false, tf.backend());
     expect(out?.shape).toEqual([2, 4]);

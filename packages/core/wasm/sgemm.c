@@ -10,8 +10,8 @@
  * 2 B vectors and one broadcast A value in 11 of the 13 xmm registers V8 leaves to wasm on x64; 6x8 spilled.
  * Sums run over k in ascending order within each KC block, blocks in ascending order, so results are deterministic.
  *
- * Build: node packages/core/scripts/build-sgemm-wasm.mjs (clang and lld, Debian's `clang lld`), which writes the
- * module into src/kernels/sgemmWasmModule.ts.
+ * Build: node packages/core/scripts/build-wasm-kernels.mjs (clang and lld, Debian's `clang lld`), which writes the
+ * module into src/kernels/wasmKernelsModule.ts.
  */
 #include <stddef.h>
 #include <wasm_simd128.h>

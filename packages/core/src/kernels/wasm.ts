@@ -1,5 +1,6 @@
 import { tf } from "../tf";
 import { wasmBatchMatMul } from "./wasmSgemm";
+import { wasmSum } from "./wasmSum";
 
 interface WasmBackendLike {
   readSync(dataId: object): ArrayLike<number>;
@@ -23,6 +24,7 @@ export function registerWasmKernels(): void {
   if (wasmGapsRegistered) return;
   wasmGapsRegistered = true;
   registerWasmMatMul();
+  registerWasmSum();
   tf.unregisterKernel("Identity", "wasm");
   tf.registerKernel({
     kernelName: "Identity",
@@ -138,4 +140,19 @@ function registerWasmMatMul(): void {
       },
     });
   }
+}
+
+/** Sum over any contiguous run of axes with core's SIMD reduction (wasmSum.ts); tfjs's own kernel otherwise. */
+function registerWasmSum(): void {
+  const original = tf.getKernel("Sum", "wasm");
+  if (!original) return;
+  tf.unregisterKernel("Sum", "wasm");
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+      return wasmSum(x, axis, keepDims, args.backend) ?? original.kernelFunc(args);
+    },
+  });
 }

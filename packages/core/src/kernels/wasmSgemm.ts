@@ -1,106 +1,6 @@
 import { tf } from "../tf";
-import { SGEMM_WASM_BASE64 } from "./sgemmWasmModule";
-import "./webassemblyTypes";
+import { bindWasmKernels, type WasmBackendLike, type WasmKernels } from "./wasmModule";
 import { JOB_BATCH, JOB_SGEMM, type SgemmPool, sgemmPool } from "./wasmSgemmWorkers";
-
-/** The parts of tfjs-backend-wasm's emscripten module the product needs: its heap and allocator. */
-interface EmscriptenLike {
-  asm?: { memory?: WebAssembly.Memory };
-  _malloc(bytes: number): number;
-  _free(ptr: number): void;
-}
-
-interface WasmBackendLike {
-  wasm: EmscriptenLike;
-  getMemoryOffset(dataId: object): number;
-  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
-}
-
-/** The exports of wasm/sgemm.c. */
-interface SgemmExports {
-  workspaceFloats(): number;
-  sgemm(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    ldc: number,
-    work: number,
-  ): void;
-  sgemmBatch(
-    count: number,
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    aOff: number,
-    ars: number,
-    acs: number,
-    b: number,
-    bOff: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    work: number,
-  ): void;
-}
-
-interface Bound {
-  exports: SgemmExports;
-  memory: WebAssembly.Memory;
-  /** Byte offset of the workspace, malloc'd once on tfjs's heap. */
-  work: number;
-  malloc(bytes: number): number;
-  free(ptr: number): void;
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-const bound = new WeakMap<EmscriptenLike, Bound | null>();
-
-function compile(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const text = atob(SGEMM_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null; // no WebAssembly SIMD in this runtime: the caller keeps tfjs's own kernel
-  }
-  return compiled;
-}
-
-/** The SIMD product bound to one tfjs-backend-wasm heap, or null where it cannot run (no SIMD, no memory export). */
-function bind(wasm: EmscriptenLike): Bound | null {
-  const known = bound.get(wasm);
-  if (known !== undefined) return known;
-  const module = compile();
-  const memory = wasm.asm?.memory;
-  let result: Bound | null = null;
-  if (module && memory instanceof WebAssembly.Memory) {
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SgemmExports;
-    result = {
-      exports,
-      memory,
-      work: wasm._malloc(exports.workspaceFloats() * 4) >>> 0, // malloc returns a signed i32: above 2 GB, negative
-      malloc: (bytes) => wasm._malloc(bytes) >>> 0,
-      free: (ptr) => wasm._free(ptr),
-    };
-  }
-  bound.set(wasm, result);
-  return result;
-}
-
-/** Whether this runtime can run the SIMD product (WebAssembly SIMD compiles). */
-export function wasmSgemmAvailable(): boolean {
-  return compile() !== null;
-}
 
 /**
  * BatchMatMul on tfjs-backend-wasm with the SIMD product of wasm/sgemm.c, in place on tfjs's heap: every transpose
@@ -116,7 +16,7 @@ export function wasmBatchMatMul(
 ): tf.TensorInfo | null {
   if (a.dtype !== "float32" || b.dtype !== "float32") return null;
   const be = backend as WasmBackendLike;
-  const sg = bind(be.wasm);
+  const sg = bindWasmKernels(be.wasm);
   if (!sg) return null;
   const ra = a.shape.length;
   const rb = b.shape.length;
@@ -211,7 +111,7 @@ interface Started {
  * need and all of b from the shared memory and write their rows there; the main thread copies them into c after.
  */
 function splitRows(
-  sg: Bound,
+  sg: WasmKernels,
   pool: SgemmPool,
   m: number,
   n: number,
@@ -253,7 +153,7 @@ function splitRows(
 
 /** Items [from, to) of a batched product on the main thread, in place (offsets copied to tfjs's heap). */
 function runItems(
-  sg: Bound,
+  sg: WasmKernels,
   p: Item,
   from: number,
   to: number,
@@ -293,7 +193,7 @@ function runItems(
 
 /** Copies a and b whole into the shared memory and starts items [from, count) on the workers. */
 function postItems(
-  sg: Bound,
+  sg: WasmKernels,
   pool: SgemmPool,
   p: Item,
   from: number,
@@ -349,7 +249,7 @@ function postItems(
 }
 
 /** Waits for each worker and copies its output from the shared memory to tfjs's heap (at `to` + `cPtr`). */
-function collect(sg: Bound, pool: SgemmPool, started: Started[], cPtr: number): void {
+function collect(sg: WasmKernels, pool: SgemmPool, started: Started[], cPtr: number): void {
   for (const s of started) pool.wait(s.worker);
   const heap = new Float32Array(sg.memory.buffer);
   const shared = new Float32Array(pool.memory.buffer);

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { SGEMM_SHARED_WASM_BASE64 } from "./sgemmWasmModule";
+import { WASM_KERNELS_SHARED_BASE64 } from "./wasmKernelsModule";
 import "./webassemblyTypes";
 
 /**
@@ -140,7 +140,7 @@ export function sgemmPool(workspaceFloats: number): SgemmPool | null {
 }
 
 function startPool(size: number, workBytes: number): SgemmPool {
-  const text = atob(SGEMM_SHARED_WASM_BASE64);
+  const text = atob(WASM_KERNELS_SHARED_BASE64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   const module = new WebAssembly.Module(bytes);

@@ -2,11 +2,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { SGEMM_SHARED_WASM_BASE64, SGEMM_WASM_BASE64 } from "../src/kernels/sgemmWasmModule";
+import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from "../src/kernels/wasmKernelsModule";
 
 /**
- * The WebAssembly product core ships (src/kernels/sgemmWasmModule.ts, built from wasm/sgemm.c): it must own no
- * memory of its own, since it runs inside tfjs's heap, and it must be what its source compiles to.
+ * The WebAssembly kernels core ships (src/kernels/wasmKernelsModule.ts, built from wasm/sgemm.c and wasm/reduce.c):
+ * they must own no memory of their own, since they run inside tfjs's heap, and must be what their sources compile to.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -35,16 +35,21 @@ function hasTool(name: string): boolean {
   return spawnSync(name, ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-describe("the shipped sgemm WebAssembly modules", () => {
+describe("core's shipped WebAssembly kernel modules", () => {
   for (const [name, b64, shared] of [
-    ["main-thread", SGEMM_WASM_BASE64, false],
-    ["worker", SGEMM_SHARED_WASM_BASE64, true],
+    ["main-thread", WASM_KERNELS_BASE64, false],
+    ["worker", WASM_KERNELS_SHARED_BASE64, true],
   ] as const) {
     it(`${name} module imports only a memory, exports the product and has no data section`, () => {
       const bytes = decode(b64);
       const module = new WebAssembly.Module(bytes);
       expect(WebAssembly.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
-      expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual(["workspaceFloats", "sgemm", "sgemmBatch"]);
+      expect(WebAssembly.Module.exports(module).map((e) => e.name)).toEqual([
+        "workspaceFloats",
+        "sgemm",
+        "sgemmBatch",
+        "sumMiddle",
+      ]);
       expect(sectionIds(bytes)).not.toContain(11); // data
       const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared });
       expect(() => new WebAssembly.Instance(module, { env: { memory } })).not.toThrow();
@@ -52,10 +57,10 @@ describe("the shipped sgemm WebAssembly modules", () => {
   }
 
   it.skipIf(!hasTool("clang") || !hasTool("llvm-objdump"))(
-    "is what wasm/sgemm.c compiles to (scripts/build-sgemm-wasm.mjs --check; needs Debian's clang and lld)",
+    "is what wasm/sgemm.c and wasm/reduce.c compile to (scripts/build-wasm-kernels.mjs --check; needs Debian's clang and lld)",
     () => {
       expect(() =>
-        execFileSync("node", [join(root, "scripts", "build-sgemm-wasm.mjs"), "--check"], { stdio: "pipe" }),
+        execFileSync("node", [join(root, "scripts", "build-wasm-kernels.mjs"), "--check"], { stdio: "pipe" }),
       ).not.toThrow();
     },
   );
