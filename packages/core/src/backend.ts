@@ -3,6 +3,7 @@ import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
 import { wasmKernelsAvailable } from "./kernels/wasmModule";
 import { configureWasmThreads, wasmThreadCount } from "./kernels/wasmSgemmWorkers";
+import { wasmThreefryKernels } from "./kernels/wasmThreefry";
 import { setMaskAllocator } from "./nn/dropout";
 import { type DropoutMaskKernel, setThreefryKernel, type ThreefryBitsKernel } from "./rng";
 import { registerSecondOrderGradients } from "./secondOrderGrads";
@@ -90,6 +91,16 @@ interface Loaded {
   detail?: string;
 }
 
+/** Whether the native backend's C Threefry is installed (it stays: the same numbers, and the fastest). */
+let nativeThreefry = false;
+
+/** Random bits and dropout masks from core's WebAssembly SIMD Threefry (the same numbers as rng.ts's JS). */
+function useWasmThreefry(): void {
+  if (nativeThreefry) return;
+  const kernels = wasmThreefryKernels();
+  if (kernels) setThreefryKernel(kernels.bits, kernels.mask);
+}
+
 async function tryBackend(
   name: BackendName,
   modules: InitBackendOptions["modules"] = {},
@@ -130,12 +141,14 @@ async function tryBackend(
       if (!status.ok) throw new Error(status.reason);
       if (!(await tf.setBackend("native"))) throw new Error("tf.setBackend('native') returned false");
       setThreefryKernel(status.threefryBits, status.dropoutMask); // the same random bits and masks, computed in C
+      nativeThreefry = true;
       setMaskAllocator(status.allocFloat32 ?? null); // dropout masks in the backend's pooled arrays
       return { tfBackend: "native", device: "cpu" };
     }
     case "wasm": {
       load("wasm");
       registerWasmKernels();
+      useWasmThreefry();
       const threads = wasmThreads;
       configureWasmThreads(threads);
       if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
@@ -145,6 +158,7 @@ async function tryBackend(
       return { tfBackend: "wasm", device: "cpu", detail: simd };
     }
     case "cpu": {
+      useWasmThreefry();
       if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");
       return { tfBackend: "cpu", device: "cpu" };
     }

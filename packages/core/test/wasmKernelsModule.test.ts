@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from "../src/kernels/wasmKernelsModule";
 
 /**
- * The WebAssembly kernels core ships (src/kernels/wasmKernelsModule.ts, built from wasm/sgemm.c and wasm/reduce.c):
+ * The WebAssembly kernels core ships (src/kernels/wasmKernelsModule.ts, built from wasm/sgemm.c, reduce.c and threefry.c):
  * they must own no memory of their own, since they run inside tfjs's heap, and must be what their sources compile to.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -40,7 +40,7 @@ describe("core's shipped WebAssembly kernel modules", () => {
     ["main-thread", WASM_KERNELS_BASE64, false],
     ["worker", WASM_KERNELS_SHARED_BASE64, true],
   ] as const) {
-    it(`${name} module imports only a memory, exports the product and has no data section`, () => {
+    it(`${name} module imports only a memory, exports the kernels and has no data section`, () => {
       const bytes = decode(b64);
       const module = new WebAssembly.Module(bytes);
       expect(WebAssembly.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
@@ -49,6 +49,8 @@ describe("core's shipped WebAssembly kernel modules", () => {
         "sgemm",
         "sgemmBatch",
         "sumMiddle",
+        "threefryFill",
+        "dropoutFill",
       ]);
       expect(sectionIds(bytes)).not.toContain(11); // data
       const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared });
@@ -57,7 +59,7 @@ describe("core's shipped WebAssembly kernel modules", () => {
   }
 
   it.skipIf(!hasTool("clang") || !hasTool("llvm-objdump"))(
-    "is what wasm/sgemm.c and wasm/reduce.c compile to (scripts/build-wasm-kernels.mjs --check; needs Debian's clang and lld)",
+    "is what wasm/sgemm.c, reduce.c and threefry.c compile to (scripts/build-wasm-kernels.mjs --check; needs Debian's clang and lld)",
     () => {
       expect(() =>
         execFileSync("node", [join(root, "scripts", "build-wasm-kernels.mjs"), "--check"], { stdio: "pipe" }),

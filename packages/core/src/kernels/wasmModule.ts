@@ -56,6 +56,17 @@ export interface WasmKernelExports {
     work: number,
   ): void;
   sumMiddle(x: number, outer: number, red: number, inner: number, out: number): void;
+  threefryFill(k0: number, k1: number, c1: number, first: number, out: number, n: number): void;
+  dropoutFill(
+    k0: number,
+    k1: number,
+    c1: number,
+    first: number,
+    t: number,
+    scale: number,
+    out: number,
+    n: number,
+  ): void;
 }
 
 /** The kernels bound to one tfjs heap. */
@@ -71,7 +82,8 @@ export interface WasmKernels {
 let compiled: WebAssembly.Module | null | undefined;
 const bound = new WeakMap<EmscriptenLike, WasmKernels | null>();
 
-function compile(): WebAssembly.Module | null {
+/** The compiled module (main-thread build), or null where this runtime has no WebAssembly SIMD. */
+export function compileWasmKernels(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {
     const text = atob(WASM_KERNELS_BASE64);
@@ -88,7 +100,7 @@ function compile(): WebAssembly.Module | null {
 export function bindWasmKernels(wasm: EmscriptenLike): WasmKernels | null {
   const known = bound.get(wasm);
   if (known !== undefined) return known;
-  const module = compile();
+  const module = compileWasmKernels();
   const memory = wasm.asm?.memory;
   let result: WasmKernels | null = null;
   if (module && memory instanceof WebAssembly.Memory) {
@@ -107,5 +119,5 @@ export function bindWasmKernels(wasm: EmscriptenLike): WasmKernels | null {
 
 /** Whether this runtime can run core's wasm kernels (WebAssembly SIMD compiles). */
 export function wasmKernelsAvailable(): boolean {
-  return compile() !== null;
+  return compileWasmKernels() !== null;
 }
