@@ -75,11 +75,12 @@ export function wasmBatchMatMul(
     bOff[t] = ob * k * n;
   }
   const item = { m, n, k, ars, acs, brs, bcs };
-  const mine = pool ? Math.ceil(count / (pool.size + 1)) : count;
+  const mine = pool ? Math.min(count - 1, Math.max(1, Math.round(count * mainShare(pool.size)))) : count;
   const started =
     pool && mine < count ? postItems(sg, pool, item, mine, count, aPtr, countA, aOff, bPtr, countB, bOff) : [];
+  const t0 = performance.now();
   runItems(sg, item, 0, mine, aPtr, aOff, bPtr, bOff, cPtr);
-  if (pool && started.length > 0) collect(sg, pool, started, cPtr);
+  if (pool && started.length > 0) collect(sg, pool, started, cPtr, performance.now() - t0, mine);
   return out;
 }
 
@@ -104,6 +105,8 @@ interface Started {
   c: number;
   floats: number;
   to: number;
+  /** Rows or items it computes. */
+  units: number;
 }
 
 /**
@@ -125,8 +128,8 @@ function splitRows(
   cPtr: number,
   ldc: number,
 ): void {
-  const per = Math.ceil(m / (pool.size + 1) / MR) * MR;
-  const mine = Math.min(per, m);
+  const mine = Math.min(m - MR, Math.max(MR, Math.round((m * mainShare(pool.size)) / MR) * MR));
+  const per = Math.ceil((m - mine) / pool.size / MR) * MR;
   const heap = new Float32Array(sg.memory.buffer);
   // The floats of a the workers read (rows mine..m-1 in any transpose form), of b, and of their output rows.
   const aLo = mine * ars;
@@ -145,10 +148,11 @@ function splitRows(
     const rows = Math.min(per, m - r0);
     const c = cAt + 4 * (r0 - mine) * ldc;
     pool.post(w, JOB_SGEMM, [rows, n, k, aAt + 4 * (r0 - mine) * ars, ars, acs, bAt, brs, bcs, c, ldc, pool.work(w)]);
-    started.push({ worker: w, c, floats: rows * ldc, to: cPtr + 4 * r0 * ldc });
+    started.push({ worker: w, c, floats: rows * ldc, to: cPtr + 4 * r0 * ldc, units: rows });
   }
+  const t0 = performance.now();
   sg.exports.sgemm(mine, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr, ldc, sg.work);
-  collect(sg, pool, started, 0);
+  collect(sg, pool, started, 0, performance.now() - t0, mine);
 }
 
 /** Items [from, to) of a batched product on the main thread, in place (offsets copied to tfjs's heap). */
@@ -243,14 +247,46 @@ function postItems(
       c,
       pool.work(w),
     ]);
-    started.push({ worker: w, c, floats: items * p.m * p.n, to: 4 * t0 * p.m * p.n });
+    started.push({ worker: w, c, floats: items * p.m * p.n, to: 4 * t0 * p.m * p.n, units: items });
   }
   return started;
 }
 
-/** Waits for each worker and copies its output from the shared memory to tfjs's heap (at `to` + `cPtr`). */
-function collect(sg: WasmKernels, pool: SgemmPool, started: Started[], cPtr: number): void {
-  for (const s of started) pool.wait(s.worker);
+/**
+ * How much slower a worker computes a row or item than the main thread (1 = as fast), as a running average of the
+ * products so far: the main thread reads tfjs's tensors where they were just written, a worker reads copies, and
+ * other work on the machine can slow either. The split follows it so that both finish together; which thread
+ * computes an element never changes its value.
+ */
+let workerCost = 1;
+
+/** The main thread's share of a product split with `workers` workers, so that all finish at once. */
+function mainShare(workers: number): number {
+  return workerCost / (workerCost + workers);
+}
+
+/**
+ * Waits for each worker, copies its output from the shared memory to tfjs's heap (at `to` + `cPtr`), and updates
+ * `workerCost` from the main thread's time `mainMs` for `mainUnits` rows or items and the workers' own times.
+ */
+function collect(
+  sg: WasmKernels,
+  pool: SgemmPool,
+  started: Started[],
+  cPtr: number,
+  mainMs: number,
+  mainUnits: number,
+): void {
+  let ratio = 0;
+  let timed = 0;
+  for (const s of started) {
+    const ms = pool.wait(s.worker);
+    if (ms > 0.2 && mainMs > 0.2) {
+      ratio += ms / s.units / (mainMs / mainUnits);
+      timed++;
+    }
+  }
+  if (timed > 0) workerCost = Math.min(4, Math.max(0.25, 0.8 * workerCost + 0.2 * (ratio / timed)));
   const heap = new Float32Array(sg.memory.buffer);
   const shared = new Float32Array(pool.memory.buffer);
   for (const s of started) heap.set(shared.subarray(s.c / 4, s.c / 4 + s.floats), (cPtr + s.to) / 4);

@@ -20,10 +20,12 @@ export const JOB_BATCH = 2;
 
 /**
  * A worker's control block, int32: [0] jobs posted, [1] jobs done, [2] job kind, [3..16] the job's arguments,
- * [17] the worker's state (0 starting, 1 ready, 2 failed to instantiate the module).
+ * [17] the worker's state (0 starting, 1 ready, 2 failed to instantiate the module), [18] how long its last job
+ * took, in microseconds (the main thread balances the next split with it).
  */
-const CONTROL_INTS = 18;
+const CONTROL_INTS = 19;
 const STATE = 17;
+const ELAPSED = 18;
 /** How long the pool waits for its workers to start before it runs without them. */
 const START_TIMEOUT_MS = 20_000;
 
@@ -49,8 +51,10 @@ while (ex) {
   const kind = ctl[2];
   if (kind === 0) break;
   const a = ctl.subarray(3);
+  const t0 = performance.now();
   if (kind === 1) ex.sgemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
   else ex.sgemmBatch(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+  ctl[18] = Math.round((performance.now() - t0) * 1000);
   Atomics.store(ctl, 1, seen);
   Atomics.notify(ctl, 1);
 }
@@ -75,8 +79,8 @@ export interface SgemmPool {
   work(i: number): number;
   /** Starts a job on worker i (arguments as for the wasm export; pointers are byte offsets in `memory`). */
   post(i: number, kind: number, args: number[]): void;
-  /** Blocks until worker i has finished its job. */
-  wait(i: number): void;
+  /** Blocks until worker i has finished its job; returns how long the job took, in milliseconds. */
+  wait(i: number): number;
 }
 
 const PAGE = 65536;
@@ -195,7 +199,7 @@ function startPool(size: number, workBytes: number): SgemmPool {
       const t0 = Date.now();
       for (;;) {
         const done = Atomics.load(c, 1);
-        if (done === posted) return;
+        if (done === posted) return c[ELAPSED]! / 1000;
         if (Date.now() - t0 > WORKER_TIMEOUT_MS) {
           throw new Error(`wasm matMul: worker thread ${i} did not finish its product in ${WORKER_TIMEOUT_MS} ms`);
         }
