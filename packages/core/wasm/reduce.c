@@ -5,42 +5,75 @@
  *
  *   out[o, i] = sum_r x[o, r, i]
  *
- * is summed over r in ascending order (four interleaved partial sums when inner is 1), so results are deterministic.
+ * is summed in groups of GROUP consecutive terms (each group in order, then the group sums in order), so the rounding
+ * error grows with GROUP + red / GROUP instead of red, and results are deterministic.
  */
 #include <stddef.h>
 #include <wasm_simd128.h>
 
+#define GROUP 32
+
 __attribute__((export_name("sumMiddle"))) void sum_middle(const float *x, int outer, int red, int inner, float *out) {
   if (inner == 1) {
+    /* A contiguous row: eight running sums (two vectors) within each group of 8 * GROUP terms. */
     for (int o = 0; o < outer; o++) {
       const float *row = x + (size_t)o * red;
-      v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+      v128_t t0 = wasm_f32x4_splat(0.0f), t1 = t0;
       int r = 0;
-      for (; r + 8 <= red; r += 8) {
-        s0 = wasm_f32x4_add(s0, wasm_v128_load(row + r));
-        s1 = wasm_f32x4_add(s1, wasm_v128_load(row + r + 4));
+      while (r + 8 <= red) {
+        v128_t g0 = wasm_f32x4_splat(0.0f), g1 = g0;
+        for (int j = 0; j < GROUP && r + 8 <= red; j++, r += 8) {
+          g0 = wasm_f32x4_add(g0, wasm_v128_load(row + r));
+          g1 = wasm_f32x4_add(g1, wasm_v128_load(row + r + 4));
+        }
+        t0 = wasm_f32x4_add(t0, g0);
+        t1 = wasm_f32x4_add(t1, g1);
       }
-      s0 = wasm_f32x4_add(s0, s1);
-      float s = (wasm_f32x4_extract_lane(s0, 0) + wasm_f32x4_extract_lane(s0, 1)) +
-                (wasm_f32x4_extract_lane(s0, 2) + wasm_f32x4_extract_lane(s0, 3));
-      for (; r < red; r++) s += row[r];
-      out[o] = s;
+      t0 = wasm_f32x4_add(t0, t1);
+      float s = (wasm_f32x4_extract_lane(t0, 0) + wasm_f32x4_extract_lane(t0, 1)) +
+                (wasm_f32x4_extract_lane(t0, 2) + wasm_f32x4_extract_lane(t0, 3));
+      float tail = 0.0f;
+      for (; r < red; r++) tail += row[r];
+      out[o] = s + tail;
     }
     return;
   }
+  /* Rows of `inner` values: 16 columns at a time in four vectors, a group sum and a total per column. */
   for (int o = 0; o < outer; o++) {
-    float *dst = out + (size_t)o * inner;
     const float *src = x + (size_t)o * red * inner;
+    float *dst = out + (size_t)o * inner;
     int i = 0;
-    for (; i + 4 <= inner; i += 4) wasm_v128_store(dst + i, wasm_f32x4_splat(0.0f));
-    for (; i < inner; i++) dst[i] = 0.0f;
-    for (int r = 0; r < red; r++, src += inner) {
-      i = 0;
-      for (; i + 8 <= inner; i += 8) {
-        wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
-        wasm_v128_store(dst + i + 4, wasm_f32x4_add(wasm_v128_load(dst + i + 4), wasm_v128_load(src + i + 4)));
+    for (; i + 16 <= inner; i += 16) {
+      v128_t t0 = wasm_f32x4_splat(0.0f), t1 = t0, t2 = t0, t3 = t0;
+      for (int r0 = 0; r0 < red; r0 += GROUP) {
+        v128_t g0 = wasm_f32x4_splat(0.0f), g1 = g0, g2 = g0, g3 = g0;
+        const int r1 = red - r0 < GROUP ? red : r0 + GROUP;
+        for (int r = r0; r < r1; r++) {
+          const float *p = src + (size_t)r * inner + i;
+          g0 = wasm_f32x4_add(g0, wasm_v128_load(p));
+          g1 = wasm_f32x4_add(g1, wasm_v128_load(p + 4));
+          g2 = wasm_f32x4_add(g2, wasm_v128_load(p + 8));
+          g3 = wasm_f32x4_add(g3, wasm_v128_load(p + 12));
+        }
+        t0 = wasm_f32x4_add(t0, g0);
+        t1 = wasm_f32x4_add(t1, g1);
+        t2 = wasm_f32x4_add(t2, g2);
+        t3 = wasm_f32x4_add(t3, g3);
       }
-      for (; i < inner; i++) dst[i] += src[i];
+      wasm_v128_store(dst + i, t0);
+      wasm_v128_store(dst + i + 4, t1);
+      wasm_v128_store(dst + i + 8, t2);
+      wasm_v128_store(dst + i + 12, t3);
+    }
+    for (; i < inner; i++) {
+      float t = 0.0f;
+      for (int r0 = 0; r0 < red; r0 += GROUP) {
+        float g = 0.0f;
+        const int r1 = red - r0 < GROUP ? red : r0 + GROUP;
+        for (int r = r0; r < r1; r++) g += src[(size_t)r * inner + i];
+        t += g;
+      }
+      dst[i] = t;
     }
   }
 }

@@ -58,7 +58,10 @@ describe("encoder against PyTorch", () => {
     expectScalarClose(value.dataSync()[0]!, fx.expected.loss, 1e-5, "loss");
     const g = flatten(grads);
     expect(Object.keys(g).sort()).toEqual(Object.keys(fx.expected.grads).sort());
-    for (const [k, want] of Object.entries(fx.expected.grads)) expectClose(g[k]!, want, 1e-4, `grad ${k}`);
+    // atol 1e-5 for the first-order gradients: PyTorch 1.13 itself, run in float32 on this fixture (DT = float32 in
+    // tools/golden/torch_layers.py), misses the float64 reference by 6.4e-6 on selfV.blocks.0.attn.v.weight[43]
+    // (|want| 9.3e-4, a sum that cancels), 5.9 times the default atol's bound; ours misses it by 1.1e-6 on wasm.
+    for (const [k, want] of Object.entries(fx.expected.grads)) expectClose(g[k]!, want, 1e-4, `grad ${k}`, 1e-5);
     const loss = (p: ParamTree) => {
       const o = applyEncoder(p as EncoderParams, inputs, fx.config);
       return o.xAv.mul(x.rAv).sum().add(o.xVa!.mul(x.rVa).sum()) as tf.Scalar;
