@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
-import { wasmKernelsAvailable } from "./kernels/wasmModule";
+import { startWasmThreads } from "./kernels/wasmSgemm";
 import { configureWasmThreads, wasmThreadCount } from "./kernels/wasmSgemmWorkers";
 import { wasmThreefryKernels } from "./kernels/wasmThreefry";
 import { setMaskAllocator } from "./nn/dropout";
@@ -149,13 +149,13 @@ async function tryBackend(
       load("wasm");
       registerWasmKernels();
       useWasmThreefry();
-      const threads = wasmThreads;
-      configureWasmThreads(threads);
+      configureWasmThreads(wasmThreads);
       if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-      const simd = wasmKernelsAvailable()
-        ? `matrix products in core's WebAssembly SIMD kernel on ${threads} thread${threads === 1 ? "" : "s"} (TAVT_WASM_THREADS)`
-        : "matrix products in tfjs's kernel (this runtime has no WebAssembly SIMD)";
-      return { tfBackend: "wasm", device: "cpu", detail: simd };
+      const started = startWasmThreads(tf.backend());
+      const detail = !started
+        ? "matrix products in tfjs's kernel (this runtime has no WebAssembly SIMD)"
+        : `matrix products in core's WebAssembly SIMD kernel on ${started.threads} thread${started.threads === 1 ? "" : "s"} (TAVT_WASM_THREADS)${started.error ? `; worker threads could not start: ${started.error}` : ""}`;
+      return { tfBackend: "wasm", device: "cpu", detail };
     }
     case "cpu": {
       useWasmThreefry();

@@ -44,3 +44,27 @@ export function expectClose(got: tf.Tensor, want: Json, rtol: number, what: stri
   const at = `[${worst.i}] got ${g[worst.i]}, want ${want.data[worst.i]} (atol ${atol}, rtol ${rtol})`;
   expect(worst.ratio, `${what}: ${at}`).toBeLessThanOrEqual(1);
 }
+
+/**
+ * As torch.allclose(got, want, rtol, atol, equal_nan=True) on plain arrays, for kernels checked against tfjs's cpu
+ * kernels: NaN where `want` has NaN, the same infinity where it has one, |got - want| <= atol + rtol * |want| elsewhere.
+ */
+export function expectAllCloseArrays(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  what: string,
+  atol: number,
+  rtol = 1e-5,
+): void {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!;
+    const w = want[i]!;
+    const ok = Number.isNaN(w)
+      ? Number.isNaN(g)
+      : !Number.isFinite(w)
+        ? g === w
+        : Math.abs(g - w) <= atol + rtol * Math.abs(w);
+    expect(ok, `${what}: element ${i}: got ${g}, want ${w}`).toBe(true);
+  }
+}

@@ -2,25 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initBackend, rng, tf } from "../src";
 import { wasmKernelsAvailable } from "../src/kernels/wasmModule";
 import { wasmBatchMatMul } from "../src/kernels/wasmSgemm";
+import { expectAllCloseArrays } from "./fixture";
 
 /**
  * The wasm matMul kernels core registers (transpose once, then wasm's plain product) against tfjs's cpu kernels, on
  * seeded random shapes: all four transpose forms, batched and broadcast batches, fused bias and activation, size-1
  * and empty dimensions, NaN and infinity propagation. Compared as torch.allclose does (atol 1e-5, rtol 1e-5).
  */
-function close(got: Float32Array, want: Float32Array, what: string, atol = 1e-5) {
-  expect(got.length, what).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i]!;
-    const w = want[i]!;
-    const ok = Number.isNaN(w)
-      ? Number.isNaN(g)
-      : !Number.isFinite(w)
-        ? g === w
-        : Math.abs(g - w) <= atol + 1e-5 * Math.abs(w);
-    expect(ok, `${what}: element ${i}: got ${g}, want ${w}`).toBe(true);
-  }
-}
+const close = (got: Float32Array, want: Float32Array, what: string, atol = 1e-5) =>
+  expectAllCloseArrays(got, want, what, atol);
 
 async function compare(
   what: string,

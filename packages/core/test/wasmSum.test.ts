@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { initBackend, rng, tf } from "../src";
+import { expectAllCloseArrays } from "./fixture";
 
 /**
  * The wasm Sum kernel core registers (wasm/reduce.c over contiguous axes, tfjs's own kernel otherwise) against
@@ -19,18 +20,7 @@ async function compare(what: string, x: tf.Tensor, axis: number | number[], keep
   await initBackend({ backend: "wasm" });
   const got = tf.tidy(() => tf.sum(tf.tensor(data, shape, dtype), axis, keepDims));
   expect(got.shape, what).toEqual(wantShape);
-  const g = got.dataSync();
-  expect(g.length, what).toBe(wantData.length);
-  for (let i = 0; i < g.length; i++) {
-    const w = wantData[i]!;
-    const v = g[i]!;
-    const ok = Number.isNaN(w)
-      ? Number.isNaN(v)
-      : !Number.isFinite(w)
-        ? v === w
-        : Math.abs(v - w) <= 1e-4 + 1e-5 * Math.abs(w);
-    expect(ok, `${what}: element ${i}: got ${v}, want ${w}`).toBe(true);
-  }
+  expectAllCloseArrays(got.dataSync(), wantData, what, 1e-4);
   got.dispose();
 }
 

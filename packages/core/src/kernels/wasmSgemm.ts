@@ -1,6 +1,18 @@
 import { tf } from "../tf";
 import { bindWasmKernels, type WasmBackendLike, type WasmKernels } from "./wasmModule";
-import { JOB_BATCH, JOB_SGEMM, type SgemmPool, sgemmPool } from "./wasmSgemmWorkers";
+import { JOB_BATCH, JOB_SGEMM, type SgemmPool, sgemmPool, sgemmPoolError } from "./wasmSgemmWorkers";
+
+/**
+ * Starts the product's worker threads for the active wasm backend (initBackend calls this, so that a failure shows in
+ * the backend report rather than silently later). Returns how many threads the products run on and, where workers
+ * were asked for but could not start, why; null where core's kernels cannot run here (no WebAssembly SIMD).
+ */
+export function startWasmThreads(backend: unknown): { threads: number; error: string | null } | null {
+  const sg = bindWasmKernels((backend as WasmBackendLike).wasm);
+  if (!sg) return null;
+  const pool = sgemmPool(sg.exports.workspaceFloats());
+  return { threads: pool ? pool.size + 1 : 1, error: sgemmPoolError() };
+}
 
 /**
  * BatchMatMul on tfjs-backend-wasm with the SIMD product of wasm/sgemm.c, in place on tfjs's heap: every transpose
