@@ -7,7 +7,7 @@ import { tempDir } from "./helpers";
 
 const sets = ["data.synthetic.videos=200", "space.k=6"];
 
-describe("the universal auditory space comes from outside the training data (section 3.1)", () => {
+describe("the universal auditory space comes from outside the training data (section 3.2 and appendix D.1)", () => {
   it("every preset (so every benchmark) fits M on external audio", () => {
     for (const preset of PRESET_NAMES)
       expect(resolveConfig({ preset }).space).toMatchObject({ source: "external", corpus: null });
