@@ -43,6 +43,7 @@ const ORDER = [
   "hyper-params",
   "audio-removed",
   "second-order",
+  "wma-batch",
 ];
 
 function readJson<T>(file: string): T {
@@ -101,6 +102,11 @@ function when(t: SavedTable): string {
 /** One results directory as a Markdown section (links relative to `docsDir`). */
 export function section(dir: string, docsDir: string, heading = "##"): string {
   const t = readJson<SavedTable>(join(dir, "table.json"));
+  if (!t.run) {
+    // A measurement (second-order, wma-batch): its own table.md, written by the benchmark with its command.
+    const md = readFileSync(join(dir, "table.md"), "utf8").trim();
+    return `${md.replace(/^## /, `${heading} `)}\n`;
+  }
   const rel = (f: string) => relative(docsDir, join(dir, f)).split("\\").join("/");
   const parts = [`${heading} ${t.title}`, ""];
   const wall = t.run.seconds !== undefined ? `${t.run.seconds} s of wall time` : "wall time not recorded";

@@ -163,5 +163,5 @@ export function explainNonFinite(exp: Experiment, params: ParamTree, queries: Ca
   }
   return parts.size > 0
     ? `at the step's start, on its query batches: ${[...parts].join(", ")}`
-    : "every loss part is finite at the step's start without dropout: the gradient overflowed";
+    : "every loss part is finite at the step's start: the inner loop's update or the meta-gradient overflowed";
 }
