@@ -378,6 +378,7 @@ export async function learningCurveSvg(points: readonly CurvePoint[], title = "L
           type: "nominal",
           title: "method",
           sort: methods,
+          scale: { scheme: "category10" },
           legend: { orient: "top", columns: 2 },
         },
         detail: { field: "run", type: "nominal" },
