@@ -136,7 +136,7 @@ await benchmarkMain({ name: "wma-batch", description: DESCRIPTION }, async (o, o
     rows.push({
       seed,
       "tokens compared": rel.length,
-      "mean |W_batch - W_data| / W_data": mean(rel).toFixed(4),
+      "mean abs(W_batch - W_data) / W_data": mean(rel).toFixed(4),
       "the same, both scaled to mean 1": mean(relNorm).toFixed(4),
       "correlation(W_batch, W_data)": pearson(batchW, dataW).toFixed(4),
       "mean W_data": mean(dataW).toFixed(3),
