@@ -1,4 +1,4 @@
-import { initBackend, rng, tf } from "@tavt/core";
+import { initBackend, type ParamTree, rng, tf } from "@tavt/core";
 import { type CaptionBatch, disposeBatch } from "@tavt/datasets";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../src/config/load";
@@ -41,10 +41,9 @@ describe("a diverging run stops with a message naming the step and what is not f
     }));
     expect(explainNonFinite(exp, params, poisoned)).toMatch(/L_rec = NaN/);
     // a NaN parameter leaf is named
-    const enc = params.encoder as Record<string, unknown>;
+    const enc = params.encoder as ParamTree;
     const name = Object.keys(enc)[0]!;
-    const leaf = enc[name];
-    const nanTree = { ...params, encoder: { ...enc, [name]: mapLeaves(leaf) } };
+    const nanTree: ParamTree = { ...params, encoder: { ...enc, [name]: mapLeaves(enc[name]!) } };
     expect(explainNonFinite(exp, nanTree, queries)).toMatch(
       new RegExp(`parameters already not finite: encoder\\.${name}`),
     );
@@ -55,7 +54,7 @@ describe("a diverging run stops with a message naming the step and what is not f
 });
 
 /** The same subtree with every tensor replaced by NaNs of its shape. */
-function mapLeaves(t: unknown): unknown {
+function mapLeaves(t: ParamTree | tf.Tensor): ParamTree | tf.Tensor {
   if (t instanceof tf.Tensor) return tf.fill(t.shape, Number.NaN);
-  return Object.fromEntries(Object.entries(t as Record<string, unknown>).map(([k, v]) => [k, mapLeaves(v)]));
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, mapLeaves(v)]));
 }
