@@ -84,20 +84,37 @@ async function fromCorpusFile(config: ExperimentConfig, path: string, unit: numb
   }
 }
 
+/** A saved space (`space.path`), checked to exist so that a wrong path names the config key. */
+async function fromSpaceFile(path: string): Promise<AuditorySpace> {
+  if (!existsSync(path)) {
+    throw new TavtError(
+      "NOT_FOUND",
+      `space.path ${path}: auditory space file not found (make one with tavt clusters build)`,
+      {
+        file: path,
+        field: "space.path",
+      },
+    );
+  }
+  return loadSpace(path);
+}
+
 /**
- * The universal auditory space of section 3.1: units of T frames (`space.unit`, default the model's clip length),
- * mean-pooled, clustered into K prototypes with k-means++. By default (`space.source: external`) from audio outside
- * the training data, as the paper's Flickr videos: `space.corpus`, or for the synthetic data its external audio
- * corpus; `space.source: source-domains` fits it on the source domains' training audio instead.
+ * The universal auditory space of section 3.1: `space.path` when set (a space saved by `tavt clusters build`),
+ * else built: units of T frames (`space.unit`, default the model's clip length), mean-pooled, clustered into K
+ * prototypes with k-means++. By default (`space.source: external`) from audio outside the training data, as the
+ * paper's Flickr videos: `space.corpus`, or for the synthetic data its external audio corpus; `space.source:
+ * source-domains` fits it on the source domains' training audio instead.
  */
 export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentData): Promise<AuditorySpace> {
+  if (config.space.path) return fromSpaceFile(config.space.path);
   const unit = config.space.unit ?? config.model.clipLen ?? 5;
   if (config.space.source === "source-domains") return fromSourceDomains(config, data, unit);
   if (config.space.corpus) return fromCorpusFile(config, config.space.corpus, unit);
   if (config.data.source !== "synthetic") {
     throw new TavtError(
       "BAD_CONFIG",
-      `space.source external: data.source "${config.data.source}" has no external audio corpus; give space.corpus (audio features independent of the dataset, e.g. VGGish units of Flickr videos as a 2-D .npy), or space.path (a space from tavt clusters build), or set space.source=source-domains to fit M on the source domains' training audio`,
+      `space.source external: data.source "${config.data.source}" has no external audio corpus to fit the auditory space M on; add --set space.corpus=FILE (audio features independent of the dataset, e.g. VGGish units of other videos: a 2-D .npy [N, D] or a feature store), or --set space.path=FILE (a space saved by tavt clusters build), or --set space.source=source-domains (fit M on the source domains' training audio)`,
       { field: "space.corpus" },
     );
   }
