@@ -40,6 +40,7 @@ export const PATH_KEYS = [
   "data.target.features.visual",
   "space.path",
   "space.corpus",
+  "metrics.meteor.paraphraseTable",
 ] as const;
 
 /** A `--set key=value` with its value made absolute when the key is one of `PATH_KEYS` (null and "" left alone). */

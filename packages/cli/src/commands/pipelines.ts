@@ -229,12 +229,12 @@ function evalCommand(): Command {
         const caps = captionVideos(exp, params, idsOf[i]!, { onBatch: (n) => progress.update(done + n) });
         all.push(...caps);
         progress.log(`captioned ${caps.length} ${d} videos`);
-        rows.push({ domain: d, videos: caps.length, ...scoreCaptions(caps) });
+        rows.push({ domain: d, videos: caps.length, ...scoreCaptions(caps, config.metrics) });
       });
     } finally {
       progress.stop();
     }
-    if (domains.length > 1) rows.push({ domain: "all", videos: all.length, ...scoreCaptions(all) });
+    if (domains.length > 1) rows.push({ domain: "all", videos: all.length, ...scoreCaptions(all, config.metrics) });
     const words = wordModality(all, minWordCount);
     if (o.out) {
       const info = runInfo(`tavt eval --model ${o.model}`, [config.seed], { eval: config });
