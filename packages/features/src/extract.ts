@@ -204,19 +204,21 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
     while (next < todo.length) {
       const file = todo[next++]!;
       const id = videoId(file);
+      let reason: string | null = null;
       try {
         const v = vModel && o.visual ? await visualFeatures(bins, vModel, file, o.visual) : null;
         const a = aModel && o.audio ? await audioFeatures(bins, aModel, file, o.audio) : null;
         if (v) vStore!.write(id, v.data, v.shape);
         if (a) aStore!.write(id, a.data, a.shape);
         extracted++;
-        o.onEvent?.({ kind: "video", id, status: "extracted", completed: ++completed, total: files.length });
       } catch (e) {
         if (e instanceof TavtError && e.code !== "BAD_FILE") throw e;
-        const reason = (e as Error).message.replace(`${file}: `, "");
+        reason = (e as Error).message.replace(`${file}: `, "");
         failed.push({ id, file, reason });
-        o.onEvent?.({ kind: "video", id, status: "failed", reason, completed: ++completed, total: files.length });
       }
+      completed++;
+      if (reason === null) o.onEvent?.({ kind: "video", id, status: "extracted", completed, total: files.length });
+      else o.onEvent?.({ kind: "video", id, status: "failed", reason, completed, total: files.length });
     }
   };
   try {

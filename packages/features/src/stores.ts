@@ -61,7 +61,7 @@ export class StoreWriter {
     if (this.kind === "npy") return;
     const parts = existsSync(this.dir) ? new NpyDirStore(this.dir) : null;
     if (parts === null || (parts.ids().length === 0 && this.added === 0)) {
-      this.existing?.close();
+      this.close();
       return;
     }
     const old = this.existing;
@@ -76,7 +76,7 @@ export class StoreWriter {
         }
       })(),
     );
-    old?.close();
+    this.close();
     parts.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -84,5 +84,6 @@ export class StoreWriter {
   /** Release an earlier `.h5` without completing (an aborted run: the parts stay for the next one). */
   close(): void {
     this.existing?.close();
+    this.existing = null;
   }
 }
