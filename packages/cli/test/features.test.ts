@@ -1,0 +1,128 @@
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { audioStoreBeside } from "../src/commands/features";
+import { run, tempDir } from "./helpers";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, "..", "..", "features", "test", "fixtures");
+const bin = join(here, "..", "dist", "bin.js");
+const haveFfmpeg = ["ffmpeg", "ffprobe"].every((b) => spawnSync(b, ["-version"], { stdio: "ignore" }).status === 0);
+const haveOrt = await import("@tavt/features")
+  .then((f) => f.loadOnnxRuntime())
+  .then(
+    () => true,
+    () => false,
+  );
+const skip = (!haveFfmpeg && process.env.CI !== "true") || !haveOrt;
+if (skip)
+  console.warn("skipping tavt features extract: ffmpeg (apt-get install ffmpeg) or onnxruntime-node is missing");
+
+const MODELS = [
+  "--visual-model",
+  join(fixtures, "tiny-image.onnx"),
+  "--visual-output",
+  "embedding",
+  "--audio-model",
+  join(fixtures, "tiny-audio.onnx"),
+  "--fps",
+  "4",
+  "--resize",
+  "32",
+  "--crop",
+  "32",
+];
+
+function videos(dir: string, copies: number): string {
+  const v = join(dir, "videos");
+  mkdirSync(v, { recursive: true });
+  for (let i = 0; i < copies; i++) copyFileSync(join(fixtures, "clip.mp4"), join(v, `video${i}.mp4`));
+  const whole = readFileSync(join(fixtures, "clip.mp4"));
+  writeFileSync(join(v, `video${copies}.mp4`), whole.subarray(0, 2000));
+  return v;
+}
+
+describe("tavt features extract", () => {
+  it("the audio store beside the visual one", () => {
+    expect(audioStoreBeside("feats/msrvtt.h5")).toBe("feats/msrvtt-audio.h5");
+    expect(audioStoreBeside("feats/resnet/")).toBe("feats/resnet-audio");
+  });
+
+  it("without ffmpeg: exit 2, saying how to install it", async () => {
+    const dir = tempDir();
+    const saved = process.env.TAVT_FFMPEG;
+    process.env.TAVT_FFMPEG = join(dir, "no-ffmpeg");
+    try {
+      const r = await run("features", "extract", "--videos", videos(dir, 1), ...MODELS, "--out", join(dir, "v.h5"));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /no-ffmpeg: not found or not runnable; install ffmpeg \(Debian\/Ubuntu: apt-get install ffmpeg/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TAVT_FFMPEG;
+      else process.env.TAVT_FFMPEG = saved;
+    }
+  });
+
+  it.skipIf(skip)(
+    "prints its summary, lists the unreadable video and exits 1; killed and rerun, it resumes",
+    async () => {
+      const dir = tempDir();
+      const v = videos(dir, 6);
+      const out = join(dir, "feats", "msrvtt.h5");
+      // a run killed after its first videos: no .h5 yet, the finished videos kept as parts
+      const child = spawn(process.execPath, [
+        bin,
+        "features",
+        "extract",
+        "--videos",
+        v,
+        ...MODELS,
+        "--out",
+        out,
+        "--concurrency",
+        "1",
+        "--quiet",
+      ]);
+      let stderr = "";
+      let exited = false;
+      child.stderr.on("data", (b: Buffer) => {
+        stderr += b.toString();
+      });
+      child.on("close", () => {
+        exited = true;
+      });
+      const parts = `${out}.parts`;
+      const t0 = Date.now();
+      while (!(existsSync(parts) && readdirSync(parts).filter((f) => f.endsWith(".npy")).length >= 2)) {
+        if (exited) throw new Error(`the first run ended before it could be killed: ${stderr}`);
+        if (Date.now() - t0 > 60_000) throw new Error("the first run wrote nothing in 60 s");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill("SIGKILL");
+      while (!exited) await new Promise((r) => setTimeout(r, 10));
+      const kept = readdirSync(parts).filter((f) => f.endsWith(".npy")).length;
+      expect(existsSync(out)).toBe(false);
+      console.log(`killed run: no ${out.split("/").pop()}, ${kept} videos kept in ${parts.split("/").pop()}/`);
+
+      const r = await run("features", "extract", "--videos", v, ...MODELS, "--out", out);
+      console.log(r.stdout.trim());
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^extracted ${6 - kept} of 7 videos \\(${kept} already done, 1 failed\\) in [0-9.]+ s: visual .*msrvtt\\.h5, audio .*msrvtt-audio\\.h5\\n$`,
+        ),
+      );
+      expect(r.stderr).toMatch(/video6\.mp4: unreadable video/);
+      expect(r.stderr.trim().split("\n").pop()).toBe(
+        "tavt: 1 of 7 videos could not be used (listed above); the stores hold the others",
+      );
+      expect(existsSync(out) && existsSync(join(dir, "feats", "msrvtt-audio.h5")) && !existsSync(parts)).toBe(true);
+      const again = await run("features", "extract", "--videos", v, ...MODELS, "--out", out, "--json");
+      expect(JSON.parse(again.stdout)).toMatchObject({ total: 7, extracted: 0, skipped: 6 });
+    },
+    120_000,
+  );
+});
