@@ -50,6 +50,74 @@ describe("tavt features extract", () => {
     expect(audioStoreBeside("feats/resnet/")).toBe("feats/resnet-audio");
   });
 
+  it.skipIf(skip)(
+    "--audio-pca FILE (VGGish's PCA parameters) and --audio-quantize",
+    async () => {
+      const dir = tempDir();
+      const { writeNpz } = await import("@tavt/datasets");
+      const pca = join(dir, "pca.npz");
+      // a permutation with a scale as the PCA matrix, zero means: feature i of the output is 2 x feature (i + 1) % 3
+      writeNpz(pca, [
+        { id: "pca_eigen_vectors", data: new Float32Array([0, 2, 0, 0, 0, 2, 2, 0, 0]), shape: [3, 3] },
+        { id: "pca_means", data: new Float32Array(3), shape: [3, 1] },
+      ]);
+      const v = videos(dir, 1);
+      const audioOnly = MODELS.slice(4, 6);
+      const plain = await run("features", "extract", "--videos", v, ...audioOnly, "--out", join(dir, "a"), "--quiet");
+      const pcad = await run(
+        "features",
+        "extract",
+        "--videos",
+        v,
+        ...audioOnly,
+        "--out",
+        join(dir, "b"),
+        "--audio-pca",
+        pca,
+        "--quiet",
+      );
+      const quant = await run(
+        "features",
+        "extract",
+        "--videos",
+        v,
+        ...audioOnly,
+        "--out",
+        join(dir, "c"),
+        "--audio-pca",
+        pca,
+        "--audio-quantize",
+        "--quiet",
+      );
+      expect([plain.code, pcad.code, quant.code]).toEqual([1, 1, 1]); // the truncated video
+      const { decodeNpy } = await import("@tavt/datasets");
+      const read = (d: string) => decodeNpy(readFileSync(join(dir, d, "video0.npy")), d).data;
+      const a = read("a");
+      const b = read("b");
+      const c = read("c");
+      for (let r = 0; r < a.length / 3; r++) {
+        for (let i = 0; i < 3; i++) {
+          const want = 2 * a[r * 3 + ((i + 1) % 3)]!;
+          expect(b[r * 3 + i]).toBeCloseTo(want, 5);
+          expect(c[r * 3 + i]).toBe(Math.floor((Math.min(2, Math.max(-2, b[r * 3 + i]!)) + 2) * (255 / 4)));
+        }
+      }
+      const bad = await run(
+        "features",
+        "extract",
+        "--videos",
+        v,
+        ...audioOnly,
+        "--out",
+        join(dir, "d"),
+        "--audio-quantize",
+      );
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--audio-quantize: give --audio-pca too/);
+    },
+    60_000,
+  );
+
   it("without ffmpeg: exit 2, saying how to install it", async () => {
     const dir = tempDir();
     const saved = process.env.TAVT_FFMPEG;

@@ -4,6 +4,7 @@ import { TavtError } from "@tavt/core";
 import { decodeAudio, decodeFrames, type FfmpegBinaries, type FrameOptions, findFfmpeg, probeVideo } from "./ffmpeg";
 import { logMelExamples, VGGISH_LOG_MEL } from "./logmel";
 import { OnnxModel } from "./onnx";
+import { postprocessVggish, type VggishPca } from "./postprocess";
 import { StoreWriter } from "./stores";
 
 /** The video files `extractFeatures` reads from a directory. */
@@ -35,6 +36,10 @@ export interface AudioOptions {
   /** The shape of one example as the model takes it (default `[1, 96, 64]`: NCHW, one channel). */
   exampleShape?: readonly number[];
   batch?: number;
+  /** VGGish's PCA from the user's `vggish_pca_params.npz` (`loadVggishPca`), applied to every embedding. */
+  pca?: VggishPca;
+  /** After the PCA: clip to [-2, 2] and quantise to 0..255, as VGGish's postprocessor (needs `pca`). */
+  quantize?: boolean;
 }
 
 /** One video the run could not use, and why. */
@@ -162,6 +167,10 @@ export async function audioFeatures(
     );
   }
   const r = await runBatched(model, ex.data, shape, ex.examples, o.batch ?? 64);
+  if (o.pca)
+    return { data: postprocessVggish(r.data, ex.examples, o.pca, o.quantize ?? false), shape: [ex.examples, r.dim] };
+  if (o.quantize)
+    throw new TavtError("BAD_INPUT", "quantisation follows VGGish's PCA: give the PCA file too", { field: "pca" });
   return { data: r.data, shape: [ex.examples, r.dim] };
 }
 

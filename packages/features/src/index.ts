@@ -37,4 +37,5 @@ export {
   VGGISH_LOG_MEL,
 } from "./logmel";
 export { loadOnnxRuntime, OnnxModel, ORT_INSTALL } from "./onnx";
+export { loadVggishPca, postprocessVggish, type VggishPca } from "./postprocess";
 export { type StoreKind, StoreWriter, storeKind } from "./stores";

@@ -21,6 +21,8 @@ interface ExtractCliOptions extends CommonOptions {
   mean?: string;
   std?: string;
   audioExampleShape: string;
+  audioPca?: string;
+  audioQuantize?: boolean;
   concurrency: string;
 }
 
@@ -91,6 +93,11 @@ export function featuresCommand(): Command {
       .option("--mean <r,g,b>", "per-channel mean on [0, 1] (default ImageNet 0.485,0.456,0.406)")
       .option("--std <r,g,b>", "per-channel std (default ImageNet 0.229,0.224,0.225)")
       .option("--audio-example-shape <dims>", "one log-mel example as the audio model takes it", "1,96,64")
+      .option("--audio-pca <file>", "VGGish's PCA parameters (vggish_pca_params.npz), applied to every audio embedding")
+      .option(
+        "--audio-quantize",
+        "after --audio-pca: clip to [-2, 2] and quantise to 0..255, as VGGish's postprocessor",
+      )
       .option("--concurrency <n>", "videos processed at once", "2"),
   ).action(async (o: ExtractCliOptions) => {
     const out = outputOf(o);
@@ -100,6 +107,10 @@ export function featuresCommand(): Command {
     const count = number("--frames", o.frames, 1, true);
     if (fps !== undefined && count !== undefined)
       throw usageError("--fps and --frames: give one of them", { field: "--fps" });
+    if (o.audioQuantize && !o.audioPca)
+      throw usageError("--audio-quantize: give --audio-pca too (the quantisation follows VGGish's PCA)", {
+        field: "--audio-quantize",
+      });
     const f = await loadFeatures();
     const visualOut = o.visualModel ? o.out : undefined;
     const audioOut = o.audioModel ? (o.visualModel ? (o.audioOut ?? audioStoreBeside(o.out)) : o.out) : undefined;
@@ -129,6 +140,8 @@ export function featuresCommand(): Command {
             output: o.audioOutput,
             out: audioOut!,
             exampleShape: numbers("--audio-example-shape", o.audioExampleShape),
+            pca: o.audioPca ? await f.loadVggishPca(o.audioPca) : undefined,
+            quantize: o.audioQuantize ?? false,
           }
         : undefined,
       concurrency: number("--concurrency", o.concurrency, 1, true),
