@@ -4,7 +4,8 @@
  * in the layouts and file names the guide uses), from a directory laid out as the guide says (data/msrvtt,
  * data/msvd, videos/, models/, feats/). `tavt features extract` runs on copies of @tavt/features' fixture clip with
  * its tiny ONNX models standing in for ResNet-101 and VGGish, writing beside the stand-in stores (its --out and
- * --audio-out are redirected, so the later commands read stores that hold every video id). `pnpm tavt ARGS` runs the built CLI in that directory; `pnpm nx run benchmarks:NAME -- ARGS`
+ * --audio-out are redirected, so the later commands read stores that hold every video id); `tavt bench speed`
+ * runs at --size tiny with one step of each kind. `pnpm tavt ARGS` runs the built CLI in that directory; `pnpm nx run benchmarks:NAME -- ARGS`
  * runs the benchmark script as nx does (in benchmarks/, INIT_CWD the guide's directory) with SMALL appended. A
  * shell block not marked runnable, or a command of another form, fails the test: nothing in the guide goes unrun.
  */
@@ -131,7 +132,12 @@ describe("docs/reproduce-msrvtt.md: every command in it runs", () => {
             r = spawnSync(process.execPath, [tavtBin, ...w.slice(2), ...out], { cwd: work, encoding: "utf8" });
             expect(existsSync(out[1]!), String(r.stderr)).toBe(true);
           } else if (w[0] === "pnpm" && w[1] === "tavt") {
-            r = spawnSync(process.execPath, [tavtBin, ...w.slice(2)], { cwd: work, encoding: "utf8" });
+            // the paper-size speed measurement is cut to the tiny model, one step of each kind (the last option wins)
+            const small =
+              w[2] === "bench"
+                ? ["--size", "tiny", "--steps", "1", "--warmup", "0", "--meta-steps", "1", "--meta-warmup", "0"]
+                : [];
+            r = spawnSync(process.execPath, [tavtBin, ...w.slice(2), ...small], { cwd: work, encoding: "utf8" });
           } else if (w[0] === "pnpm" && w[1] === "nx" && w[2] === "run" && w[3]?.startsWith("benchmarks:")) {
             const [name, config] = w[3].slice("benchmarks:".length).split(":");
             const rest = w[4] === "--" ? w.slice(5) : w.slice(4);
