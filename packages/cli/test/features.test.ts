@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { audioStoreBeside } from "../src/commands/features";
-import { run, tempDir } from "./helpers";
+import { run, TINY, tempDir } from "./helpers";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "..", "..", "features", "test", "fixtures");
@@ -192,5 +192,106 @@ describe("tavt features extract", () => {
       expect(JSON.parse(again.stdout)).toMatchObject({ total: 7, extracted: 0, skipped: 6 });
     },
     120_000,
+  );
+
+  it.skipIf(skip)(
+    "tavt caption --run RUN --videos DIR extracts features as the run's were made, then captions",
+    async () => {
+      const dir = tempDir();
+      const clip = join(fixtures, "clip.mp4");
+      const copies = (sub: string, names: string[]) => {
+        mkdirSync(join(dir, sub), { recursive: true });
+        for (const n of names) copyFileSync(clip, join(dir, sub, `${n}.mp4`));
+        return join(dir, sub);
+      };
+      // a dataset directory whose features tavt features extract made: 4 domains of 8 videos (6 train, 2 test)
+      const ids = Array.from({ length: 32 }, (_, i) => `video${i}`);
+      const ds = join(dir, "ds");
+      const ex = await run(
+        "features",
+        "extract",
+        "--videos",
+        copies("train-videos", ids),
+        ...MODELS,
+        "--out",
+        join(ds, "visual.h5"),
+        "--audio-out",
+        join(ds, "audio.h5"),
+        "--quiet",
+      );
+      expect(ex.code, ex.stderr).toBe(0);
+      expect(existsSync(join(ds, "visual.h5.extractor.json")) && existsSync(join(ds, "audio.h5.extractor.json"))).toBe(
+        true,
+      );
+      const domains = ["A", "B", "C", "T"];
+      writeFileSync(
+        join(ds, "annotations.json"),
+        JSON.stringify({
+          format: "tavt-dataset",
+          version: 1,
+          name: "clips",
+          sourceDomains: ["A", "B", "C"],
+          targetDomains: ["T"],
+          audioAbsentDomains: [],
+          features: { visual: "visual.h5", audio: "audio.h5" },
+          videos: ids.map((id, i) => ({
+            id,
+            domain: domains[i % 4],
+            captions: ["colour bars and a tone", "a test pattern with a beep"],
+            split: Math.floor(i / 4) < 6 ? "train" : "test",
+          })),
+        }),
+      );
+      const runDir = join(dir, "run");
+      const tr = await run(
+        "train",
+        "--preset",
+        "quick",
+        ...TINY,
+        "--data",
+        "dir",
+        "--annotations",
+        ds,
+        "--set",
+        "space.source=source-domains",
+        "--set",
+        "space.unit=1",
+        "--set",
+        "data.minCount=1",
+        "--out",
+        runDir,
+        "--quiet",
+      );
+      expect(tr.code, tr.stderr).toBe(0);
+      const fresh = copies("new-videos", ["new0", "new1"]);
+      writeFileSync(join(fresh, "new2.mp4"), readFileSync(clip).subarray(0, 2000));
+      const cap = await run("caption", "--run", runDir, "--videos", fresh, "--json");
+      expect(cap.code).toBe(1); // new2 is unreadable
+      expect((JSON.parse(cap.stdout) as { id: string }[]).map((c) => c.id)).toEqual(["new0", "new1"]);
+      expect(cap.stderr).toMatch(/new2\.mp4: unreadable video/);
+      // captions of the same clip through --features made by hand the same way are the same
+      const same = await run(
+        "caption",
+        "--run",
+        runDir,
+        "--features",
+        join(ds, "visual.h5"),
+        "--audio-features",
+        join(ds, "audio.h5"),
+        "--json",
+      );
+      const byId = new Map(
+        (JSON.parse(same.stdout) as { id: string; caption: string }[]).map((c) => [c.id, c.caption]),
+      );
+      expect(JSON.parse(cap.stdout)[0].caption).toBe(byId.get("video0"));
+      // a run whose features were not made by tavt features extract: the error says so
+      rmSync(join(ds, "visual.h5.extractor.json"));
+      const none = await run("caption", "--run", runDir, "--videos", fresh);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(
+        /visual\.h5\.extractor\.json not found: the run's features .* were not made by tavt features extract/,
+      );
+    },
+    180_000,
   );
 });

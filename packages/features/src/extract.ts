@@ -4,7 +4,8 @@ import { TavtError } from "@tavt/core";
 import { decodeAudio, decodeFrames, type FfmpegBinaries, type FrameOptions, findFfmpeg, probeVideo } from "./ffmpeg";
 import { logMelExamples, VGGISH_LOG_MEL } from "./logmel";
 import { OnnxModel } from "./onnx";
-import { postprocessVggish, type VggishPca } from "./postprocess";
+import { loadVggishPca, postprocessVggish, type VggishPca } from "./postprocess";
+import { recordOfAudio, recordOfVisual, writeExtractorRecord } from "./record";
 import { StoreWriter } from "./stores";
 
 /** The video files `extractFeatures` reads from a directory. */
@@ -36,8 +37,8 @@ export interface AudioOptions {
   /** The shape of one example as the model takes it (default `[1, 96, 64]`: NCHW, one channel). */
   exampleShape?: readonly number[];
   batch?: number;
-  /** VGGish's PCA from the user's `vggish_pca_params.npz` (`loadVggishPca`), applied to every embedding. */
-  pca?: VggishPca;
+  /** VGGish's PCA parameters, the user's `vggish_pca_params.npz`, applied to every embedding. */
+  pca?: string;
   /** After the PCA: clip to [-2, 2] and quantise to 0..255, as VGGish's postprocessor (needs `pca`). */
   quantize?: boolean;
 }
@@ -151,6 +152,7 @@ export async function audioFeatures(
   model: OnnxModel,
   file: string,
   o: AudioOptions,
+  pca: VggishPca | null = null,
 ): Promise<{ data: Float32Array; shape: [number, number] }> {
   const info = await probeVideo(bins, file);
   if (!info.hasAudio) throw new Error("no audio stream");
@@ -167,10 +169,13 @@ export async function audioFeatures(
     );
   }
   const r = await runBatched(model, ex.data, shape, ex.examples, o.batch ?? 64);
+  if (pca)
+    return { data: postprocessVggish(r.data, ex.examples, pca, o.quantize ?? false), shape: [ex.examples, r.dim] };
   if (o.pca)
-    return { data: postprocessVggish(r.data, ex.examples, o.pca, o.quantize ?? false), shape: [ex.examples, r.dim] };
-  if (o.quantize)
+    throw new TavtError("BAD_INPUT", `audioFeatures: pass the PCA of ${o.pca} (loadVggishPca)`, { field: "pca" });
+  if (o.quantize) {
     throw new TavtError("BAD_INPUT", "quantisation follows VGGish's PCA: give the PCA file too", { field: "pca" });
+  }
   return { data: r.data, shape: [ex.examples, r.dim] };
 }
 
@@ -191,6 +196,7 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
   const bins = o.ffmpeg ?? findFfmpeg();
   const vModel = o.visual ? await OnnxModel.open(o.visual.model, o.visual.output) : null;
   const aModel = o.audio ? await OnnxModel.open(o.audio.model, o.audio.output) : null;
+  const pca = o.audio?.pca ? await loadVggishPca(o.audio.pca) : null;
   const vStore = o.visual ? await StoreWriter.open(o.visual.out) : null;
   const aStore = o.audio ? await StoreWriter.open(o.audio.out) : null;
   const seen = new Map<string, string>();
@@ -216,7 +222,7 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
       let reason: string | null = null;
       try {
         const v = vModel && o.visual ? await visualFeatures(bins, vModel, file, o.visual) : null;
-        const a = aModel && o.audio ? await audioFeatures(bins, aModel, file, o.audio) : null;
+        const a = aModel && o.audio ? await audioFeatures(bins, aModel, file, o.audio, pca) : null;
         if (v) vStore!.write(id, v.data, v.shape);
         if (a) aStore!.write(id, a.data, a.shape);
         extracted++;
@@ -234,6 +240,8 @@ export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 2) }, worker));
     await vStore?.finish();
     await aStore?.finish();
+    if (o.visual) writeExtractorRecord(o.visual.out, { visual: recordOfVisual(o.visual) });
+    if (o.audio) writeExtractorRecord(o.audio.out, { audio: recordOfAudio(o.audio) });
   } finally {
     vStore?.close();
     aStore?.close();

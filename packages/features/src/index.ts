@@ -38,4 +38,12 @@ export {
 } from "./logmel";
 export { loadOnnxRuntime, OnnxModel, ORT_INSTALL } from "./onnx";
 export { loadVggishPca, postprocessVggish, type VggishPca } from "./postprocess";
+export {
+  type ExtractorRecord,
+  readExtractorRecord,
+  recordOfAudio,
+  recordOfVisual,
+  recordPath,
+  writeExtractorRecord,
+} from "./record";
 export { type StoreKind, StoreWriter, storeKind } from "./stores";

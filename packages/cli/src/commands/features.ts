@@ -1,6 +1,11 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TavtError } from "@tavt/core";
 import { Command } from "commander";
+import type { ExperimentConfig } from "../config/schema";
 import { usageError } from "../errors";
+import type { Output } from "../output";
 import { createProgress } from "../progress";
 import { type CommonOptions, example, outputOf, withCommon } from "./common";
 
@@ -140,7 +145,7 @@ export function featuresCommand(): Command {
             output: o.audioOutput,
             out: audioOut!,
             exampleShape: numbers("--audio-example-shape", o.audioExampleShape),
-            pca: o.audioPca ? await f.loadVggishPca(o.audioPca) : undefined,
+            pca: o.audioPca,
             quantize: o.audioQuantize ?? false,
           }
         : undefined,
@@ -179,4 +184,77 @@ export function featuresCommand(): Command {
     ),
   );
   return features;
+}
+
+/** A run's feature stores: `data.features.*`, or for a dataset directory the paths of its annotations.json. */
+export function runStores(config: ExperimentConfig): { visual: string | null; audio: string | null } {
+  const f = config.data.features;
+  if (config.data.source !== "dir") return { visual: f.visual, audio: f.audio };
+  const dir = config.data.annotations;
+  if (!dir) return { visual: null, audio: null };
+  const file = join(dir, "annotations.json");
+  if (!existsSync(file)) return { visual: null, audio: null };
+  const json = JSON.parse(readFileSync(file, "utf8")) as { features?: { visual?: string; audio?: string | null } };
+  return {
+    visual: json.features?.visual ? join(dir, json.features.visual) : null,
+    audio: json.features?.audio ? join(dir, json.features.audio) : null,
+  };
+}
+
+/**
+ * Features of new videos for a trained run, extracted as the run's own were: the settings recorded beside its
+ * feature stores by `tavt features extract` (`<store>.extractor.json`). Written to a temporary directory.
+ */
+export async function extractForRun(
+  config: ExperimentConfig,
+  videos: string,
+  out: Output,
+): Promise<{ dir: string; visual: string; audio: string | null; failed: { file: string; reason: string }[] }> {
+  const f = await loadFeatures();
+  const stores = runStores(config);
+  if (!stores.visual) {
+    throw new TavtError(
+      "BAD_INPUT",
+      "--videos: the run names no visual feature store to take the extractor settings from; give --features",
+      {
+        field: "--videos",
+      },
+    );
+  }
+  const visual = f.readExtractorRecord(stores.visual)?.visual;
+  if (!visual) {
+    throw new TavtError(
+      "NOT_FOUND",
+      `--videos: ${f.recordPath(stores.visual)} not found: the run's features (${stores.visual}) were not made by tavt features extract, so how to extract new ones is unknown; extract them the same way yourself and give --features`,
+      { file: f.recordPath(stores.visual), field: "--videos" },
+    );
+  }
+  const audio = stores.audio ? (f.readExtractorRecord(stores.audio)?.audio ?? null) : null;
+  const dir = mkdtempSync(join(tmpdir(), "tavt-caption-"));
+  const progress = { bar: createProgress(out, { label: "extract", total: 1 }) };
+  const summary = await f.extractFeatures({
+    videos,
+    visual: {
+      ...visual,
+      out: join(dir, "visual"),
+      mean: visual.mean as [number, number, number],
+      std: visual.std as [number, number, number],
+    },
+    audio: audio ? { ...audio, out: join(dir, "audio") } : undefined,
+    ffmpeg: f.findFfmpeg(),
+    onEvent: (e) => {
+      if (e.kind === "start") {
+        progress.bar.stop();
+        progress.bar = createProgress(out, { label: "extract", total: Math.max(1, e.total) });
+      } else {
+        if (e.status === "failed") progress.bar.log(`${e.id}: ${e.reason} (skipped)`);
+        progress.bar.update(e.completed);
+      }
+    },
+  });
+  progress.bar.stop();
+  out.note(
+    `extracted features of ${summary.extracted} of ${summary.total} videos as the run's were (${f.recordPath(stores.visual)})`,
+  );
+  return { dir, visual: join(dir, "visual"), audio: audio ? join(dir, "audio") : null, failed: summary.failed };
 }
