@@ -6,7 +6,6 @@
  */
 import {
   adaptExperiment,
-  buildSpaceFor,
   captionVideos,
   ensureBackend,
   evalIds,
@@ -15,13 +14,14 @@ import {
   prepareExperiment,
   resolveConfig,
   scoreCaptions,
+  spaceFor,
   trainExperiment,
 } from "@tavt/cli";
 import { disposeTree } from "@tavt/core";
 import { report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
 import { settings } from "./lib/settings";
-import type { TransferRow } from "./lib/transfer";
+import { type CurveRecord, diagnosticsOf, diversityOf, type TransferRow } from "./lib/transfer";
 
 const DESCRIPTION =
   "Meta-test adaptation (section 4.2): target scores of meta-trained TAVT without adaptation, after SGD and after Adam.";
@@ -31,14 +31,16 @@ await benchmarkMain({ name: "adaptation", description: DESCRIPTION }, async (o, 
   await ensureBackend(out);
   const s = settings(o);
   const rows: TransferRow[] = [];
+  const curves: CurveRecord[] = [];
   const configs: Record<string, ReturnType<typeof resolveConfig>> = {};
   for (const seed of o.seeds) {
     const config = resolveConfig({ preset: s.preset, sets: [...s.sets, "model.kind=tavt", `seed=${seed}`] });
     const data = await loadExperimentData(config);
-    const space = needsBank(config) ? await buildSpaceFor(config, data) : null;
+    const space = needsBank(config) ? await spaceFor(config, data) : null;
     const exp = await prepareExperiment(config, { data, space });
     out.note(`[seed ${seed}] TAVT (${exp.learner.name}): meta-training ${config.train.steps} steps`);
     const trained = await trainExperiment(exp, { out, label: `TAVT s${seed}` });
+    curves.push({ method: `TAVT (${exp.learner.name})`, seed, curve: trained.curve });
     const targets = [...exp.data.dataset.targetDomains];
     const { steps, lr } = config.adapt;
     const rate = lr ?? config.meta.innerLr;
@@ -76,6 +78,7 @@ await benchmarkMain({ name: "adaptation", description: DESCRIPTION }, async (o, 
         ...scores,
         trainSeconds: trained.seconds,
         adaptLoss: adapted.lossUsed,
+        ...diagnosticsOf(diversityOf(caps)),
       });
     }
     disposeTree(trained.params);
@@ -83,7 +86,7 @@ await benchmarkMain({ name: "adaptation", description: DESCRIPTION }, async (o, 
     data.dataset.close();
   }
   await report(
-    { rows, configs, captions: [], seconds: (performance.now() - t0) / 1000 },
+    { rows, configs, captions: [], curves, seconds: (performance.now() - t0) / 1000 },
     {
       benchmark: "adaptation",
       title: "Meta-test adaptation (section 4.2): TAVT on the meta-test set without adaptation, with SGD, with Adam",

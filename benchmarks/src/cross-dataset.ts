@@ -1,7 +1,7 @@
 /**
  * Paper Table 2 (cross-dataset transfer): meta-train on one dataset's source domains (MSR-VTT's), then adapt to and
  * test on another dataset (MSVD): one domain, no audio, its own visual and caption distributions. TAVT adapts with
- * L_cap, its AVMM frozen, and A_rec stands in for the missing audio (section 3.5); the concatenation baseline gets
+ * L_cap, its AVMM frozen, and A_rec stands in for the missing audio (section 3.4); the concatenation baseline gets
  * zeros for audio. Rows: TAVT, the vanilla and the concatenation transformers (all MAML), and TAVT trained jointly.
  *
  * On the embedded data the target is the MSVD-like synthetic set (@tavt/datasets `makeMsvdLike`); with real data:

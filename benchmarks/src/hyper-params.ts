@@ -10,7 +10,7 @@ import { renderVegaLite } from "@tavt/cli";
 import { writeFileAtomic } from "@tavt/core";
 import { METRIC_TITLES, report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
-import { ALL_TARGETS, PAPER_TARGETS, settings } from "./lib/settings";
+import { ALL_TARGETS, settings, targetDomainsOf } from "./lib/settings";
 import { meanStd } from "./lib/stats";
 import { runTransfer, type TransferRow } from "./lib/transfer";
 
@@ -43,6 +43,7 @@ await benchmarkMain({ name: "hyper-params", description: DESCRIPTION }, async (o
   );
   const unique = [...new Map(plan.map((p) => [label(p.setting), p.setting])).values()];
   out.note(`hyper-params: ${plan.length} points in ${unique.length} distinct settings`);
+  const domains = await targetDomainsOf(settings(o));
   const result = await runTransfer({
     preset: settings(o).preset,
     sets: settings(o).sets,
@@ -57,7 +58,7 @@ await benchmarkMain({ name: "hyper-params", description: DESCRIPTION }, async (o
       ],
     })),
     seeds: o.seeds,
-    targets: (c) => ALL_TARGETS(c, PAPER_TARGETS),
+    targets: (c) => ALL_TARGETS(c, domains),
     out,
   });
   // One row per sweep point: the run of its setting, named by the swept value.

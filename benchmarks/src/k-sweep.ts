@@ -4,7 +4,7 @@
  */
 import { report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
-import { ALL_TARGETS, PAPER_K_VALUES, PAPER_TARGETS, settings } from "./lib/settings";
+import { ALL_TARGETS, PAPER_K_VALUES, settings, targetDomainsOf } from "./lib/settings";
 import { runTransfer } from "./lib/transfer";
 
 const DESCRIPTION = `Auditory space size (paper Table 10): TAVT with K = ${PAPER_K_VALUES.join(", ")} prototypes (--quick: the first two).`;
@@ -12,12 +12,13 @@ const DESCRIPTION = `Auditory space size (paper Table 10): TAVT with K = ${PAPER
 await benchmarkMain({ name: "k-sweep", description: DESCRIPTION, extra: ["k"] }, async (o, out) => {
   const ks = o.ks ?? (o.quick ? PAPER_K_VALUES.slice(0, 2) : PAPER_K_VALUES);
   const s = settings(o);
+  const domains = await targetDomainsOf(settings(o));
   const result = await runTransfer({
     preset: s.preset,
     sets: s.sets,
     variants: ks.map((k) => ({ name: `K=${k}`, sets: ["model.kind=tavt", "meta.learner=maml", `space.k=${k}`] })),
     seeds: o.seeds,
-    targets: (c) => ALL_TARGETS(c, PAPER_TARGETS),
+    targets: (c) => ALL_TARGETS(c, domains),
     out,
   });
   await report(result, {

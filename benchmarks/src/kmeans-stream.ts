@@ -1,5 +1,5 @@
 /**
- * Mini-batch k-means over a feature file larger than memory (issue 15 point 7; section 3.1 at the paper's scale,
+ * Mini-batch k-means over a feature file larger than memory (issue 15 point 7; section 3.2 and appendix D.1 at the paper's scale,
  * where the universal auditory space comes from k-means over 750k Flickr videos). A seeded Gaussian mixture of
  * 100 components in 128-d (as pooled VGGish units might look) is written in pieces to a temporary .npy, then:
  *

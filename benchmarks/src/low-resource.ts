@@ -4,7 +4,7 @@
  */
 import { report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
-import { ALL_TARGETS, PAPER_TARGETS, settings } from "./lib/settings";
+import { ALL_TARGETS, settings, targetDomainsOf } from "./lib/settings";
 import { runTransfer } from "./lib/transfer";
 
 const DESCRIPTION =
@@ -12,6 +12,7 @@ const DESCRIPTION =
 
 await benchmarkMain({ name: "low-resource", description: DESCRIPTION }, async (o, out) => {
   const s = settings(o);
+  const domains = await targetDomainsOf(settings(o));
   const result = await runTransfer({
     preset: s.preset,
     sets: s.sets,
@@ -21,7 +22,7 @@ await benchmarkMain({ name: "low-resource", description: DESCRIPTION }, async (o
       { name: "visual+audio concat (MAML)", sets: ["model.kind=concatAvTransformer", "meta.learner=maml"] },
     ],
     seeds: o.seeds,
-    targets: (c) => ALL_TARGETS(c, PAPER_TARGETS),
+    targets: (c) => ALL_TARGETS(c, domains),
     fractions: o.quick ? [0.1, 1] : [0.1, 0.25, 0.5, 1],
     out,
   });

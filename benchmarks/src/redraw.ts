@@ -6,14 +6,24 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AlphaTrace, alphaTraceSvg, barChartSvg, EXIT, errorLine, isUserError, usageError } from "@tavt/cli";
+import {
+  type AlphaTrace,
+  alphaTraceSvg,
+  barChartSvg,
+  EXIT,
+  errorLine,
+  isUserError,
+  learningCurveSvg,
+  usageError,
+} from "@tavt/cli";
 import { writeFileAtomic } from "@tavt/core";
-import { METRIC_TITLES, type Metric, tableChart } from "./lib/report";
+import { curvePoints, METRIC_TITLES, type Metric, tableChart } from "./lib/report";
+import type { CurveRecord } from "./lib/transfer";
 
 const USAGE = `usage: tsx src/redraw.ts RESULTS_DIR
 
-Redraws RESULTS_DIR/table.svg from RESULTS_DIR/table.json and RESULTS_DIR/alpha-traces.svg from
-RESULTS_DIR/alpha-traces.json (when present), as the benchmark that wrote them would.`;
+Redraws RESULTS_DIR/table.svg from RESULTS_DIR/table.json, and alpha-traces.svg and curves.svg from
+alpha-traces.json and curves.json (when present), as the benchmark that wrote them would.`;
 
 function readJson<T>(file: string): T {
   try {
@@ -42,6 +52,12 @@ async function redraw(dir: string): Promise<void> {
   if (existsSync(tracesFile)) {
     writeFileAtomic(join(dir, "alpha-traces.svg"), await alphaTraceSvg(readJson<AlphaTrace[]>(tracesFile)));
     process.stderr.write(`wrote ${join(dir, "alpha-traces.svg")}\n`);
+  }
+  const curvesFile = join(dir, "curves.json");
+  if (existsSync(curvesFile)) {
+    const points = curvePoints(readJson<CurveRecord[]>(curvesFile));
+    writeFileAtomic(join(dir, "curves.svg"), await learningCurveSvg(points, `Learning curves: ${table.title}`));
+    process.stderr.write(`wrote ${join(dir, "curves.svg")}\n`);
   }
 }
 

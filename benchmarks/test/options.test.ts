@@ -50,7 +50,9 @@ describe("benchmark options", () => {
   });
 
   // every benchmark target's script (src/redraw.ts is a tool, not a benchmark: it takes a results directory)
-  const scripts = readdirSync(join(root, "src")).filter((f) => f.endsWith(".ts") && f !== "redraw.ts");
+  const scripts = readdirSync(join(root, "src")).filter(
+    (f) => f.endsWith(".ts") && f !== "redraw.ts" && f !== "results-doc.ts",
+  );
   it.each(scripts)("%s --help lists its options, --preset among them (exit 0)", (script) => {
     const help = execFileSync(tsx, [join("src", script), "--help"], { cwd: root, encoding: "utf8" });
     expect(help).toMatch(/^Usage: pnpm nx run benchmarks:/);

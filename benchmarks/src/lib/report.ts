@@ -3,6 +3,8 @@ import {
   alignedTable,
   alphaTraceSvg,
   type BarChartOptions,
+  type CurvePoint,
+  learningCurveSvg,
   markdownTable,
   type Output,
   runInfo,
@@ -12,8 +14,15 @@ import {
   writeResultTable,
 } from "@tavt/cli";
 import { writeFileAtomic } from "@tavt/core";
+import {
+  describeComparison,
+  formatDifference,
+  PAIRED_METHOD,
+  type PairedDifference,
+  pairedComparison,
+} from "./compare";
 import { meanStd, pm } from "./stats";
-import type { TransferResult, TransferRow } from "./transfer";
+import type { CurveRecord, TransferResult, TransferRow } from "./transfer";
 
 export type Metric = "BLEU1" | "BLEU4" | "METEOR" | "ROUGE_L" | "CIDEr";
 
@@ -39,6 +48,52 @@ export interface ReportSpec {
   seeds: number[];
   dir: string;
   out: Output;
+  /** The method the paired comparison subtracts the others from; default the first method of the rows. */
+  reference?: string;
+}
+
+/** The caption diagnostics every results table carries beside the scores (see TransferRow). */
+const DIAGNOSTICS = ["distinct", "vocabulary", "length", "refLength"] as const;
+
+/** The learning-curve points of a run: training loss (moving mean of 5 steps), validation L and NLL per word. */
+export function curvePoints(curves: readonly CurveRecord[]): CurvePoint[] {
+  const out: CurvePoint[] = [];
+  for (const { method, seed, curve } of curves) {
+    curve.steps.forEach((s, i) => {
+      const window = curve.steps.slice(Math.max(0, i - 4), i + 1);
+      const value = window.reduce((a, x) => a + x.loss, 0) / window.length;
+      out.push({
+        method,
+        seed,
+        series: "training loss of the meta-batch (moving mean of 5 steps)",
+        step: s.step,
+        value,
+      });
+    });
+    for (const v of curve.validation) {
+      out.push({
+        method,
+        seed,
+        series: "validation loss L (eq. 10), held-out source videos",
+        step: v.step,
+        value: v.total,
+      });
+      out.push({ method, seed, series: "validation NLL per word (no W_ma weights)", step: v.step, value: v.nll });
+    }
+  }
+  return out;
+}
+
+/** The paired comparison of `reference` against every other method, per support fraction. */
+function comparisonOf(rows: readonly TransferRow[], reference: string, metrics: readonly Metric[]): PairedDifference[] {
+  const fractions = [...new Set(rows.map((r) => r.fraction))];
+  return fractions.flatMap((f) =>
+    pairedComparison(
+      rows.filter((r) => r.fraction === f),
+      reference,
+      metrics,
+    ).map((d) => (fractions.length > 1 ? { ...d, target: `${d.target} ${Math.round(f * 100)}%` } : d)),
+  );
 }
 
 /**
@@ -84,6 +139,7 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
     }
     for (const g of groups.values()) {
       const m = (f: Metric) => g.reduce((a, r) => a + r[f], 0) / g.length;
+      const avg = (f: (typeof DIAGNOSTICS)[number]) => g.reduce((a, r) => a + r[f], 0) / g.length;
       extra.push({
         ...g[0]!,
         target: "mean",
@@ -92,6 +148,10 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
         METEOR: m("METEOR"),
         ROUGE_L: m("ROUGE_L"),
         CIDEr: m("CIDEr"),
+        distinct: avg("distinct"),
+        vocabulary: avg("vocabulary"),
+        length: avg("length"),
+        refLength: avg("refLength"),
       });
     }
     rows = [...rows, ...extra];
@@ -115,6 +175,12 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
         n[`${m}_mean`] = Number(s.mean.toFixed(4));
         n[`${m}_std`] = Number(s.std.toFixed(4));
       }
+      // Caption diagnostics, means over seeds: distinct captions per test video (%), words used, mean length.
+      const dm = (f: (typeof DIAGNOSTICS)[number]) => meanStd(cell.map((r) => r[f])).mean;
+      d["distinct %"] = dm("distinct").toFixed(1);
+      d.words = dm("vocabulary").toFixed(1);
+      d["length (refs)"] = `${dm("length").toFixed(1)} (${dm("refLength").toFixed(1)})`;
+      for (const f of DIAGNOSTICS) n[`${f}_mean`] = Number(dm(f).toFixed(4));
       display.push(d);
       numeric.push(n);
     }
@@ -130,15 +196,44 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
     info,
     ...tableChart(numeric, spec.metrics, spec.by),
   });
-  const md = `## ${spec.title}\n\n${markdownTable(display)}\n\nMean ± standard deviation over seeds ${spec.seeds.join(", ")}; backend ${info.backend}; ${info.seconds} s; printed by \`${spec.command}\`.\n`;
+  const reference = spec.reference ?? methods[0]!;
+  const comparison = comparisonOf(result.rows, reference, spec.metrics);
+  const reading = describeComparison(comparison, METRIC_TITLES);
+  writeFileAtomic(
+    join(spec.dir, "comparison.json"),
+    `${JSON.stringify({ reference, method: PAIRED_METHOD, differences: comparison }, null, 1)}\n`,
+  );
+  const compareRows = comparison
+    .filter((d) => d.target.startsWith("mean"))
+    .map((d) => ({
+      [`${reference} minus`]: d.method,
+      ...(d.target === "mean" ? {} : { target: d.target }),
+      metric: METRIC_TITLES[d.metric],
+      "difference [95% interval]": formatDifference(d),
+      verdict: d.verdict,
+    }));
+  const compareMd = compareRows.length
+    ? `\n### Paired comparison (mean over targets)\n\n${markdownTable(compareRows)}\n\n${PAIRED_METHOD}.\n\n${reading}\n`
+    : "";
+  const md = `## ${spec.title}\n\n${markdownTable(display)}\n\nMean ± standard deviation over seeds ${spec.seeds.join(", ")}; distinct %: distinct captions per test video; words: distinct words used; length: mean caption length (the references' in brackets); backend ${info.backend}; ${info.seconds} s; printed by \`${spec.command}\`.\n${compareMd}`;
   writeFileAtomic(join(spec.dir, "table.md"), md);
+  if (result.curves.length > 0) {
+    writeFileAtomic(join(spec.dir, "curves.json"), `${JSON.stringify(result.curves)}\n`);
+    const points = curvePoints(result.curves);
+    if (points.length > 0) {
+      writeFileAtomic(join(spec.dir, "curves.svg"), await learningCurveSvg(points, `Learning curves: ${spec.title}`));
+    }
+  }
   writeFileAtomic(join(spec.dir, "rows.json"), `${JSON.stringify(result.rows, null, 1)}\n`);
   const traces = tracesOf(result.captions, 4);
   if (traces.length > 0) {
     writeFileAtomic(join(spec.dir, "alpha-traces.svg"), await alphaTraceSvg(traces));
     writeFileAtomic(join(spec.dir, "alpha-traces.json"), `${JSON.stringify(traces, null, 1)}\n`); // to redraw it
   }
-  const text = `${spec.title}\n\n${alignedTable(display)}\n\n(mean ± std over seeds ${spec.seeds.join(", ")}; ${info.seconds} s; backend ${info.backend}; written to ${spec.dir})`;
+  const compareText = compareRows.length
+    ? `\n\nPaired comparison (mean over targets):\n${alignedTable(compareRows)}\n${reading}`
+    : "";
+  const text = `${spec.title}\n\n${alignedTable(display)}\n\n(mean ± std over seeds ${spec.seeds.join(", ")}; ${info.seconds} s; backend ${info.backend}; written to ${spec.dir})${compareText}`;
   spec.out.print(text);
   return md;
 }

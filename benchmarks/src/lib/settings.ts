@@ -1,4 +1,4 @@
-import type { PresetName } from "@tavt/cli";
+import { openDataset, type PresetName, resolveConfig } from "@tavt/cli";
 import { type BenchOptions, dataSets, QUICK_CAPS } from "./options";
 import type { Variant } from "./transfer";
 
@@ -32,7 +32,7 @@ const TAVT = ["model.kind=tavt", "meta.learner=maml"];
 /**
  * The rows of Tables 4 and 5. "w/o real audio" (Table 4) is what @tavt/model's README says: meta-training as TAVT
  * (real audio, the AVMM trained), then at meta-test every target domain is treated as audio-absent, so A_rec stands
- * in for the audio and adaptation uses L_cap with the AVMM frozen (section 3.5). It does not switch real audio off
+ * in for the audio and adaptation uses L_cap with the AVMM frozen (section 3.4). It does not switch real audio off
  * for the whole run, which would leave the AVMM at its random initialisation.
  */
 export const ABLATION_VARIANTS = (targets: readonly string[]): Variant[] => [
@@ -46,6 +46,21 @@ export const ABLATION_VARIANTS = (targets: readonly string[]): Variant[] => [
   { name: "w/o ma (Table 5)", sets: [...TAVT, "model.ablation.noWma=true"] },
   { name: "TAVT", sets: TAVT },
 ];
+
+/**
+ * The meta-test (target) domains a benchmark's settings name: `data.targetDomains`, or the dataset's own (Table 1's
+ * five for MSR-VTT and the synthetic data; whatever a dataset directory declares).
+ */
+export async function targetDomainsOf(s: { preset: PresetName; sets: string[] }): Promise<string[]> {
+  const config = resolveConfig({ preset: s.preset, sets: s.sets });
+  if (config.data.targetDomains) return [...config.data.targetDomains];
+  const ds = await openDataset(config);
+  try {
+    return [...ds.targetDomains];
+  } finally {
+    ds.close();
+  }
+}
 
 /** Table 10's values of K, the number of prototypes of the universal auditory space. */
 export const PAPER_K_VALUES = [10, 100, 200, 300] as const;

@@ -1,7 +1,6 @@
 import {
   type AuditorySpaceLike,
   adaptExperiment,
-  buildSpaceFor,
   type CaptionScores,
   captionVideos,
   type ExperimentConfig,
@@ -9,15 +8,18 @@ import {
   ensureBackend,
   evalIds,
   type GeneratedCaption,
+  type LearningCurve,
   loadExperimentData,
   needsBank,
   type Output,
   prepareExperiment,
   resolveConfig,
   scoreCaptions,
+  spaceFor,
   trainExperiment,
 } from "@tavt/cli";
 import { disposeTree } from "@tavt/core";
+import { type CaptionDiversity, captionDiversity } from "@tavt/metrics";
 
 /** One row of a results table: a method (model, learner, ablation) given as config overrides. */
 export interface Variant {
@@ -53,6 +55,21 @@ export interface TransferRow extends CaptionScores {
   trainSeconds: number;
   /** "full" or "cap" (audio-absent target: L_cap with the AVMM frozen). */
   adaptLoss: string;
+  /** Caption diagnostics (@tavt/metrics captionDiversity): distinct captions per test video, x100. */
+  distinct: number;
+  /** Distinct words over the method's captions of this target. */
+  vocabulary: number;
+  /** Mean caption length in words. */
+  length: number;
+  /** Mean reference length in words (the same videos' references). */
+  refLength: number;
+}
+
+/** The learning curve of one method at one seed. */
+export interface CurveRecord {
+  method: string;
+  seed: number;
+  curve: LearningCurve;
 }
 
 export interface TransferResult {
@@ -61,7 +78,29 @@ export interface TransferResult {
   configs: Record<string, ExperimentConfig>;
   /** Some of the first TAVT method's captions on the first target (for the alpha-trace figure). */
   captions: GeneratedCaption[];
+  /** Each method's and seed's meta-training curve (training loss per step, validation loss every N steps). */
+  curves: CurveRecord[];
   seconds: number;
+}
+
+/** The caption diversity of generated captions against their references (@tavt/metrics). */
+export function diversityOf(caps: readonly GeneratedCaption[]): CaptionDiversity {
+  return captionDiversity(
+    Object.fromEntries(caps.map((c) => [c.id, c.caption])),
+    Object.fromEntries(caps.map((c) => [c.id, c.references])),
+  );
+}
+
+/** A results row's caption diagnostics. */
+export function diagnosticsOf(
+  d: CaptionDiversity,
+): Pick<TransferRow, "distinct" | "vocabulary" | "length" | "refLength"> {
+  return {
+    distinct: 100 * d.distinctShare,
+    vocabulary: d.vocabulary,
+    length: d.meanLength,
+    refLength: d.referenceLength,
+  };
 }
 
 /**
@@ -77,6 +116,7 @@ export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
   const rows: TransferRow[] = [];
   const configs: Record<string, ExperimentConfig> = {};
   let captions: GeneratedCaption[] = [];
+  const curves: CurveRecord[] = [];
   for (const seed of spec.seeds) {
     for (const v of spec.variants) {
       const config = resolveConfig({ preset: spec.preset, sets: [...spec.sets, ...v.sets, `seed=${seed}`] });
@@ -93,13 +133,14 @@ export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
         const spaceKey = JSON.stringify([dataKey, config.space, config.model.clipLen, seed]);
         space = spaceCache.get(spaceKey) ?? null;
         if (!space) {
-          space = await buildSpaceFor(config, data);
+          space = await spaceFor(config, data);
           spaceCache.set(spaceKey, space);
         }
       }
       const exp = await prepareExperiment(config, { data, space });
       spec.out.note(`[seed ${seed}] ${v.name}: meta-training (${exp.learner.name}, ${config.train.steps} steps)`);
       const trained = await trainExperiment(exp, { out: spec.out, label: `${v.name} s${seed}` });
+      curves.push({ method: v.name, seed, curve: trained.curve });
       const groups = spec.targets?.(config) ?? exp.data.dataset.targetDomains.map((d) => ({ name: d, domains: [d] }));
       for (const g of groups) {
         for (const fraction of spec.fractions ?? [config.adapt.fraction]) {
@@ -111,6 +152,7 @@ export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
           const caps = g.domains.flatMap((d) => captionVideos(exp, adapted.params, evalIds(exp, d)));
           disposeTree(adapted.params);
           const scores = scoreCaptions(caps, config.metrics);
+          const diversity = diversityOf(caps);
           if (captions.length === 0 && config.model.kind === "tavt" && !config.model.ablation.visualOnly) {
             captions = caps.slice(0, 8);
           }
@@ -122,9 +164,10 @@ export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
             ...scores,
             trainSeconds: trained.seconds,
             adaptLoss: adapted.lossUsed,
+            ...diagnosticsOf(diversity),
           });
           spec.out.note(
-            `[seed ${seed}] ${v.name} -> ${g.name}${spec.fractions ? ` (${fraction * 100}%)` : ""}: BLEU-4 ${scores.BLEU4.toFixed(2)} METEOR ${scores.METEOR.toFixed(2)} ROUGE-L ${scores.ROUGE_L.toFixed(2)} CIDEr ${scores.CIDEr.toFixed(2)}`,
+            `[seed ${seed}] ${v.name} -> ${g.name}${spec.fractions ? ` (${fraction * 100}%)` : ""}: BLEU-4 ${scores.BLEU4.toFixed(2)} METEOR ${scores.METEOR.toFixed(2)} ROUGE-L ${scores.ROUGE_L.toFixed(2)} CIDEr ${scores.CIDEr.toFixed(2)}; ${diversity.distinctCaptions}/${diversity.videos} distinct captions, ${diversity.vocabulary} words`,
           );
         }
       }
@@ -133,5 +176,5 @@ export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
     }
   }
   for (const d of dataCache.values()) d.dataset.close();
-  return { rows, configs, captions, seconds: (performance.now() - t0) / 1000 };
+  return { rows, configs, captions, curves, seconds: (performance.now() - t0) / 1000 };
 }

@@ -36,7 +36,7 @@ export interface AvmmInputs {
 /** Run-time options of `applyAvmm`. */
 export interface AvmmOptions {
   /**
-   * Frozen AVMM (Algorithm 1, line 16; section 3.5): no gradient flows into the AVMM parameters (they stay in the
+   * Frozen AVMM (Algorithm 1, line 16; section 3.4): no gradient flows into the AVMM parameters (they stay in the
    * graph with zero gradient). Default false.
    */
   freeze?: boolean;

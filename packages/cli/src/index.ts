@@ -58,8 +58,19 @@ export {
   resolveLearnerName,
 } from "./pipeline/learnerModule";
 export { captionLossOf, makeCaptioner, modelConfigOf, needsBank } from "./pipeline/model";
-export { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace, saveSpace } from "./pipeline/space";
+export { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace, saveSpace, spaceFor } from "./pipeline/space";
 export { samplerOf, type TrainRunOptions, type TrainRunResult, tasksOf, trainExperiment } from "./pipeline/train";
+export {
+  type CurveStep,
+  curveStep,
+  explainNonFinite,
+  type LearningCurve,
+  type LossValues,
+  type ValidationPoint,
+  type ValidationSet,
+  validationLoss,
+  validationSetOf,
+} from "./pipeline/validation";
 export { buildProgram, type MainIo, main } from "./program";
 export { createProgress, type Progress, type ProgressOptions } from "./progress";
 export {
@@ -67,6 +78,8 @@ export {
   alphaTraceSvg,
   type BarChartOptions,
   barChartSvg,
+  type CurvePoint,
+  learningCurveSvg,
   renderVegaLite,
   wordModalitySvg,
 } from "./report/charts";

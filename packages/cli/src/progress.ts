@@ -29,7 +29,7 @@ function formatValues(values: Record<string, number>): string {
   return Object.entries(values)
     .map(
       ([k, v]) =>
-        `${k}=${Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(4) : v.toExponential(2)) : v}`,
+        `${k}=${!Number.isFinite(v) ? v : Number.isInteger(v) ? v : Math.abs(v) >= 0.01 ? v.toFixed(4) : v.toExponential(2)}`,
     )
     .join(" ");
 }

@@ -2,12 +2,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeNpy, makeSynthetic } from "@tavt/datasets";
 import { describe, expect, it } from "vitest";
-import { buildSpaceFor, loadExperimentData, PRESET_NAMES, resolveConfig, saveSpace } from "../src";
+import { buildSpaceFor, loadExperimentData, PRESET_NAMES, resolveConfig, saveSpace, spaceFor } from "../src";
 import { tempDir } from "./helpers";
 
 const sets = ["data.synthetic.videos=200", "space.k=6"];
 
-describe("the universal auditory space comes from outside the training data (section 3.1)", () => {
+describe("the universal auditory space comes from outside the training data (section 3.2 and appendix D.1)", () => {
   it("every preset (so every benchmark) fits M on external audio", () => {
     for (const preset of PRESET_NAMES)
       expect(resolveConfig({ preset }).space).toMatchObject({ source: "external", corpus: null });
@@ -73,7 +73,7 @@ describe("the universal auditory space comes from outside the training data (sec
     );
   });
 
-  it("space.path: buildSpaceFor loads the saved space instead of building one (a missing file names the key)", async () => {
+  it("space.path: spaceFor loads the saved space instead of building one (a missing file names the key)", async () => {
     const dir = tempDir();
     const units = new Float32Array(40 * 12).map((_, i) => (Math.floor(i / 12) % 4) * 10 + (i % 3) * 0.1);
     const corpus = join(dir, "flickr.npy");
@@ -85,7 +85,7 @@ describe("the universal auditory space comes from outside the training data (sec
     const file = join(dir, "space.safetensors");
     await saveSpace(file, space);
     // space.path wins over space.corpus (here a file that does not exist, so building would fail)
-    const loaded = await buildSpaceFor(
+    const loaded = await spaceFor(
       resolveConfig({
         preset: "quick",
         sets: [...tiny, `space.path=${file}`, `space.corpus=${join(dir, "nope.npy")}`],
@@ -95,7 +95,7 @@ describe("the universal auditory space comes from outside the training data (sec
     expect([loaded.k, loaded.dim, loaded.source]).toEqual([4, 12, corpus]);
     expect(Array.from(loaded.centers)).toEqual(Array.from(space.centers));
     await expect(
-      buildSpaceFor(
+      spaceFor(
         resolveConfig({ preset: "quick", sets: [...tiny, `space.path=${join(dir, "none.safetensors")}`] }),
         data,
       ),

@@ -30,6 +30,12 @@ describe("tavt train: checkpoints and --resume", () => {
     const parted = tempDir();
     const a = await run("train", "--preset", "quick", ...TINY, ...MODEL, "--seed", "3", "--out", whole, "-q");
     expect(a.code).toBe(0);
+    // The learning curve: every step's loss, and the validation loss at step 0, every validateEvery steps and the end.
+    const curve = JSON.parse(readFileSync(join(whole, "curve.json"), "utf8"));
+    expect(curve.steps.map((x: { step: number }) => x.step)).toEqual([1, 2, 3, 4]);
+    for (const x of curve.steps) expect(Number.isFinite(x.loss) && Number.isFinite(x.lr)).toBe(true);
+    expect(curve.validation.map((v: { step: number }) => v.step)).toEqual([0, 3, 4]);
+    for (const v of curve.validation) expect(v.nll).toBeGreaterThan(0);
     // The same run, stopped after 3 steps (its last checkpoint is step 2), then resumed.
     const b = await run(
       "train",

@@ -8,7 +8,7 @@ import { kmeansStream, type StreamKMeansOptions } from "./stream";
 import type { KMeansOptions, KMeansProgress } from "./types";
 import { cutUnits, type FeatureSequence } from "./units";
 
-/** The universal auditory semantic space M of section 3.1: K prototype audio features (cluster centres). */
+/** The universal auditory semantic space M of section 3.2 and appendix D.1: K prototype audio features (cluster centres). */
 export interface AuditorySpace {
   /** Centres m_1..m_K, row-major [k, dim]. */
   centers: Float32Array;
@@ -80,7 +80,7 @@ function fit(points: PointSet, unit: number, o: AuditorySpaceOptions): BuiltAudi
 }
 
 /**
- * Section 3.1: cut each video's audio features into units of T frames, mean-pool each unit (as clip pooling, eq. 1),
+ * Section 3.2 and appendix D.1: cut each video's audio features into units of T frames, mean-pool each unit (as clip pooling, eq. 1),
  * and cluster all units into K prototypes with k-means++ and Lloyd (or mini-batch k-means).
  */
 export function buildAuditorySpace(

@@ -14,7 +14,7 @@ import {
 } from "../src";
 import { blobs } from "./blobs";
 
-describe("units (section 3.1, pooled as eq. 1)", () => {
+describe("units (section 3.2 and appendix D.1, pooled as eq. 1)", () => {
   it("cuts sequences into units of T frames and mean-pools them; a shorter last unit is the mean of its frames", () => {
     // dim 2, 5 frames: (1,10) (2,20) (3,30) (4,40) (5,50); T = 2 -> means of frames 0-1, 2-3, 4
     const a = { data: new Float32Array([1, 10, 2, 20, 3, 30, 4, 40, 5, 50]), frames: 5, dim: 2 };

@@ -7,7 +7,9 @@ export type TavtErrorCode =
   | "CHECKPOINT_CORRUPT"
   | "CHECKPOINT_MISMATCH"
   | "BACKEND_UNAVAILABLE"
-  | "NOT_FOUND";
+  | "NOT_FOUND"
+  /** Training produced a non-finite loss or gradient (learning rates too high for the model). */
+  | "DIVERGED";
 
 /** An error a user can act on: it names what was wrong and carries a stable `code`. */
 export class TavtError extends Error {

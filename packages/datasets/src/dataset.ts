@@ -5,7 +5,7 @@ import type { DomainRole, Sample, SplitName, VideoRecord } from "./types";
 export interface CaptionDatasetInit {
   name: string;
   videos: readonly VideoRecord[];
-  /** Meta-train domains (Section 3.5); default none. */
+  /** Meta-train domains (section 3.2 and appendix D.1); default none. */
   sourceDomains?: readonly string[];
   /** Meta-test domains; default every domain that is not a source. */
   targetDomains?: readonly string[];
@@ -19,7 +19,7 @@ export interface CaptionDatasetInit {
 
 /**
  * Videos with captions, domains and per-domain train/test splits, and lazy access to their features. Split by
- * domain into meta-train (source) and meta-test (target) domains as in Section 3.5.
+ * domain into meta-train (source) and meta-test (target) domains as in section 3.2 and appendix D.1.
  */
 export class CaptionDataset {
   readonly name: string;

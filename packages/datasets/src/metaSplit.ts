@@ -1,6 +1,6 @@
 import type { CaptionDataset } from "./dataset";
 
-/** Section 3.5's partition of a dataset's video ids: D_meta-train (source domains) and D_meta-test (targets). */
+/** section 3.2 and appendix D.1's partition of a dataset's video ids: D_meta-train (source domains) and D_meta-test (targets). */
 export interface MetaSplit {
   /** Per source domain, the ids meta-training draws from (each domain's train part). */
   metaTrain: Record<string, string[]>;

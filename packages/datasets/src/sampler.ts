@@ -39,9 +39,10 @@ export interface EpisodicSamplerOptions {
   /** Support domains per meta-batch (default K - 1: every source but the query domain). */
   supportDomains?: number;
   /**
-   * Also draw a second batch per domain (same size, other videos of the domain; they repeat only where the domain
-   * has fewer than twice the batch size): the fresh batches on which Algorithm 1, line 9 evaluates each theta'.
-   * Default false. The first batches are the same either way.
+   * Also draw a second batch per domain, disjoint from the first: the fresh batches on which Algorithm 1, line 9
+   * evaluates each theta'. It has the batch's size, or every other video of the domain where the domain has fewer
+   * than twice the batch size (never a video of the batch it adapted on); a domain with no video beyond one batch
+   * is a BAD_CONFIG error. Default false. The first batches are the same either way.
    */
   evalBatches?: boolean;
   seed?: number;
@@ -104,20 +105,30 @@ export class EpisodicSampler {
           domain: d,
         });
       }
+      const biggest = Math.max(this.batchSize, this.queryBatchSize);
+      if (this.evalBatches && ids.length <= biggest) {
+        throw new TavtError(
+          "BAD_CONFIG",
+          `episodic sampler: source domain "${d}" has ${ids.length} ${split} videos, no more than one batch of ${biggest}: Algorithm 1 line 9 needs a fresh batch of other videos (lower train.batchSize / train.queryBatchSize below ${ids.length}, or use meta.reading=maml)`,
+          { field: "batchSize", domain: d },
+        );
+      }
       this.pools.set(d, ids);
     }
   }
 
   /**
    * The ids of one domain's batch in episode `step` (without replacement; the whole pool if it is smaller), and with
-   * `evalBatches` the next `size` ids of the same permutation (wrapping round only when the pool is short).
+   * `evalBatches` the next ids of the same permutation: `size` of them, or the rest of the pool where it is short.
    */
   private draw(stepKey: Key, domain: string, role: string, size: number): { batch: string[]; fresh: string[] } {
     const pool = this.pools.get(domain)!;
     const perm = rng.permutation(rng.foldIn(stepKey, `${role}:${domain}`), pool.length);
     const n = Math.min(size, pool.length);
     const batch = Array.from(perm.subarray(0, n), (i) => pool[i]!);
-    const fresh = this.evalBatches ? Array.from({ length: n }, (_, j) => pool[perm[(n + j) % pool.length]!]!) : [];
+    const fresh = this.evalBatches
+      ? Array.from(perm.subarray(n, n + Math.min(n, pool.length - n)), (i) => pool[i]!)
+      : [];
     return { batch, fresh };
   }
 

@@ -12,7 +12,7 @@ export interface Sample {
   captions: string[];
 }
 
-/** Which side of Section 3.5 a domain is on: meta-train (source) or meta-test (target). */
+/** Which side of section 3.2 and appendix D.1 a domain is on: meta-train (source) or meta-test (target). */
 export type DomainRole = "source" | "target";
 
 /** A per-domain train/test split: meta-train uses the train part; meta-test adapts on train and evaluates on test. */

@@ -56,6 +56,27 @@ describe("EpisodicSampler (Algorithm 1)", () => {
     expect(mb.queryEval!.every((x) => x.domain === mb.queryDomain)).toBe(true);
   });
 
+  it("evalBatches never reuse the adaptation batch: short domains give a shorter fresh batch, one-batch domains fail", () => {
+    const smallest = Math.min(...SOURCE_DOMAINS.map((d) => ds.domainVideos(d, "train").length));
+    const size = smallest - 3; // the smallest domain has 3 videos beyond one batch
+    const s = new EpisodicSampler(ds, { seed: 2, batchSize: size, queryBatchSize: size, evalBatches: true });
+    for (let step = 0; step < 12; step++) {
+      const b = s.episodeIds(step);
+      const pairs = [...b.support.map((x, i) => [x, b.supportEval![i]!] as const), [b.query, b.queryEval!] as const];
+      pairs.forEach(([batch, fresh], i) => {
+        const domain = i < b.support.length ? b.supportDomains[i]! : b.queryDomain;
+        const pool = ds.domainVideos(domain, "train").length;
+        expect(fresh.length).toBe(Math.min(size, pool - size));
+        expect(fresh.filter((id) => batch.includes(id))).toEqual([]);
+        expect(new Set(fresh).size).toBe(fresh.length);
+      });
+    }
+    expect(() => new EpisodicSampler(ds, { batchSize: smallest, queryBatchSize: smallest, evalBatches: true })).toThrow(
+      /has \d+ train videos, no more than one batch.*fresh batch/,
+    );
+    expect(() => new EpisodicSampler(ds, { batchSize: smallest, queryBatchSize: smallest })).not.toThrow();
+  });
+
   it("is reproducible from (seed, step) and changes with the seed", () => {
     const a = new EpisodicSampler(ds, { seed: 5 });
     const b = new EpisodicSampler(ds, { seed: 5 });

@@ -1,5 +1,6 @@
 import { TavtError } from "@tavt/core";
 import { checkInnerOptimizer } from "./innerOptimizer";
+import { resolveOuterSchedule } from "./schedule";
 import { paramPredicate } from "./select";
 import type { MetaLearnerConfig, ResolvedMetaConfig } from "./types";
 
@@ -38,6 +39,7 @@ export function resolveMetaConfig(config: MetaLearnerConfig, defaults: MetaLearn
     outerLr: c.outerLr,
     adam: { ...(c.adam ?? {}) },
     clipNorm: c.clipNorm ?? null,
+    outerSchedule: resolveOuterSchedule(c.outerSchedule),
     innerParams: c.innerParams === undefined ? () => true : paramPredicate(c.innerParams),
     frozen: c.frozen === undefined ? () => false : paramPredicate(c.frozen),
   };

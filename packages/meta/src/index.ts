@@ -45,6 +45,15 @@ export {
   registerMetaLearner,
   unregisterMetaLearner,
 } from "./registry";
+export {
+  OUTER_DECAYS,
+  type OuterDecay,
+  type OuterSchedule,
+  outerLrFactor,
+  type ResolvedOuterSchedule,
+  resolveOuterSchedule,
+} from "./schedule";
+export { type SecondOrderShare, secondOrderShare } from "./secondOrder";
 export { joinFlat, paramPredicate, partitionTree, selectNames } from "./select";
 export { type MetaStepTiming, type TimeMetaStepsOptions, timeMetaSteps } from "./timing";
 export type {

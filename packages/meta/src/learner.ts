@@ -14,6 +14,7 @@ import {
 } from "@tavt/core";
 import { valueAndGradFlat } from "./gradients";
 import { checkInnerOptimizer, disposeInnerOptState, innerOptInit, innerOptStep } from "./innerOptimizer";
+import { outerLrFactor } from "./schedule";
 import { paramPredicate, partitionTree, requireSome } from "./select";
 import type { AdaptOptions, LossFn, MetaLearner, MetaState, MetaStepResult, ResolvedMetaConfig, Task } from "./types";
 
@@ -44,7 +45,8 @@ export interface MetaGradient {
 export type MetaGradientFn = <B>(context: MetaGradientContext<B>) => MetaGradient;
 
 /**
- * A meta-learner from a meta-gradient rule: the outer step is Adam (lr `outerLr`, optional global-norm clipping)
+ * A meta-learner from a meta-gradient rule: the outer step is Adam (peak lr `outerLr` on `outerSchedule`'s warmup and
+ * decay, optional global-norm clipping)
  * on the trainable leaves, and `adapt` takes SGD or Adam steps (Algorithm 1, lines 14 and 16; the learner's
  * `innerOptimizer` unless the call names one). The built-in learners are all
  * made this way, and so can a user's (see the README).
@@ -67,7 +69,8 @@ export function makeMetaLearner(name: string, config: ResolvedMetaConfig, metaGr
         const gradTree = unflatten(g.grads);
         const gradNorm = globalNorm(gradTree);
         const clipped = config.clipNorm !== null ? clipByGlobalNorm(gradTree, config.clipNorm).grads : gradTree;
-        const next = adamStep(unflatten(trainable), clipped, state.adam, { ...config.adam, lr: config.outerLr });
+        const lr = config.outerLr * outerLrFactor(config.outerSchedule, state.step);
+        const next = adamStep(unflatten(trainable), clipped, state.adam, { ...config.adam, lr });
         const out: FlatParams = { ...flatten(next.params) };
         for (const [n, t] of Object.entries(fixed)) out[n] = t.clone(); // frozen: same values, new tensors
         const newParams = unflatten(out);
@@ -77,7 +80,15 @@ export function makeMetaLearner(name: string, config: ResolvedMetaConfig, metaGr
         holder.result = {
           params: newParams,
           state: newState,
-          report: { loss: g.loss, innerLoss: g.innerLoss, queryLoss: g.queryLoss, gradNorm, tasks: tasks.length },
+          report: {
+            loss: g.loss,
+            innerLoss: g.innerLoss,
+            queryLoss: g.queryLoss,
+            gradNorm,
+            clipped: config.clipNorm !== null && gradNorm > config.clipNorm,
+            lr,
+            tasks: tasks.length,
+          },
         };
       });
       for (const t of Object.values(g.grads)) t.dispose();

@@ -53,7 +53,7 @@ export interface MetaTestResult<R> {
 }
 
 /**
- * Meta-test on a target domain (paper section 3.5, Algorithm 1 lines 12-17): adapt theta on the target's support
+ * Meta-test on a target domain (paper section 3.4, Algorithm 1 lines 12-17): adapt theta on the target's support
  * set with the full loss when it has audio, or with L_cap and AVMM frozen when it has none; then evaluate.
  */
 export async function metaTest<B, R = undefined>(options: MetaTestOptions<B, R>): Promise<MetaTestResult<R>> {

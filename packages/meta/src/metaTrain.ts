@@ -33,6 +33,12 @@ export interface MetaTrainOptions<B> {
   onStep?: (progress: MetaTrainProgress) => undefined | boolean | Promise<undefined | boolean>;
   /** Called with each step's tasks once the step is done, to dispose their batches. */
   releaseTasks?: (tasks: Task<B>[]) => void;
+  /**
+   * A step whose loss or meta-gradient norm is not finite stops the run with a `DIVERGED` error naming the step.
+   * This hook, given the parameters the step started from (borrowed) and its tasks, may return words to add to the
+   * message, such as which part of the loss is not finite.
+   */
+  explainDivergence?: (info: { step: number; params: ParamTree; tasks: Task<B>[]; report: MetaStepReport }) => string;
 }
 
 export interface MetaTrainResult {
@@ -67,6 +73,22 @@ export async function metaTrain<B>(options: MetaTrainOptions<B>): Promise<MetaTr
         const st = state ?? options.state ?? learner.init(options.params);
         if (state === null && options.state === undefined) state = st;
         result = learner.step(theta, st, tasks, loss, k.step);
+        const r = result.report;
+        if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+          const what = !Number.isFinite(r.loss) ? `the loss is ${r.loss}` : `the meta-gradient norm is ${r.gradNorm}`;
+          let detail = "";
+          try {
+            detail = options.explainDivergence?.({ step, params: theta, tasks, report: r }) ?? "";
+          } finally {
+            disposeTree(result.params);
+            learner.disposeState(result.state);
+          }
+          throw new TavtError(
+            "DIVERGED",
+            `meta-training diverged at step ${step + 1}: ${what}${detail ? ` (${detail})` : ""}; lower meta.outerLr or meta.innerLr, lengthen the warmup (train.warmup) or clip gradients (meta.clipNorm)`,
+            { step: step + 1, loss: r.loss, gradNorm: r.gradNorm },
+          );
+        }
       } finally {
         options.releaseTasks?.(tasks);
       }

@@ -1,5 +1,6 @@
 import type { AdamConfig, AdamState, Key, ParamTree, tf } from "@tavt/core";
 import type { InnerAdamConfig, InnerOptimizer } from "./innerOptimizer";
+import type { OuterSchedule, ResolvedOuterSchedule } from "./schedule";
 
 /**
  * Contract 4: a pure loss of a parameter tree and a batch. The meta-learners differentiate it (and, for MAML,
@@ -47,6 +48,8 @@ export interface MetaLearnerConfig {
   adam?: Omit<AdamConfig, "lr">;
   /** Clip the meta-gradient to this global L2 norm before the outer step; default none. */
   clipNorm?: number;
+  /** Warmup and decay of the outer step size (`outerLr` is the peak); default constant. */
+  outerSchedule?: OuterSchedule;
   /** Parameters the inner loop adapts (the rest stay at theta inside it); default all. ANIL: the decoder output layer. */
   innerParams?: ParamSelector;
   /** Parameters that are never updated, neither in the inner loop nor by the outer step (e.g. `"avmm."`). */
@@ -62,6 +65,7 @@ export interface ResolvedMetaConfig {
   outerLr: number;
   adam: Omit<AdamConfig, "lr">;
   clipNorm: number | null;
+  outerSchedule: ResolvedOuterSchedule;
   innerParams: (name: string) => boolean;
   frozen: (name: string) => boolean;
 }
@@ -83,6 +87,10 @@ export interface MetaStepReport {
   queryLoss: number;
   /** Global L2 norm of the meta-gradient (before clipping). */
   gradNorm: number;
+  /** True when `clipNorm` scaled this step's meta-gradient down (its norm was above the limit). */
+  clipped: boolean;
+  /** The outer step size this step used (the schedule's value). */
+  lr: number;
   tasks: number;
 }
 

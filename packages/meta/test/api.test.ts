@@ -209,7 +209,7 @@ describe("metaTrain", () => {
   });
 });
 
-describe("metaTest (section 3.5)", () => {
+describe("metaTest (section 3.4)", () => {
   // a two-part model named like TAVT's tree: "avmm." feeds "decoder."
   const model = () => ({ avmm: initMlp(rng.key(30), [3, 4]), decoder: initMlp(rng.key(31), [4, 2]) });
   const forward = (p: ParamTree, x: tf.Tensor2D) =>

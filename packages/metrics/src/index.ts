@@ -1,5 +1,6 @@
 export { type BleuResult, bleu } from "./bleu";
 export { type CiderOptions, type CiderResult, ciderD } from "./cider";
+export { type CaptionDiversity, captionDiversity } from "./diversity";
 export { isMetricsInputError, MetricsInputError } from "./errors";
 export {
   type Candidates,

@@ -9,7 +9,7 @@ export interface CaptionBatch {
   visual: tf.Tensor3D;
   /** [B, Tv], 1 = real frame. */
   visualMask: tf.Tensor2D;
-  /** [B, Ta, da], or null when the data has no audio (then AVMM's A_rec stands in, section 3.5). */
+  /** [B, Ta, da], or null when the data has no audio (then AVMM's A_rec stands in, section 3.4). */
   audio: tf.Tensor3D | null;
   /** [B, Ta], or null with `audio`. */
   audioMask: tf.Tensor2D | null;
@@ -29,4 +29,9 @@ export interface LossParts {
   dis: tf.Scalar;
   dep: tf.Scalar;
   total: tf.Scalar;
+  /**
+   * The plain per-word cross-entropy (L_cap without W_ma), given when it differs from `cap` and the loss was asked
+   * for without training (`training: false`): the number comparable across methods. Absent otherwise.
+   */
+  nll?: tf.Scalar;
 }

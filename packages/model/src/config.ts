@@ -72,6 +72,12 @@ export interface TavtConfig {
   fusion: Fusion;
   /** Output projection tied to the token embedding. */
   tieEmbedding: boolean;
+  /**
+   * Scale W_ma (eq. 8) to mean 1 over each batch's real tokens before it weights L_cap (eq. 9): the per-word ratios
+   * are kept, their overall scale (which follows the drifting gate ratio alpha_av / alpha_va) is not. Default false
+   * (eq. 8 as written).
+   */
+  wmaNormalize: boolean;
   ablation: Ablation;
 }
 
@@ -116,6 +122,7 @@ const tiny: TavtConfig = {
   counterfactual: "rank-inverse",
   fusion: "gated",
   tieEmbedding: false,
+  wmaNormalize: false,
   ablation: FULL_TAVT,
 };
 
@@ -144,18 +151,23 @@ const S: TavtConfig = {
   counterfactual: "rank-inverse",
   fusion: "gated",
   tieEmbedding: false,
+  wmaNormalize: false,
   ablation: FULL_TAVT,
 };
 
-/** The paper's sizes (section 4.2): hidden 1024, 8 heads, 8 blocks; the rest as "S". */
+/**
+ * The paper's sizes (section 4.2: "The hidden size is 1024 for all the multi-head attention mechanisms. The numbers
+ * of heads and attention blocks are 8"): every attention stack (encoder self-attention, cross-attention, the AVMM
+ * mapper, the decoder) has 8 blocks; the rest as "S".
+ */
 const paper: TavtConfig = {
   ...S,
   name: "paper",
   dim: 1024,
   heads: 8,
   encoderBlocks: 8,
-  crossBlocks: 1,
-  avmmBlocks: 1,
+  crossBlocks: 8,
+  avmmBlocks: 8,
   decoderBlocks: 8,
   ffn: 4096,
 };

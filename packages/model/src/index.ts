@@ -26,9 +26,11 @@ export {
   encoderConfigOf,
   initTavt,
   type TavtLossOptions,
+  type TokenGateRatios,
   tavt,
   tavtLoss,
   tavtLossFn,
+  tokenGateRatios,
 } from "./model";
 export {
   type KernelRow,

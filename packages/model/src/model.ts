@@ -11,7 +11,7 @@
  */
 import { type AvmmConfig, type AvmmOutput, type AvmmParams, applyAvmm, initAvmm } from "@tavt/avmm";
 import { type ApplyContext, type Key, type ParamTree, rng, TavtError, tf } from "@tavt/core";
-import { counterfactualAudio, lossDep, lossDis, modalityAwareWeights, psi } from "@tavt/dccl";
+import { counterfactualAudio, lossDep, lossDis, modalityAwareWeights, psi, tokenScores } from "@tavt/dccl";
 import {
   applyDecoder,
   applyDecoderGates,
@@ -118,7 +118,7 @@ interface Front {
   audioMask: tf.Tensor | null;
 }
 
-/** AVMM (eq. 1-2) and the choice of audio: real A, or A_rec where the batch has none (section 3.5). */
+/** AVMM (eq. 1-2) and the choice of audio: real A, or A_rec where the batch has none (section 3.4). */
 function front(
   params: ParamTree,
   batch: CaptionBatch,
@@ -156,7 +156,7 @@ function front(
     },
     avmmConfigOf(c),
     ctx,
-    { freeze: freezeAvmm === "auto" ? !realAudio : freezeAvmm }, // section 3.5: frozen AVMM without audio
+    { freeze: freezeAvmm === "auto" ? !realAudio : freezeAvmm }, // section 3.4: frozen AVMM without audio
   ); // prefix [B, l, d], aRec [B, l, da], weights [B, l, K], encoderAudio = A or A_rec
   return { avmm: out, realAudio, audio: out.encoderAudio, audioMask: out.encoderAudioMask };
 }
@@ -255,7 +255,7 @@ export interface TavtLossOptions extends LossOptions {
   config: TavtConfig | ConfigName;
   /**
    * Stop gradients into the AVMM: "auto" (default) freezes it exactly when the batch's real audio is not used
-   * (audio-absent data, or realAudio=false), as section 3.5 prescribes for audio-absent targets.
+   * (audio-absent data, or realAudio=false), as section 3.4 prescribes for audio-absent targets.
    */
   freezeAvmm?: boolean | "auto";
 }
@@ -295,8 +295,12 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
 
     // 3. L_cap (eq. 9) weighted by the token-wise modality-aware weights W_ma (eq. 8) [B, L-1].
     const gated = !a.visualOnly && c.fusion === "gated";
-    const wMa = gated && !a.noWma ? modalityAwareWeights(outA.alphaAv, outA.alphaVa, s.target, s.targetMask) : null;
+    const wMa =
+      gated && !a.noWma
+        ? modalityAwareWeights(outA.alphaAv, outA.alphaVa, s.target, s.targetMask, { normalize: c.wmaNormalize })
+        : null;
     const cap = captionCrossEntropy(outA.logits, s.target, s.targetMask, wMa);
+    const nll = wMa && !training ? captionCrossEntropy(outA.logits, s.target, s.targetMask) : null; // no W_ma
 
     // 4. L_rec (section 3.2): only with real audio.
     const rec = f.realAudio && f.avmm?.lossRec && !a.noRec ? f.avmm.lossRec : zero;
@@ -341,7 +345,7 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
 
     // 6. Eq. 10.
     const total = cap.add(rec).add(dis.mul(c.lambda)).add(dep.mul(c.mu)) as tf.Scalar;
-    return { cap, rec: rec.clone(), dis: dis.clone(), dep: dep.clone(), total };
+    return { cap, rec: rec.clone(), dis: dis.clone(), dep: dep.clone(), total, ...(nll ? { nll } : {}) };
   });
   return parts as LossParts;
 }
@@ -350,9 +354,53 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
 export function tavtLossFn(options: TavtLossOptions): LossFn<CaptionBatch> {
   return (params, batch, key) => {
     const p = tavtLoss(params, batch, key, options);
-    for (const t of [p.cap, p.rec, p.dis, p.dep]) t.dispose();
+    for (const t of [p.cap, p.rec, p.dis, p.dep, p.nll]) t?.dispose();
     return p.total;
   };
+}
+
+/** Teacher-forced gate ratios of a batch: what eq. 8 averages. */
+export interface TokenGateRatios {
+  /** psi = alpha_av / alpha_va of the (V, A) pass, mean over d, per predicted token [B, L-1]. */
+  ratio: tf.Tensor2D;
+  /** The predicted tokens (decoder targets) [B, L-1]. */
+  target: tf.Tensor2D;
+  /** 1 on real tokens, 0 on padding [B, L-1]. */
+  mask: tf.Tensor2D;
+}
+
+/**
+ * The per-token gate ratio psi of the (V, A) pass, teacher-forced on the batch's captions without dropout: the
+ * quantity W_ma (eq. 8) averages per word. Lets a caller compare eq. 8 over one batch with eq. 8 over the data.
+ */
+export function tokenGateRatios(
+  params: ParamTree,
+  batch: CaptionBatch,
+  options: { config: TavtConfig | ConfigName; bank?: tf.Tensor2D | null },
+): TokenGateRatios {
+  const c = resolve(options.config);
+  if (c.ablation.visualOnly || c.fusion !== "gated") {
+    throw new TavtError(
+      "BAD_CONFIG",
+      "model.tokenGateRatios: the model has no modality gates (visual-only or sum fusion)",
+      {
+        field: "fusion",
+      },
+    );
+  }
+  return tf.tidy(() => {
+    const ctx: ApplyContext = { training: false };
+    const f = front(params, batch, options.bank ?? null, c, ctx, false);
+    const s = shiftTokens(batch.tokens);
+    const m = encode(params, batch, f, f.audio, f.audioMask, c, ctx);
+    const out = decode(params, m, s.input, s.inputMask, c, ctx);
+    const ratio = tokenScores("model.tokenGateRatios", "alphaAv", psi(out.alphaAv, out.alphaVa)); // [B, L-1]
+    return {
+      ratio: ratio as tf.Tensor2D,
+      target: s.target.toInt() as tf.Tensor2D,
+      mask: s.targetMask.toFloat() as tf.Tensor2D,
+    };
+  });
 }
 
 // ----------------------------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import { usageError } from "../errors";
 import type { Output } from "../output";
 import { loadExperimentData } from "../pipeline/data";
 import { type DomainUsage, type PrototypeUsage, prototypeUsage } from "../pipeline/prototypeUsage";
-import { buildSpaceFor, loadSpace } from "../pipeline/space";
+import { loadSpace, spaceFor } from "../pipeline/space";
 import { createProgress } from "../progress";
 import { prototypeUsageSvg } from "../report/charts";
 import { alignedTable, markdownTable } from "../report/tables";
@@ -260,7 +260,7 @@ function peakRss(): number {
 
 const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
 
-/** `--mini-batch` on a 2-D .npy: mini-batch k-means reading the file in chunks of `chunkMb` MiB (section 3.1 at scale). */
+/** `--mini-batch` on a 2-D .npy: mini-batch k-means reading the file in chunks of `chunkMb` MiB (section 3.2 and appendix D.1 at scale). */
 async function streamNpy(
   o: BuildOptions,
   s: { k: number; unit: number | undefined; seed: number; miniBatch: number; chunkMb: number },
@@ -347,7 +347,7 @@ function kmeansProgress(out: Output, k: number, runs: number) {
 
 export function clustersCommand(): Command {
   const clusters = new Command("clusters").description(
-    "the universal auditory semantic space (section 3.1): k-means prototypes of audio units",
+    "the universal auditory semantic space (section 3.2 and appendix D.1): k-means prototypes of audio units",
   );
   const build = withCommon(
     new Command("build")
@@ -500,7 +500,7 @@ function usageCommand(): Command {
     const unit = positive("--unit", o.unit);
     const config = configOf(o);
     const data = await loadExperimentData(config);
-    const space = o.space ? await loadSpace(o.space) : await buildSpaceFor(config, data);
+    const space = o.space ? await loadSpace(o.space) : await spaceFor(config, data);
     if (data.audioDim !== null && data.audioDim !== space.dim) {
       throw new TavtError(
         "SHAPE_MISMATCH",

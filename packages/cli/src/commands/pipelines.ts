@@ -82,6 +82,9 @@ function trainCommand(): Command {
     const stopAfter = o.stopAfter !== undefined ? Number(o.stopAfter) : undefined;
     const r = await trainExperiment(exp, { out, dir, resume: Boolean(o.resume), stopAfter });
     const last = r.reports.at(-1);
+    const lastValidation = r.curve.validation.at(-1) ?? null;
+    // The learning curve of the steps this process took (a resumed run's curve starts where it resumed).
+    writeFileAtomic(join(dir, "curve.json"), `${JSON.stringify(r.curve)}\n`);
     const summary = {
       out: dir,
       learner: exp.learner.name,
@@ -92,6 +95,9 @@ function trainCommand(): Command {
       seconds: Number(r.seconds.toFixed(2)),
       loss: last?.loss ?? null,
       queryLoss: last?.queryLoss ?? null,
+      validation: lastValidation,
+      clippedSteps: r.curve.steps.filter((x) => x.clipped).length,
+      curve: join(dir, "curve.json"),
       checkpoint: join(dir, r.stopped ? "checkpoint.safetensors" : MODEL_FILE),
     };
     disposeTree(r.params);

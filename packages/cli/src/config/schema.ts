@@ -125,6 +125,8 @@ export const modelSchema = z.strictObject({
   fusion: z.enum(["gated", "sum"]).optional(),
   counterfactual: z.enum(["rank-inverse", "reverse", "complement"]).optional(),
   tieEmbedding: z.boolean().optional(),
+  /** Scale W_ma (eq. 8) to mean 1 per batch (true), or use it as written (false). */
+  wmaNormalize: z.boolean().optional(),
   ablation: ablationSchema,
 });
 
@@ -137,7 +139,7 @@ export const spaceSchema = z.strictObject({
   /** Load the space from this `.safetensors` file instead of building it. */
   path: z.string().nullable(),
   /**
-   * What M is fitted on (section 3.1). "external": audio from outside the training data, as the paper's Flickr
+   * What M is fitted on (section 3.2 and appendix D.1). "external": audio from outside the training data, as the paper's Flickr
    * videos: `corpus`, or for the synthetic data its external audio corpus. "source-domains": the source domains'
    * training audio.
    */
@@ -156,6 +158,13 @@ export const metaSchema = z.strictObject({
   innerSteps: posInt,
   /** beta: outer Adam step size (paper 1e-3). */
   outerLr: positive,
+  /** Steps of linear warmup of the outer step size (0: none). */
+  warmup: nonNegInt,
+  /** Decay of the outer step size after warmup, over train.steps: none, cosine or linear. */
+  decay: z.enum(["none", "cosine", "linear"]),
+  /** Where the decay ends, as a share of outerLr. */
+  minLrRatio: z.number().min(0).max(1),
+  /** Clip the meta-gradient (the joint gradient for `joint`) to this global L2 norm; null: no clipping. */
   clipNorm: positive.nullable(),
   /**
    * How Algorithm 1 lines 3-9 are read (see @tavt/meta's README): "paper" evaluates each theta' on a fresh batch of
@@ -175,6 +184,13 @@ export const trainSchema = z.strictObject({
   supportDomains: posInt.nullable(),
   /** Write a checkpoint every this many steps (and at the end); 0: only at the end. */
   checkpointEvery: nonNegInt,
+  /**
+   * Measure the loss of theta on held-out source-domain videos (their test split, never sampled for training) every
+   * this many steps and at the end, for the learning curves; 0: never.
+   */
+  validateEvery: nonNegInt,
+  /** Held-out videos per source domain in that validation set. */
+  validationVideos: posInt,
 });
 
 export const adaptSchema = z.strictObject({

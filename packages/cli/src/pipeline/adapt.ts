@@ -12,7 +12,7 @@ export interface AdaptResult {
   params: ParamTree;
   /** The target domain(s) adapted to (several: their union, e.g. the paper's MSR-VTT-dagger). */
   domains: string[];
-  /** "full" (L, the target has audio) or "cap" (L_cap with AVMM frozen, section 3.5). */
+  /** "full" (L, the target has audio) or "cap" (L_cap with AVMM frozen, section 3.4). */
   lossUsed: "full" | "cap";
   supportVideos: number;
   losses: number[];

@@ -7,7 +7,7 @@ import { SPACE_FILE, VOCAB_FILE } from "./checkpoint";
 import { type ExperimentData, loadExperimentData, loadVocabulary } from "./data";
 import { isLearnerFile, learnerFileName, resolveLearnerName } from "./learnerModule";
 import { makeCaptioner, modelConfigOf, needsBank } from "./model";
-import { type AuditorySpaceLike, bankOf, buildSpaceFor, loadSpace } from "./space";
+import { type AuditorySpaceLike, bankOf, loadSpace, spaceFor } from "./space";
 
 /** Everything a pipeline needs: data, vocabulary, auditory space, captioner and meta-learner. */
 export interface Experiment {
@@ -44,6 +44,12 @@ export function learnerOf(config: ExperimentConfig): MetaLearner {
     innerOptimizer: m.innerOptimizer,
     innerSteps: m.innerSteps,
     outerLr: m.outerLr,
+    outerSchedule: {
+      warmupSteps: m.warmup,
+      decay: m.decay,
+      totalSteps: Math.max(1, config.train.steps),
+      minLrRatio: m.minLrRatio,
+    },
     ...(m.clipNorm !== null ? { clipNorm: m.clipNorm } : {}),
   });
 }
@@ -56,9 +62,8 @@ export async function prepareExperiment(config: ExperimentConfig, options: Prepa
   const data = options.data ?? (await loadExperimentData(config, vocab));
   let space: AuditorySpaceLike | null = options.space ?? null;
   if (!space && needsBank(config)) {
-    if (config.space.path) space = await loadSpace(config.space.path);
-    else if (options.fromDir) space = await loadSpace(join(options.fromDir, SPACE_FILE));
-    else space = await buildSpaceFor(config, data);
+    if (options.fromDir && !config.space.path) space = await loadSpace(join(options.fromDir, SPACE_FILE));
+    else space = await spaceFor(config, data);
   }
   const modelConfig = modelConfigOf(config, data, space?.k ?? config.space.k);
   const bank = space ? bankOf(space) : null;

@@ -58,7 +58,7 @@ export function makeCaptioner(config: ExperimentConfig, modelConfig: TavtConfig,
 export function captionLossOf(captioner: Captioner) {
   return (params: ParamTree, batch: Parameters<Captioner["lossParts"]>[1], key: Key): tf.Scalar => {
     const p = captioner.lossParts(params, batch, key);
-    for (const t of [p.rec, p.dis, p.dep, p.total]) t.dispose();
+    for (const t of [p.rec, p.dis, p.dep, p.total, p.nll]) t?.dispose();
     return p.cap;
   };
 }

@@ -100,14 +100,12 @@ async function fromSpaceFile(path: string): Promise<AuditorySpace> {
 }
 
 /**
- * The universal auditory space of section 3.1: `space.path` when set (a space saved by `tavt clusters build`),
- * else built: units of T frames (`space.unit`, default the model's clip length), mean-pooled, clustered into K
- * prototypes with k-means++. By default (`space.source: external`) from audio outside the training data, as the
- * paper's Flickr videos: `space.corpus`, or for the synthetic data its external audio corpus; `space.source:
- * source-domains` fits it on the source domains' training audio instead.
+ * The universal auditory space of section 3.2 and appendix D.1: units of T frames (`space.unit`, default the model's clip length),
+ * mean-pooled, clustered into K prototypes with k-means++. By default (`space.source: external`) from audio outside
+ * the training data, as the paper's Flickr videos: `space.corpus`, or for the synthetic data its external audio
+ * corpus; `space.source: source-domains` fits it on the source domains' training audio instead.
  */
 export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentData): Promise<AuditorySpace> {
-  if (config.space.path) return fromSpaceFile(config.space.path);
   const unit = config.space.unit ?? config.model.clipLen ?? 5;
   if (config.space.source === "source-domains") return fromSourceDomains(config, data, unit);
   if (config.space.corpus) return fromCorpusFile(config, config.space.corpus, unit);
@@ -128,4 +126,13 @@ export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentDa
     source: `synthetic external audio corpus (${corpus.store.ids().length} clips)`,
   });
   return space;
+}
+
+/**
+ * The auditory space a config names: the prebuilt one at `space.path` (a `tavt clusters build` file), or one built
+ * as `buildSpaceFor` does. Every pipeline and benchmark gets its space here, so `space.path` works everywhere.
+ */
+export async function spaceFor(config: ExperimentConfig, data: ExperimentData): Promise<AuditorySpaceLike> {
+  if (config.space.path) return fromSpaceFile(config.space.path);
+  return buildSpaceFor(config, data);
 }

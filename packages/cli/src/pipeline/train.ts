@@ -25,6 +25,15 @@ import {
 import { batchOf } from "./data";
 import type { Experiment } from "./experiment";
 import { saveSpace } from "./space";
+import {
+  type CurveStep,
+  curveStep,
+  explainNonFinite,
+  type LearningCurve,
+  type ValidationPoint,
+  validationLoss,
+  validationSetOf,
+} from "./validation";
 
 export interface TrainRunOptions {
   out: Output;
@@ -47,6 +56,8 @@ export interface TrainRunResult {
   seconds: number;
   /** True when `stopAfter` ended the run early. */
   stopped: boolean;
+  /** Every step's training loss and, every `train.validateEvery` steps, the loss on held-out source videos. */
+  curve: LearningCurve;
 }
 
 /**
@@ -124,6 +135,14 @@ export async function trainExperiment(exp: Experiment, options: TrainRunOptions)
   progress.update(start);
   const trainKey = rng.foldIn(exp.key, "train");
   const every = config.train.checkpointEvery;
+  const validateEvery = config.train.validateEvery;
+  const validation = validateEvery > 0 ? validationSetOf(exp) : null;
+  const steps: CurveStep[] = [];
+  const points: ValidationPoint[] = [];
+  const validate = (step: number, p: ParamTree) => {
+    if (validation) points.push({ step, ...validationLoss(exp, p, validation) });
+  };
+  if (validation && start === 0) validate(0, params);
   let stopped = false;
   let taken = 0;
   let result: Awaited<ReturnType<typeof metaTrain<CaptionBatch>>>;
@@ -138,10 +157,24 @@ export async function trainExperiment(exp: Experiment, options: TrainRunOptions)
       loss: captioner.lossFn({ training: true }),
       sampleTasks: (step, key) => tasksOf(exp, sampler, step, key),
       releaseTasks,
+      explainDivergence: ({ params: p, tasks }) =>
+        explainNonFinite(
+          exp,
+          p,
+          tasks.map((t) => t.query),
+        ),
       onStep: ({ step, report, params: p, state: s }) => {
         const done = step + 1;
         taken++;
-        progress.update(done, { loss: report.loss, query: report.queryLoss });
+        steps.push(curveStep(done, report));
+        if (validation && (done % validateEvery === 0 || done === total)) validate(done, p);
+        const clippedSoFar = steps.filter((x) => x.clipped).length;
+        progress.update(done, {
+          loss: report.loss,
+          query: report.queryLoss,
+          ...(points.length > 0 ? { val: points[points.length - 1]!.total } : {}),
+          ...(clippedSoFar > 0 ? { clipped: clippedSoFar } : {}),
+        });
         if (dir && every > 0 && done % every === 0 && done < total) {
           saveTrainState(dir, p, s, { step: done, steps: total, seed: config.seed, learner: learner.name });
         }
@@ -156,6 +189,14 @@ export async function trainExperiment(exp: Experiment, options: TrainRunOptions)
     progress.stop();
     disposeTree(params);
     if (state) learner.disposeState(state);
+    validation?.dispose();
+  }
+  const clipped = steps.filter((x) => x.clipped);
+  if (clipped.length > 0 && config.meta.clipNorm !== null) {
+    const max = Math.max(...clipped.map((x) => x.gradNorm));
+    options.out.note(
+      `${options.label ?? `train ${learner.name}`}: gradient clipped to norm ${config.meta.clipNorm} on ${clipped.length} of ${steps.length} steps (largest norm ${max.toPrecision(3)})`,
+    );
   }
   const step = start + result.reports.length;
   if (dir && !stopped) {
@@ -175,5 +216,6 @@ export async function trainExperiment(exp: Experiment, options: TrainRunOptions)
     step,
     seconds: (performance.now() - t0) / 1000,
     stopped,
+    curve: { steps, validation: points, validationSet: validation?.describe ?? "none" },
   };
 }

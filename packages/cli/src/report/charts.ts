@@ -330,3 +330,60 @@ export async function prototypeUsageSvg(
     },
   });
 }
+
+/** One point of a learning curve: a method's `series` value at `step` for one seed. */
+export interface CurvePoint {
+  method: string;
+  seed: number;
+  /** Which curve: e.g. "training loss (per step)", "validation NLL per word". */
+  series: string;
+  step: number;
+  value: number;
+}
+
+/**
+ * Learning curves: one panel per series (stacked, each with its own y scale), one colour per method, one line per
+ * (method, seed). Shows whether a run is under-trained (still falling), over-trained (validation rising) or
+ * diverging.
+ */
+export async function learningCurveSvg(points: readonly CurvePoint[], title = "Learning curves") {
+  const series = [...new Set(points.map((p) => p.series))];
+  const methods = [...new Set(points.map((p) => p.method))];
+  const values = points
+    .filter((p) => Number.isFinite(p.value))
+    .map((p) => ({ ...p, run: `${p.method} / seed ${p.seed}` }));
+  return renderVegaLite({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    config: NO_TRUNCATION,
+    title,
+    data: { values },
+    facet: {
+      row: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        sort: series,
+        header: { labelAngle: 0, labelOrient: "top", labelAnchor: "start", labelFontWeight: "bold" },
+      },
+    },
+    spec: {
+      width: 560,
+      height: 170,
+      mark: { type: "line", strokeWidth: 1.4, opacity: 0.85 },
+      encoding: {
+        x: { field: "step", type: "quantitative", title: "meta-step" },
+        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+        color: {
+          field: "method",
+          type: "nominal",
+          title: "method",
+          sort: methods,
+          scale: { scheme: "category10" },
+          legend: { orient: "top", columns: 2 },
+        },
+        detail: { field: "run", type: "nominal" },
+      },
+    },
+    resolve: { scale: { y: "independent" } },
+  });
+}

@@ -30,7 +30,7 @@ export interface SyntheticAudioCorpus {
 
 /**
  * An external audio corpus for the embedded synthetic benchmark, the stand-in for the paper's Flickr videos
- * (section 3.1: the universal auditory space comes from k-means over audio independent of MSR-VTT). It is heard in
+ * (section 3.2 and appendix D.1: the universal auditory space comes from k-means over audio independent of MSR-VTT). It is heard in
  * the same world as the benchmark (the same sound events, so the same audio prototypes for a given seed, events and
  * audio dim) but drawn independently of every domain's videos: its own key, sources drawn uniformly (not the domains'
  * skewed event choices), 1 to `maxSegments` segments per clip cut at random frames (not the videos' halves), and

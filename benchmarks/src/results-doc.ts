@@ -1,0 +1,214 @@
+/**
+ * docs/results.md, generated from the results the benchmarks saved (never typed by hand): every directory under
+ * docs/results/ that holds a benchmark's table.json becomes a section with the run's command, date, wall time and
+ * backend, its table (scores as mean ± std over seeds, caption diagnostics), the paired comparison
+ * (comparison.json) in numbers and words, and links to its charts. The README's result block is rewritten from the
+ * same files.
+ *
+ *   pnpm nx run benchmarks:results-doc            # rewrite docs/results.md and the README block
+ *   pnpm nx run benchmarks:results-doc -- --check # exit 1 when either is stale
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { EXIT, errorLine, isUserError, markdownTable, usageError } from "@tavt/cli";
+import { writeFileAtomic } from "@tavt/core";
+import { describeComparison, formatDifference, type PairedDifference } from "./lib/compare";
+import { METRIC_TITLES, type Metric } from "./lib/report";
+
+type Row = Record<string, string | number>;
+
+interface SavedTable {
+  title: string;
+  columns: string[];
+  rows: Row[];
+  run: { command: string; seeds: number[]; backend: string; startedAt: string; finishedAt?: string; seconds?: number };
+}
+
+interface SavedComparison {
+  reference: string;
+  method: string;
+  differences: PairedDifference[];
+}
+
+/** Sections in this order first (the paper's order), then any other results directory by name. */
+const ORDER = [
+  "cross-category",
+  "cross-category-world-b",
+  "cross-category-world-c",
+  "cross-dataset",
+  "ablations",
+  "adaptation",
+  "k-sweep",
+  "low-resource",
+  "hyper-params",
+  "audio-removed",
+  "second-order",
+  "wma-batch",
+];
+
+function readJson<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as T;
+  } catch (e) {
+    throw usageError(`${file}: not readable JSON (${(e as Error).message})`, { file });
+  }
+}
+
+const num = (v: string | number | undefined) => (typeof v === "number" ? v : Number(v));
+
+/** The display table of a saved benchmark table: metrics as "mean ± std", then the caption diagnostics. */
+export function displayRows(t: SavedTable): Row[] {
+  const metrics = t.columns
+    .filter((c) => c.endsWith("_mean"))
+    .map((c) => c.slice(0, -"_mean".length))
+    .filter((m): m is Metric => m in METRIC_TITLES);
+  const at = t.columns.indexOf("method");
+  const keys = t.columns.slice(0, at + 1);
+  const seeds = t.run.seeds.length;
+  return t.rows.map((r) => {
+    const d: Row = {};
+    for (const k of keys) d[k] = r[k]!;
+    for (const m of metrics) {
+      const mean = num(r[`${m}_mean`]).toFixed(2);
+      d[METRIC_TITLES[m]] = seeds > 1 ? `${mean} ± ${num(r[`${m}_std`]).toFixed(2)}` : mean;
+    }
+    if (r.distinct_mean !== undefined) {
+      d["distinct %"] = num(r.distinct_mean).toFixed(1);
+      d.words = num(r.vocabulary_mean).toFixed(1);
+      d["length (refs)"] = `${num(r.length_mean).toFixed(1)} (${num(r.refLength_mean).toFixed(1)})`;
+    }
+    return d;
+  });
+}
+
+function comparisonBlock(c: SavedComparison): string {
+  const mean = c.differences.filter((d) => d.target.startsWith("mean"));
+  if (mean.length === 0) return "";
+  const rows = mean.map((d) => ({
+    [`${c.reference} minus`]: d.method,
+    ...(d.target === "mean" ? {} : { target: d.target }),
+    metric: METRIC_TITLES[d.metric],
+    "difference [95% interval]": formatDifference(d),
+    verdict: d.verdict,
+  }));
+  return `Paired comparison, mean over targets (${c.method}):\n\n${markdownTable(rows)}\n\n${describeComparison(c.differences, METRIC_TITLES)}\n`;
+}
+
+function when(t: SavedTable): string {
+  const end = t.run.finishedAt ?? t.run.startedAt;
+  return `${end.slice(0, 10)} (finished ${end.slice(11, 16)} UTC)`;
+}
+
+/** One results directory as a Markdown section (links relative to `docsDir`). */
+export function section(dir: string, docsDir: string, heading = "##"): string {
+  const t = readJson<SavedTable>(join(dir, "table.json"));
+  if (!t.run) {
+    // A measurement (second-order, wma-batch): its own table.md, written by the benchmark with its command.
+    const md = readFileSync(join(dir, "table.md"), "utf8").trim();
+    return `${md.replace(/^## /, `${heading} `)}\n`;
+  }
+  const rel = (f: string) => relative(docsDir, join(dir, f)).split("\\").join("/");
+  const parts = [`${heading} ${t.title}`, ""];
+  const wall = t.run.seconds !== undefined ? `${t.run.seconds} s of wall time` : "wall time not recorded";
+  parts.push(
+    `\`${t.run.command}\`: ${when(t)}, ${wall}, backend ${t.run.backend}, seeds ${t.run.seeds.join(", ")}.`,
+    "",
+    markdownTable(displayRows(t)),
+    "",
+  );
+  if (t.rows.some((r) => r.distinct_mean !== undefined)) {
+    parts.push(
+      "Scores x100, mean ± standard deviation over seeds. distinct %: distinct captions per test video; words: distinct words in the captions; length: mean caption length in words (the references' in brackets).",
+      "",
+    );
+  }
+  if (existsSync(join(dir, "comparison.json"))) {
+    const block = comparisonBlock(readJson<SavedComparison>(join(dir, "comparison.json")));
+    if (block) parts.push(block);
+  }
+  const charts = [
+    ["table.svg", "scores"],
+    ["curves.svg", "learning curves"],
+    ["alpha-traces.svg", "alpha traces (Figure 11)"],
+    ["hyper-params.svg", "hyper-parameter curves"],
+  ].filter(([f]) => existsSync(join(dir, f!)));
+  if (charts.length > 0) {
+    parts.push(`Charts: ${charts.map(([f, name]) => `[${name}](${rel(f!)})`).join(", ")}.`, "");
+  }
+  return parts.join("\n");
+}
+
+/** The results directories under `root` in document order. */
+export function resultDirs(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const names = readdirSync(root).filter((n) => existsSync(join(root, n, "table.json")));
+  const rank = (n: string) => (ORDER.includes(n) ? ORDER.indexOf(n) : ORDER.length);
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((n) => join(root, n));
+}
+
+/** The whole of docs/results.md. */
+export function resultsDocument(repo: string): string {
+  const docs = join(repo, "docs");
+  const dirs = resultDirs(join(docs, "results"));
+  const head = `# Results
+
+Every table below is generated from the results a benchmark saved (\`docs/results/<run>/table.json\`,
+\`comparison.json\`) by \`pnpm nx run benchmarks:results-doc\`; a test fails when this file or the README's result
+block is stale. Each section names the command that produced it, when it finished, its wall time and the backend.
+The numbers come from the embedded synthetic benchmark (see @tavt/datasets) unless the command names real data: they
+are not comparable with the paper's MSR-VTT figures.
+`;
+  if (dirs.length === 0) return `${head}\nNo results are published yet.\n`;
+  return `${head}\n${dirs.map((d) => section(d, docs)).join("\n")}`;
+}
+
+const BEGIN = "<!-- results:cross-category (generated by benchmarks:results-doc; do not edit) -->";
+const END = "<!-- /results:cross-category -->";
+
+/** The README with its result block (between the markers) rewritten from docs/results/cross-category. */
+export function readmeWithResults(repo: string, readme: string): string {
+  const a = readme.indexOf(BEGIN);
+  const b = readme.indexOf(END);
+  if (a < 0 || b < a) return readme;
+  const dir = join(repo, "docs", "results", "cross-category");
+  const body = existsSync(join(dir, "table.json")) ? section(dir, repo, "###") : "No published run yet.\n";
+  return `${readme.slice(0, a + BEGIN.length)}\n\n${body}\n${readme.slice(b)}`;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(
+      "Usage: pnpm nx run benchmarks:results-doc [-- --check]\n\nRewrite docs/results.md and the README's result block from docs/results/*/ (--check: exit 1 if stale).\n",
+    );
+    return;
+  }
+  const check = args.includes("--check");
+  const unknown = args.filter((a) => a !== "--check");
+  if (unknown.length) throw usageError(`results-doc: unknown option ${unknown[0]} (only --check)`);
+  const repo = resolve(process.cwd(), "..");
+  const targets: [string, string][] = [
+    [join(repo, "docs", "results.md"), resultsDocument(repo)],
+    [join(repo, "README.md"), readmeWithResults(repo, readFileSync(join(repo, "README.md"), "utf8"))],
+  ];
+  let stale = 0;
+  for (const [file, text] of targets) {
+    const now = existsSync(file) ? readFileSync(file, "utf8") : "";
+    if (now === text) continue;
+    if (check) {
+      stale++;
+      process.stderr.write(`${relative(repo, file)} is stale: run pnpm nx run benchmarks:results-doc\n`);
+    } else {
+      writeFileAtomic(file, text);
+      process.stderr.write(`wrote ${relative(repo, file)}\n`);
+    }
+  }
+  if (stale) process.exitCode = 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]).endsWith("results-doc.ts")) {
+  main().catch((e) => {
+    process.stderr.write(`${errorLine(e)}\n`);
+    process.exitCode = isUserError(e) ? EXIT.user : EXIT.failure;
+  });
+}

@@ -1,0 +1,18 @@
+import { resolveConfig } from "@tavt/cli";
+import { describe, expect, it } from "vitest";
+import { ABLATION_VARIANTS, PAPER_TARGETS, targetDomainsOf } from "../src/lib/settings";
+
+describe('"w/o real audio" follows the configured target domains', () => {
+  it("defaults to the dataset's own targets (the paper's five on the synthetic data)", async () => {
+    expect(await targetDomainsOf({ preset: "quick", sets: [] })).toEqual([...PAPER_TARGETS]);
+  });
+
+  it("removes the audio of exactly data.targetDomains when they are set", async () => {
+    const s = { preset: "quick" as const, sets: ["data.targetDomains=[Music,Kids]"] };
+    const targets = await targetDomainsOf(s);
+    expect(targets).toEqual(["Music", "Kids"]);
+    const v = ABLATION_VARIANTS(targets).find((x) => x.name.startsWith("w/o real audio"))!;
+    const config = resolveConfig({ preset: s.preset, sets: [...s.sets, ...v.sets] });
+    expect(config.data.audioAbsentDomains).toEqual(["Music", "Kids"]);
+  });
+});
