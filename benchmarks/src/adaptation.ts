@@ -65,7 +65,7 @@ await benchmarkMain({ name: "adaptation", description: DESCRIPTION }, async (o, 
       const adapted = await adaptExperiment(variant, trained.params, targets, { out, label: `${c.name} s${seed}` });
       const caps = targets.flatMap((d) => captionVideos(variant, adapted.params, evalIds(variant, d)));
       disposeTree(adapted.params);
-      const scores = scoreCaptions(caps);
+      const scores = scoreCaptions(caps, variant.config.metrics);
       const move = adapted.losses.length
         ? `loss ${adapted.losses[0]!.toFixed(3)} -> ${adapted.losses.at(-1)!.toFixed(3)}`
         : "";

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
 import { learnerFileName, loadLearnerFile } from "@tavt/cli";
 import type { BenchOptions } from "./options";
+import { inputPath } from "./paths";
 import type { Variant } from "./transfer";
 
 /**
@@ -9,15 +8,7 @@ import type { Variant } from "./transfer";
  * from the directory pnpm was started in (INIT_CWD), then the repository root, then benchmarks/.
  */
 export function learnerPath(spec: string): string {
-  if (isAbsolute(spec)) return spec;
-  const bases = [process.env.INIT_CWD, resolve(process.cwd(), ".."), process.cwd()].filter(
-    (b): b is string => typeof b === "string" && b.length > 0,
-  );
-  for (const base of bases) {
-    const p = resolve(base, spec);
-    if (existsSync(p)) return p;
-  }
-  return resolve(bases[0]!, spec);
+  return inputPath(spec);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { PRESET_NAMES, type PresetName, usageError } from "@tavt/cli";
+import { inputPath, outputPath, resolveSetPath } from "./paths";
 
 /** Command-line options every paper benchmark takes. */
 export interface BenchOptions {
@@ -169,21 +170,27 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     if (!Number.isInteger(n) || n < 1) throw usageError(`--k: "${x}" is not a positive integer`);
     return n;
   });
+  // nx runs the scripts in benchmarks/: every path is taken from where the user ran the command (see ./paths)
+  const input = (k: string) => {
+    const v = str(k);
+    return v === undefined ? undefined : inputPath(v);
+  };
+  const out = str("out");
   return {
     preset,
     quick,
     ks,
     seeds,
-    sets: (values.set as string[] | undefined) ?? [],
+    sets: ((values.set as string[] | undefined) ?? []).map(resolveSetPath),
     data: str("data"),
-    annotations: str("annotations"),
-    features: str("features"),
-    audioFeatures: str("audio-features"),
+    annotations: input("annotations"),
+    features: input("features"),
+    audioFeatures: input("audio-features"),
     targetData: str("target-data"),
-    targetAnnotations: str("target-annotations"),
-    targetFeatures: str("target-features"),
+    targetAnnotations: input("target-annotations"),
+    targetFeatures: input("target-features"),
     learners: (values.learner as string[] | undefined) ?? [],
-    out: str("out"),
+    out: out === undefined ? undefined : outputPath(out),
     quiet: Boolean(values.quiet),
     help: Boolean(values.help),
   };

@@ -151,7 +151,7 @@ export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
           });
           const caps = g.domains.flatMap((d) => captionVideos(exp, adapted.params, evalIds(exp, d)));
           disposeTree(adapted.params);
-          const scores = scoreCaptions(caps);
+          const scores = scoreCaptions(caps, config.metrics);
           const diversity = diversityOf(caps);
           if (captions.length === 0 && config.model.kind === "tavt" && !config.model.ablation.visualOnly) {
             captions = caps.slice(0, 8);

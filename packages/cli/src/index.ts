@@ -15,8 +15,10 @@ export {
   type DataConfig,
   type ExperimentConfig,
   experimentSchema,
+  type MetricsConfig,
   MODEL_KINDS,
   type ModelSection,
+  metricsSchema,
 } from "./config/schema";
 export { EXIT, errorLine, isUserError, usageError } from "./errors";
 export { Output, type OutputOptions } from "./output";
@@ -42,6 +44,7 @@ export {
   evalIds,
   evaluateDomains,
   type GeneratedCaption,
+  paraphraseMeteor,
   SCORE_COLUMNS,
   scoreCaptions,
   tracesOf,

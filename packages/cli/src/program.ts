@@ -3,6 +3,7 @@ import { benchCommand } from "./commands/bench";
 import { clustersCommand } from "./commands/clusters";
 import { dataCommand } from "./commands/data";
 import { domainsCommand } from "./commands/domains";
+import { featuresCommand } from "./commands/features";
 import { pipelineCommands } from "./commands/pipelines";
 import { scoreCommand } from "./commands/score";
 import { EXIT, errorLine, isUserError } from "./errors";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     dataCommand(),
     domainsCommand(),
     clustersCommand(),
+    featuresCommand(),
     benchCommand(),
   ]) {
     program.addCommand(c);

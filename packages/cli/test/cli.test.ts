@@ -27,6 +27,7 @@ describe("tavt exit codes and one-line errors", () => {
       ["data", "synth"],
       ["data", "stats"],
       ["domains", "msrvtt"],
+      ["features", "extract"],
       ["bench", "speed"],
     ]) {
       const h = await run(...cmd, "--help");

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeNpy, makeSynthetic } from "@tavt/datasets";
 import { describe, expect, it } from "vitest";
-import { buildSpaceFor, loadExperimentData, PRESET_NAMES, resolveConfig } from "../src";
+import { buildSpaceFor, loadExperimentData, PRESET_NAMES, resolveConfig, saveSpace, spaceFor } from "../src";
 import { tempDir } from "./helpers";
 
 const sets = ["data.synthetic.videos=200", "space.k=6"];
@@ -62,7 +62,7 @@ describe("the universal auditory space comes from outside the training data (sec
 
     const real = resolveConfig({ preset: "quick", sets: ["data.source=dir", `data.annotations=${dir}`] });
     await expect(buildSpaceFor(real, await loadExperimentData(config))).rejects.toThrow(
-      /space\.source external: data\.source "dir" has no external audio corpus; give space\.corpus .* or set space\.source=source-domains/,
+      /space\.source external: data\.source "dir" has no external audio corpus .*; add --set space\.corpus=FILE .*, or --set space\.path=FILE .*, or --set space\.source=source-domains/,
     );
     const missing = resolveConfig({
       preset: "quick",
@@ -71,5 +71,34 @@ describe("the universal auditory space comes from outside the training data (sec
     await expect(buildSpaceFor(missing, await loadExperimentData(config))).rejects.toThrow(
       /space\.corpus .*nope\.npy: external audio file or directory not found/,
     );
+  });
+
+  it("space.path: spaceFor loads the saved space instead of building one (a missing file names the key)", async () => {
+    const dir = tempDir();
+    const units = new Float32Array(40 * 12).map((_, i) => (Math.floor(i / 12) % 4) * 10 + (i % 3) * 0.1);
+    const corpus = join(dir, "flickr.npy");
+    writeFileSync(corpus, encodeNpy(units, [40, 12]));
+    const tiny = ["data.synthetic.videos=120", "data.synthetic.audioDim=12", "space.k=4"];
+    const built = resolveConfig({ preset: "quick", sets: [...tiny, `space.corpus=${corpus}`] });
+    const data = await loadExperimentData(built);
+    const space = await buildSpaceFor(built, data);
+    const file = join(dir, "space.safetensors");
+    await saveSpace(file, space);
+    // space.path wins over space.corpus (here a file that does not exist, so building would fail)
+    const loaded = await spaceFor(
+      resolveConfig({
+        preset: "quick",
+        sets: [...tiny, `space.path=${file}`, `space.corpus=${join(dir, "nope.npy")}`],
+      }),
+      data,
+    );
+    expect([loaded.k, loaded.dim, loaded.source]).toEqual([4, 12, corpus]);
+    expect(Array.from(loaded.centers)).toEqual(Array.from(space.centers));
+    await expect(
+      spaceFor(
+        resolveConfig({ preset: "quick", sets: [...tiny, `space.path=${join(dir, "none.safetensors")}`] }),
+        data,
+      ),
+    ).rejects.toThrow(/space\.path .*none\.safetensors: auditory space file not found/);
   });
 });

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { disposeTree, type ParamTree, rng, TavtError, writeFileAtomic } from "@tavt/core";
 import { BUILTIN_META_LEARNERS } from "@tavt/meta";
@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import { configToYaml, readConfigFile, resolveConfig } from "../config/load";
 import type { ExperimentConfig } from "../config/schema";
 import { usageError } from "../errors";
+import type { Output } from "../output";
 
 import { adaptExperiment } from "../pipeline/adapt";
 import { CONFIG_FILE, loadModel, MODEL_FILE, SPACE_FILE, saveModel, VOCAB_FILE } from "../pipeline/checkpoint";
@@ -28,6 +29,7 @@ import {
   withCommon,
   withConfig,
 } from "./common";
+import { extractForRun } from "./features";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -235,12 +237,12 @@ function evalCommand(): Command {
         const caps = captionVideos(exp, params, idsOf[i]!, { onBatch: (n) => progress.update(done + n) });
         all.push(...caps);
         progress.log(`captioned ${caps.length} ${d} videos`);
-        rows.push({ domain: d, videos: caps.length, ...scoreCaptions(caps) });
+        rows.push({ domain: d, videos: caps.length, ...scoreCaptions(caps, config.metrics) });
       });
     } finally {
       progress.stop();
     }
-    if (domains.length > 1) rows.push({ domain: "all", videos: all.length, ...scoreCaptions(all) });
+    if (domains.length > 1) rows.push({ domain: "all", videos: all.length, ...scoreCaptions(all, config.metrics) });
     const words = wordModality(all, minWordCount);
     if (o.out) {
       const info = runInfo(`tavt eval --model ${o.model}`, [config.seed], { eval: config });
@@ -272,8 +274,10 @@ function evalCommand(): Command {
 }
 
 interface CaptionOptions extends CommonOptions {
-  model: string;
-  features: string;
+  model?: string;
+  run?: string;
+  features?: string;
+  videos?: string;
   audioFeatures?: string;
   out?: string;
   set?: string[];
@@ -283,68 +287,110 @@ function captionCommand(): Command {
   const cmd = withCommon(
     new Command("caption")
       .description("caption videos from feature files; prints captions with per-word alpha traces (Figure 11)")
-      .requiredOption("-m, --model <dir>", "a run directory (from `tavt train` or `tavt adapt`)")
-      .requiredOption("--features <path>", "visual features: .npy directory, .npz or HDF5 (one entry per video id)")
+      .option("-m, --model <dir>", "a run directory (from `tavt train` or `tavt adapt`)")
+      .option("--run <dir>", "the same as --model")
+      .option("--features <path>", "visual features: .npy directory, .npz or HDF5 (one entry per video id)")
+      .option(
+        "--videos <dir>",
+        "instead of --features: a directory of videos, their features extracted as the run's were (the settings tavt features extract recorded beside the run's feature stores)",
+      )
       .option("--audio-features <path>", "audio features in the same layout (without: A_rec stands in)")
       .option("-o, --out <dir>", "write captions.json and alpha-traces.svg here")
       .option("--set <key=value>", "override a config key (e.g. eval.beam=5)", collect, []),
   ).action(async (o: CaptionOptions) => {
     const out = outputOf(o);
-    const config = savedConfig(o.model, o.set);
-    await ensureBackend(out);
-    const { exp, params } = await loadRun(o.model, config);
-    const { openFeaturePaths, CaptionDataset } = await import("@tavt/datasets");
-    const stores = await openFeaturePaths({
-      visual: o.features,
-      audio: o.audioFeatures,
-      visualDim: exp.modelConfig.visualDim,
-      audioDim: o.audioFeatures ? exp.modelConfig.audioDim : undefined,
-    });
-    const ids = stores.visual!.ids();
-    const ds = new CaptionDataset({
-      name: o.features,
-      videos: ids.map((id) => ({ id, domain: "input", captions: [""], split: "test" as const })),
-      visual: stores.visual,
-      audio: stores.audio,
-    });
-    const progress = createProgress(out, { label: "caption", total: ids.length });
-    let caps: GeneratedCaption[];
-    try {
-      caps = captionVideos({ ...exp, data: { ...exp.data, dataset: ds } }, params, ids, {
-        onBatch: (n) => progress.update(n),
+    const runDir = o.run ?? o.model;
+    if (!runDir) throw usageError("give the run: --run DIR (or --model DIR)", { field: "--run" });
+    if ((o.features === undefined) === (o.videos === undefined)) {
+      throw usageError("give one of --features (feature files) and --videos (a directory of videos)", {
+        field: "--features",
       });
+    }
+    const config = savedConfig(runDir, o.set);
+    let features = o.features;
+    let audioFeatures = o.audioFeatures;
+    let extracted: Awaited<ReturnType<typeof extractForRun>> | null = null;
+    if (o.videos) {
+      extracted = await extractForRun(config, o.videos, out);
+      features = extracted.visual;
+      audioFeatures = extracted.audio ?? undefined;
+    }
+    try {
+      await captionFrom(o, out, config, runDir, features!, audioFeatures);
     } finally {
-      progress.stop();
+      if (extracted) rmSync(extracted.dir, { recursive: true, force: true });
     }
-    const result = caps.map((c) => ({
-      id: c.id,
-      caption: c.caption,
-      words: c.words,
-      alphaAv: c.alphaAv,
-      alphaVa: c.alphaVa,
-    }));
-    if (o.out) {
-      writeFileAtomic(join(o.out, "captions.json"), `${JSON.stringify(result, null, 1)}\n`);
-      const traces = tracesOf(caps, 6);
-      if (traces.length > 0) writeFileAtomic(join(o.out, "alpha-traces.svg"), await alphaTraceSvg(traces));
+    if (extracted && extracted.failed.length > 0) {
+      for (const x of extracted.failed) out.note(`failed: ${x.file}: ${x.reason}`);
+      throw new Error(`${extracted.failed.length} videos could not be used (listed above); the others were captioned`);
     }
-    ds.close();
-    disposeTree(params);
-    exp.dispose();
-    out.result(result, () =>
-      result
-        .map((c) => {
-          const gates = c.words.map(
-            (w, i) => `${w}(a${(c.alphaAv[i] ?? 0).toFixed(2)}/v${(c.alphaVa[i] ?? 0).toFixed(2)})`,
-          );
-          return `${c.id}\t${c.caption}\n\t${gates.join(" ")}`;
-        })
-        .join("\n"),
-    );
   });
   return example(
     cmd,
     "pnpm tavt caption --model runs/maml-1 --features feats/visual.npz --audio-features feats/audio.npz --out captions/",
+    "pnpm tavt caption --run runs/maml-1 --videos new-videos/ --out captions/",
+  );
+}
+
+/** Caption the videos of feature files with a run (the body of `tavt caption`). */
+async function captionFrom(
+  o: CaptionOptions,
+  out: Output,
+  config: ExperimentConfig,
+  runDir: string,
+  features: string,
+  audioFeaturesPath: string | undefined,
+): Promise<void> {
+  const audioFeatures = audioFeaturesPath;
+  await ensureBackend(out);
+  const { exp, params } = await loadRun(runDir, config);
+  const { openFeaturePaths, CaptionDataset } = await import("@tavt/datasets");
+  const stores = await openFeaturePaths({
+    visual: features,
+    audio: audioFeatures,
+    visualDim: exp.modelConfig.visualDim,
+    audioDim: audioFeatures ? exp.modelConfig.audioDim : undefined,
+  });
+  const ids = stores.visual!.ids();
+  const ds = new CaptionDataset({
+    name: o.videos ?? features,
+    videos: ids.map((id) => ({ id, domain: "input", captions: [""], split: "test" as const })),
+    visual: stores.visual,
+    audio: stores.audio,
+  });
+  const progress = createProgress(out, { label: "caption", total: ids.length });
+  let caps: GeneratedCaption[];
+  try {
+    caps = captionVideos({ ...exp, data: { ...exp.data, dataset: ds } }, params, ids, {
+      onBatch: (n) => progress.update(n),
+    });
+  } finally {
+    progress.stop();
+  }
+  const result = caps.map((c) => ({
+    id: c.id,
+    caption: c.caption,
+    words: c.words,
+    alphaAv: c.alphaAv,
+    alphaVa: c.alphaVa,
+  }));
+  if (o.out) {
+    writeFileAtomic(join(o.out, "captions.json"), `${JSON.stringify(result, null, 1)}\n`);
+    const traces = tracesOf(caps, 6);
+    if (traces.length > 0) writeFileAtomic(join(o.out, "alpha-traces.svg"), await alphaTraceSvg(traces));
+  }
+  ds.close();
+  disposeTree(params);
+  exp.dispose();
+  out.result(result, () =>
+    result
+      .map((c) => {
+        const gates = c.words.map(
+          (w, i) => `${w}(a${(c.alphaAv[i] ?? 0).toFixed(2)}/v${(c.alphaVa[i] ?? 0).toFixed(2)})`,
+        );
+        return `${c.id}\t${c.caption}\n\t${gates.join(" ")}`;
+      })
+      .join("\n"),
   );
 }
 

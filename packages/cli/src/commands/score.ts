@@ -3,6 +3,7 @@ import { TavtError } from "@tavt/core";
 import { ALL_METRICS, type MetricName, readCandidates, readReferences, score } from "@tavt/metrics";
 import { Command } from "commander";
 import { usageError } from "../errors";
+import { paraphraseMeteor } from "../pipeline/evaluate";
 import { type CommonOptions, example, outputOf, withCommon } from "./common";
 
 interface ScoreCliOptions extends CommonOptions {
@@ -10,6 +11,7 @@ interface ScoreCliOptions extends CommonOptions {
   cands: string;
   tokenize: boolean;
   metrics?: string;
+  paraphraseTable?: string;
 }
 
 /** Parse a JSON file; a missing, unreadable or malformed file is a user error naming it. */
@@ -54,16 +56,22 @@ export function scoreCommand(): Command {
         'candidates JSON: {"id": "caption"} or [{"image_id" or "video_id": id, "caption": text}, ...]',
       )
       .option("--no-tokenize", "the captions are already tokenized (skip the PTB tokenizer)")
-      .option("--metrics <list>", "comma-separated subset of bleu,meteor,rouge,cider"),
+      .option("--metrics <list>", "comma-separated subset of bleu,meteor,rouge,cider")
+      .option(
+        "--paraphrase-table <file>",
+        "METEOR with its paraphrase module, as the COCO caption code runs it: Meteor 1.5's paraphrase-en.gz",
+      ),
   ).action((o: ScoreCliOptions) => {
     const out = outputOf(o);
     const metrics = parseMetrics(o.metrics);
     const refs = readReferences(readJsonFile(o.refs), o.refs);
     const cands = readCandidates(readJsonFile(o.cands), o.cands);
     const t0 = performance.now();
+    const meteor = o.paraphraseTable ? paraphraseMeteor(o.paraphraseTable, "--paraphrase-table") : undefined;
     const result = score(refs, cands, {
       metrics,
       tokenize: o.tokenize,
+      ...(meteor ? { meteor } : {}),
       files: { refsFile: o.refs, candsFile: o.cands },
     });
     const scores = Object.fromEntries(Object.entries(result).filter(([, v]) => typeof v === "number")) as Record<
@@ -82,5 +90,6 @@ export function scoreCommand(): Command {
     cmd,
     "pnpm tavt score --refs refs.json --cands cands.json",
     "pnpm tavt score --refs refs.json --cands results.json --metrics bleu,cider --json",
+    "pnpm tavt score --refs refs.json --cands cands.json --paraphrase-table paraphrase-en.gz",
   );
 }

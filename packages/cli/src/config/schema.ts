@@ -216,6 +216,20 @@ export const evalSchema = z.strictObject({
   limit: posInt.nullable(),
 });
 
+/** How captions are scored (absent: coco-caption's defaults without the paraphrase table). */
+export const metricsSchema = z.strictObject({
+  meteor: z
+    .strictObject({
+      /**
+       * A Meteor 1.5 paraphrase table (`paraphrase-en.gz` from Meteor's release, plain or gzipped): adds METEOR's
+       * paraphrase module, as the COCO caption evaluation code runs it for published numbers; null: exact, stem and
+       * synonym only.
+       */
+      paraphraseTable: z.string().min(1).nullable().optional(),
+    })
+    .optional(),
+});
+
 /** The whole experiment configuration: what a YAML file, a preset and `--set` overrides describe. */
 export const experimentSchema = z.strictObject({
   seed: z.number().int(),
@@ -226,8 +240,10 @@ export const experimentSchema = z.strictObject({
   train: trainSchema,
   adapt: adaptSchema,
   eval: evalSchema,
+  metrics: metricsSchema.optional(),
 });
 
 export type ExperimentConfig = z.infer<typeof experimentSchema>;
 export type DataConfig = z.infer<typeof dataSchema>;
+export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type ModelSection = z.infer<typeof modelSchema>;

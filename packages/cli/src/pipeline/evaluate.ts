@@ -1,6 +1,8 @@
-import { type ParamTree, rng } from "@tavt/core";
+import { existsSync } from "node:fs";
+import { type ParamTree, rng, TavtError } from "@tavt/core";
 import { disposeBatch, miniBatches } from "@tavt/datasets";
-import { score } from "@tavt/metrics";
+import { MeteorScorer, score } from "@tavt/metrics";
+import type { MetricsConfig } from "../config/schema";
 import type { AlphaTrace } from "../report/charts";
 import { batchOf } from "./data";
 import type { Experiment } from "./experiment";
@@ -75,15 +77,47 @@ export function captionVideos(
   return out;
 }
 
-/** BLEU-4, METEOR, ROUGE-L and CIDEr-D (coco-caption's definitions, @tavt/metrics) of generated captions, x100. */
-export function scoreCaptions(captions: readonly GeneratedCaption[]): CaptionScores {
+const paraphraseScorers = new Map<string, MeteorScorer>();
+
+/**
+ * The METEOR scorer with Meteor's paraphrase module on `table` (a Meteor 1.5 paraphrase table), loaded once per
+ * file and reused. A missing or unreadable file is a user error naming `field`.
+ */
+export function paraphraseMeteor(table: string, field = "metrics.meteor.paraphraseTable"): MeteorScorer {
+  const cached = paraphraseScorers.get(table);
+  if (cached) return cached;
+  if (!existsSync(table)) {
+    throw new TavtError("NOT_FOUND", `${field} ${table}: paraphrase table not found (Meteor 1.5's paraphrase-en.gz)`, {
+      file: table,
+      field,
+    });
+  }
+  let scorer: MeteorScorer;
+  try {
+    scorer = new MeteorScorer({ paraphraseTable: table });
+  } catch (e) {
+    throw new TavtError("BAD_FILE", `${field} ${table}: not a Meteor paraphrase table (${(e as Error).message})`, {
+      file: table,
+      field,
+    });
+  }
+  paraphraseScorers.set(table, scorer);
+  return scorer;
+}
+
+/**
+ * BLEU-4, METEOR, ROUGE-L and CIDEr-D (coco-caption's definitions, @tavt/metrics) of generated captions, x100.
+ * `metrics` is the config's `metrics` section: `meteor.paraphraseTable` adds METEOR's paraphrase module.
+ */
+export function scoreCaptions(captions: readonly GeneratedCaption[], metrics?: MetricsConfig): CaptionScores {
   const refs: Record<string, string[]> = {};
   const cands: Record<string, string> = {};
   for (const c of captions) {
     refs[c.id] = c.references;
     cands[c.id] = c.caption;
   }
-  const s = score(refs, cands);
+  const table = metrics?.meteor?.paraphraseTable;
+  const s = score(refs, cands, table ? { meteor: paraphraseMeteor(table) } : {});
   return {
     BLEU1: 100 * s.Bleu_1,
     BLEU4: 100 * s.Bleu_4,
@@ -105,7 +139,7 @@ export function evalIds(exp: Experiment, domain: string): string[] {
 /** Caption and score the eval split of some domains. */
 export function evaluateDomains(exp: Experiment, params: ParamTree, domains: readonly string[]): EvaluationResult {
   const captions = domains.flatMap((d) => captionVideos(exp, params, evalIds(exp, d)));
-  return { scores: scoreCaptions(captions), captions };
+  return { scores: scoreCaptions(captions, exp.config.metrics), captions };
 }
 
 /** Alpha traces of the first `n` captions that have them (Figure 11). */

@@ -84,6 +84,21 @@ async function fromCorpusFile(config: ExperimentConfig, path: string, unit: numb
   }
 }
 
+/** A saved space (`space.path`), checked to exist so that a wrong path names the config key. */
+async function fromSpaceFile(path: string): Promise<AuditorySpace> {
+  if (!existsSync(path)) {
+    throw new TavtError(
+      "NOT_FOUND",
+      `space.path ${path}: auditory space file not found (make one with tavt clusters build)`,
+      {
+        file: path,
+        field: "space.path",
+      },
+    );
+  }
+  return loadSpace(path);
+}
+
 /**
  * The universal auditory space of section 3.2 and appendix D.1: units of T frames (`space.unit`, default the model's clip length),
  * mean-pooled, clustered into K prototypes with k-means++. By default (`space.source: external`) from audio outside
@@ -97,7 +112,7 @@ export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentDa
   if (config.data.source !== "synthetic") {
     throw new TavtError(
       "BAD_CONFIG",
-      `space.source external: data.source "${config.data.source}" has no external audio corpus; give space.corpus (audio features independent of the dataset, e.g. VGGish units of Flickr videos as a 2-D .npy), or space.path (a space from tavt clusters build), or set space.source=source-domains to fit M on the source domains' training audio`,
+      `space.source external: data.source "${config.data.source}" has no external audio corpus to fit the auditory space M on; add --set space.corpus=FILE (audio features independent of the dataset, e.g. VGGish units of other videos: a 2-D .npy [N, D] or a feature store), or --set space.path=FILE (a space saved by tavt clusters build), or --set space.source=source-domains (fit M on the source domains' training audio)`,
       { field: "space.corpus" },
     );
   }
@@ -118,6 +133,6 @@ export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentDa
  * as `buildSpaceFor` does. Every pipeline and benchmark gets its space here, so `space.path` works everywhere.
  */
 export async function spaceFor(config: ExperimentConfig, data: ExperimentData): Promise<AuditorySpaceLike> {
-  if (config.space.path) return loadSpace(config.space.path);
+  if (config.space.path) return fromSpaceFile(config.space.path);
   return buildSpaceFor(config, data);
 }

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { TavtError, writeFileAtomic } from "@tavt/core";
+import type { AudioOptions, VisualOptions } from "./extract";
+import type { FrameOptions } from "./ffmpeg";
+
+/**
+ * How a feature store was extracted, written beside it as `<store>.extractor.json`: what `tavt caption --videos`
+ * repeats on new videos so that they get the features a run was trained on. Model and PCA paths are absolute.
+ */
+export interface ExtractorRecord {
+  format: "tavt-extractor";
+  version: 1;
+  visual?: { model: string; output?: string; frames: FrameOptions; mean: number[]; std: number[] };
+  audio?: { model: string; output?: string; exampleShape?: number[]; pca?: string; quantize?: boolean };
+}
+
+export const recordPath = (store: string) => `${store.replace(/[/\\]+$/, "")}.extractor.json`;
+
+export function recordOfVisual(v: VisualOptions): NonNullable<ExtractorRecord["visual"]> {
+  return { model: resolve(v.model), output: v.output, frames: { ...v.frames }, mean: [...v.mean], std: [...v.std] };
+}
+
+export function recordOfAudio(a: AudioOptions): NonNullable<ExtractorRecord["audio"]> {
+  return {
+    model: resolve(a.model),
+    output: a.output,
+    exampleShape: a.exampleShape ? [...a.exampleShape] : undefined,
+    pca: a.pca ? resolve(a.pca) : undefined,
+    quantize: a.quantize,
+  };
+}
+
+export function writeExtractorRecord(store: string, part: Omit<ExtractorRecord, "format" | "version">): void {
+  const record: ExtractorRecord = { format: "tavt-extractor", version: 1, ...part };
+  writeFileAtomic(recordPath(store), `${JSON.stringify(record, null, 1)}\n`);
+}
+
+/** The record beside a store, or null where there is none (features made some other way). */
+export function readExtractorRecord(store: string): ExtractorRecord | null {
+  const file = recordPath(store);
+  if (!existsSync(file)) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new TavtError("BAD_FILE", `${file}: not valid JSON (${(e as Error).message})`, { file });
+  }
+  const r = json as Partial<ExtractorRecord>;
+  if (r.format !== "tavt-extractor" || r.version !== 1) {
+    throw new TavtError("BAD_FILE", `${file}: expected {"format": "tavt-extractor", "version": 1, ...}`, { file });
+  }
+  return r as ExtractorRecord;
+}

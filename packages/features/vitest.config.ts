@@ -1,0 +1,3 @@
+import base from "../../vitest.base";
+
+export default base;
