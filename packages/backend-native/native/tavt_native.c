@@ -208,8 +208,8 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 7) FAIL("binary expects 7 arguments");
-  I64(op64, argv[0]);
-  const int op = (int)op64;
+  I64(opcode, argv[0]);
+  const int op = (int)opcode;
   float *a, *b, *o = NULL;
   uint8_t* c = NULL;
   size_t na, nb, no, rank, r2, r3;
@@ -275,8 +275,8 @@ static napi_value BinaryInt(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 7) FAIL("binaryInt expects 7 arguments");
-  I64(op64, argv[0]);
-  const int op = (int)op64;
+  I64(opcode, argv[0]);
+  const int op = (int)opcode;
   int32_t *a, *b, *oi = NULL;
   uint8_t* oc = NULL;
   size_t na, nb, no, rank, r2, r3;
@@ -397,8 +397,8 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 4) FAIL("unary expects 4 arguments");
-  I64(op64, argv[0]);
-  const int op = (int)op64;
+  I64(opcode, argv[0]);
+  const int op = (int)opcode;
   float *x, *o;
   size_t nx, no;
   if (!typed(env, argv[1], napi_float32_array, (void**)&x, &nx)) FAIL("unary: x must be a Float32Array");
@@ -421,8 +421,8 @@ static napi_value Reduce(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 6) FAIL("reduce expects 6 arguments");
-  I64(op64, argv[0]);
-  const int op = (int)op64;
+  I64(opcode, argv[0]);
+  const int op = (int)opcode;
   float *x, *o;
   size_t nx, no, rank, r2;
   int64_t shape[MAXRANK], so[MAXRANK];
