@@ -312,7 +312,8 @@ static napi_value BinaryInt(napi_env env, napi_callback_info info) {
       switch (op) {
         case 0: INT_LOOP((int32_t)((uint32_t)x + (uint32_t)y)); break;
         case 1: INT_LOOP((int32_t)((uint32_t)x - (uint32_t)y)); break;
-        case 2: INT_LOOP((int32_t)((int64_t)x * (int64_t)y)); break;
+        /* as tfjs's cpu kernel: the product in double, then wrapped into int32 (a product above 2^53 rounds first) */
+        case 2: INT_LOOP((int32_t)(uint32_t)(int64_t)((double)x * (double)y)); break;
         case 4: INT_LOOP(x > y ? x : y); break;
         case 5: INT_LOOP(x < y ? x : y); break;
         default: FAIL("binaryInt: unsupported op");

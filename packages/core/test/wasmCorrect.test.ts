@@ -125,6 +125,10 @@ describe("tfjs-backend-wasm kernels that core corrects", () => {
     const a = () => tf.tensor(special);
     const b = () => tf.tensor(other);
     await expectLikeCpu("relu6", () => tf.relu6(a()));
+    // a NaN with its sign bit set (inf - inf on x86), in a row long enough for the vector loop
+    const negNaN = () => tf.sub(tf.fill([19], Number.POSITIVE_INFINITY), tf.fill([19], Number.POSITIVE_INFINITY));
+    await expectLikeCpu("relu of a negative NaN", () => tf.relu(negNaN()));
+    await expectLikeCpu("relu", () => tf.relu(tf.concat([a(), b(), negNaN()])));
     await expectLikeCpu("maximum", () => tf.maximum(a(), b()));
     await expectLikeCpu("minimum", () => tf.minimum(a(), b()));
     await expectLikeCpu("clipByValue", () => tf.clipByValue(a(), -1, 1));

@@ -1,5 +1,6 @@
 import { tf } from "../tf";
 import { registerWasmCorrections } from "./wasmCorrect";
+import { bindWasmKernels, type WasmBackendLike as WasmHeap } from "./wasmModule";
 import { wasmBatchMatMul } from "./wasmSgemm";
 import { wasmSum } from "./wasmSum";
 
@@ -27,6 +28,7 @@ export function registerWasmKernels(): void {
   registerWasmMatMul();
   registerWasmFusedMatMul();
   registerWasmSum();
+  registerWasmRelu();
   registerWasmCorrections();
   tf.unregisterKernel("Identity", "wasm");
   tf.registerKernel({
@@ -222,6 +224,30 @@ function registerWasmFusedMatMul(): void {
         default:
           throw new Error(`_FusedMatMul: unknown activation "${attrs.activation}"`);
       }
+      return out;
+    },
+  });
+}
+
+/**
+ * Relu with core's SIMD kernel (wasm/unary.c): Math.max(0, x) as tfjs's cpu kernel computes it. tfjs-backend-wasm
+ * 4.22's kernel turns a NaN with its sign bit set (what x86 arithmetic produces, e.g. inf - inf) into 0. Other dtypes
+ * and runtimes without SIMD keep tfjs's kernel.
+ */
+function registerWasmRelu(): void {
+  const original = tf.getKernel("Relu", "wasm");
+  if (!original) return;
+  tf.unregisterKernel("Relu", "wasm");
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const be = args.backend as unknown as WasmHeap;
+      const kernels = x.dtype === "float32" ? bindWasmKernels(be.wasm) : null;
+      if (!kernels) return original.kernelFunc(args);
+      const out = be.makeOutput([...x.shape], "float32");
+      const n = x.shape.reduce((p, d) => p * d, 1);
+      if (n > 0) kernels.exports.reluF32(be.getMemoryOffset(x.dataId), n, be.getMemoryOffset(out.dataId));
       return out;
     },
   });

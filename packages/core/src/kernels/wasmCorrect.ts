@@ -24,6 +24,8 @@ import { tf } from "../tf";
  * - Pow: pow(1, NaN) and pow(±1, ±Infinity) are 1 (C's pow; cpu: NaN, as Math.pow).
  * - Mod of int32 by 0: a WebAssembly trap ("remainder by zero") in the middle of the kernel, which skips the stack
  *   restore of emscripten's call wrapper (cpu: 0).
+ * - Multiply of int32: the exact product wrapped to 32 bits (cpu: the product in double, then wrapped, which differs
+ *   once the product passes 2^53).
  * - Sin and Cos of large arguments (|x| around 1e30): a range reduction that loses every digit (cpu: Math.sin/cos).
  * - Sign: ±1e-30 and other small values give 0 (cpu: ±1).
  * - ClipByValue: NaN becomes the lower bound (cpu keeps NaN).
@@ -60,6 +62,7 @@ export const CORRECTIONS: readonly CorrectionRule[] = [
   { kernel: "Pow", when: always },
   { kernel: "Sign", when: always },
   { kernel: "Mod", when: (i) => infos(i)[0]!.dtype === "int32" },
+  { kernel: "Multiply", when: (i) => infos(i)[0]!.dtype === "int32" },
   { kernel: "Sin", when: always },
   { kernel: "Cos", when: always },
   { kernel: "ClipByValue", when: always },
