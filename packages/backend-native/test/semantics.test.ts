@@ -61,7 +61,7 @@ describe.skipIf(!load.ok)(`native kernel semantics${why ? ` (skipped: ${why})` :
   });
 
   it("concat, transpose, slice and gather of a float32 tensor cast from int32 or bool keep the other inputs' fractions", async () => {
-    const fromInt = () => tf.tensor([1, -1], [2], "int32").cast("float32");
+    const fromInt = () => tf.cast(tf.tensor([1, -1], [2], "int32"), "float32");
     const fromBool = () => tf.cast(tf.greater(tf.tensor([1, -1]), 0), "float32");
     await expectSame("concat int32 cast", () => tf.concat([fromInt(), tf.tensor([0.5, 300.7])]));
     await expectSame("concat bool cast", () => tf.concat([fromBool(), tf.tensor([0.5, 44.7, -1])]));
@@ -73,7 +73,7 @@ describe.skipIf(!load.ok)(`native kernel semantics${why ? ` (skipped: ${why})` :
     );
     await expectSame("slice then concat", () => tf.concat([tf.slice(fromInt(), [0], [1]), tf.tensor([0.5])]));
     await expectSame("gather then concat", () => tf.concat([tf.gather(fromInt(), [1, 0]), tf.tensor([0.5])]));
-    const c = tf.concat([tf.tensor([1, 2], [2], "int32").cast("float32"), tf.tensor([0.5, 300.7])]);
+    const c = tf.concat([tf.cast(tf.tensor([1, 2], [2], "int32"), "float32"), tf.tensor([0.5, 300.7])]);
     expect(Array.from(c.dataSync())).toEqual([1, 2, 0.5, Math.fround(300.7)]);
     c.dispose();
   });

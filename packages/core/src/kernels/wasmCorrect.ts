@@ -72,10 +72,7 @@ export const CORRECTIONS: readonly CorrectionRule[] = [
 let cpu: MathBackendCPU | null = null;
 
 /** Runs kernel `name` of tfjs's cpu backend on wasm tensors: inputs copied off the heap, outputs copied onto it. */
-export function runOnCpu(
-  name: string,
-  args: tf.KernelFuncArgs | Parameters<tf.KernelFunc>[0],
-): tf.TensorInfo | tf.TensorInfo[] {
+export function runOnCpu(name: string, args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo | tf.TensorInfo[] {
   const kernel = tf.getKernel(name, "cpu");
   if (!kernel) throw new Error(`@tavt/core: the cpu backend has no "${name}" kernel`);
   cpu ??= new MathBackendCPU();
