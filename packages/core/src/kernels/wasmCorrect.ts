@@ -44,15 +44,27 @@ interface WasmHeapBackend {
 }
 
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
-const infos = (inputs: tf.NamedTensorInfoMap | tf.TensorInfo[]): tf.TensorInfo[] =>
-  (Array.isArray(inputs) ? inputs : Object.values(inputs)).filter((t): t is tf.TensorInfo => t != null);
-const anyEmpty = (inputs: tf.NamedTensorInfoMap | tf.TensorInfo[]) => infos(inputs).some((t) => size(t.shape) === 0);
+/** The first input's dtype (no allocation: rules run on every call of their kernel). */
+function firstDtype(inputs: tf.NamedTensorInfoMap | tf.TensorInfo[]): string | undefined {
+  const map = inputs as Record<string, tf.TensorInfo | null | undefined>;
+  for (const key in map) return map[key]?.dtype;
+  return undefined;
+}
+/** Whether an input has a zero-size dimension (runs on every wasm kernel call: no allocation). */
+function anyEmpty(inputs: tf.NamedTensorInfoMap | tf.TensorInfo[]): boolean {
+  const map = inputs as Record<string, tf.TensorInfo | null | undefined>;
+  for (const key in map) {
+    const shape = map[key]?.shape;
+    if (shape) for (let d = 0; d < shape.length; d++) if (shape[d] === 0) return true;
+  }
+  return false;
+}
 const always = () => true;
 
 export const CORRECTIONS: readonly CorrectionRule[] = [
-  { kernel: "Reverse", when: (i) => infos(i)[0]!.dtype === "bool" },
+  { kernel: "Reverse", when: (i) => firstDtype(i) === "bool" },
   { kernel: "Select", when: (i) => (i as { t: tf.TensorInfo }).t.dtype === "bool" },
-  { kernel: "StridedSlice", when: (i) => infos(i)[0]!.dtype !== "float32" },
+  { kernel: "StridedSlice", when: (i) => firstDtype(i) !== "float32" },
   ...["Sum", "Max", "Min", "Mean", "Prod", "Any", "All"].map((kernel) => ({ kernel, when: anyEmpty })),
   { kernel: "GatherV2", when: anyEmpty },
   { kernel: "Relu6", when: always },
@@ -61,12 +73,12 @@ export const CORRECTIONS: readonly CorrectionRule[] = [
   { kernel: "FloorDiv", when: always },
   { kernel: "Pow", when: always },
   { kernel: "Sign", when: always },
-  { kernel: "Mod", when: (i) => infos(i)[0]!.dtype === "int32" },
-  { kernel: "Multiply", when: (i) => infos(i)[0]!.dtype === "int32" },
+  { kernel: "Mod", when: (i) => firstDtype(i) === "int32" },
+  { kernel: "Multiply", when: (i) => firstDtype(i) === "int32" },
   { kernel: "Sin", when: always },
   { kernel: "Cos", when: always },
   { kernel: "ClipByValue", when: always },
-  { kernel: "Cast", when: (i, a) => (a as { dtype?: string }).dtype === "bool" && infos(i)[0]!.dtype !== "bool" },
+  { kernel: "Cast", when: (i, a) => (a as { dtype?: string }).dtype === "bool" && firstDtype(i) !== "bool" },
 ];
 
 let cpu: MathBackendCPU | null = null;
