@@ -43,17 +43,19 @@ static int typed(napi_env env, napi_value v, napi_typedarray_type want, void** d
   return t == want;
 }
 
-static int64_t i64(napi_env env, napi_value v) {
-  int64_t x = 0;
-  napi_get_value_int64(env, v, &x);
-  return x;
-}
+/* Number arguments, checked: a value that is not a number fails the call instead of reading as 0. */
+static int get_i64(napi_env env, napi_value v, int64_t* x) { return napi_get_value_int64(env, v, x) == napi_ok; }
+static int get_f64(napi_env env, napi_value v, double* x) { return napi_get_value_double(env, v, x) == napi_ok; }
 
-static double f64(napi_env env, napi_value v) {
-  double x = 0;
-  napi_get_value_double(env, v, &x);
-  return x;
-}
+#define I64(var, v)                                                        \
+  int64_t var;                                                             \
+  if (!get_i64(env, (v), &var)) FAIL("argument " #var " must be a number")
+#define F64(var, v)                                                        \
+  double var;                                                              \
+  if (!get_f64(env, (v), &var)) FAIL("argument " #var " must be a number")
+
+/* The addon's interface version: the JS side refuses an addon built from other sources (scripts/build-addon.mjs). */
+#define TAVT_NATIVE_ABI 2
 
 /*
  * gemm(a, b, c, aIndex, bIndex, m, n, k, transA, transB)
@@ -75,7 +77,10 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
   if (!typed(env, argv[2], napi_float32_array, (void**)&c, &nc)) FAIL("gemm: c must be a Float32Array");
   if (!typed(env, argv[3], napi_int32_array, (void**)&ai, &nai)) FAIL("gemm: aIndex must be an Int32Array");
   if (!typed(env, argv[4], napi_int32_array, (void**)&bi, &nbi)) FAIL("gemm: bIndex must be an Int32Array");
-  const int64_t m = i64(env, argv[5]), n = i64(env, argv[6]), k = i64(env, argv[7]);
+  I64(m, argv[5]);
+  I64(n, argv[6]);
+  I64(k, argv[7]);
+  if (m < 0 || n < 0 || k < 0) FAIL("gemm: negative size");
   bool ta = false, tb = false;
   CHECK(napi_get_value_bool(env, argv[8], &ta));
   CHECK(napi_get_value_bool(env, argv[9], &tb));
@@ -107,21 +112,30 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
 
 #define MAXRANK 12
 
-static int dims(napi_env env, napi_value v, int32_t** out, size_t* rank) {
-  if (!typed(env, v, napi_int32_array, (void**)out, rank)) return 0;
-  return *rank <= MAXRANK;
+/*
+ * A shape or strides argument: a Float64Array of at most MAXRANK integers (doubles hold every size up to 2^53, so
+ * tensors above 2^31 elements neither fail nor wrap), copied into out.
+ */
+static int dims(napi_env env, napi_value v, int64_t* out, size_t* rank) {
+  double* d;
+  if (!typed(env, v, napi_float64_array, (void**)&d, rank) || *rank > MAXRANK) return 0;
+  for (size_t i = 0; i < *rank; i++) {
+    if (!(d[i] >= 0 && d[i] <= 9007199254740992.0) || d[i] != (double)(int64_t)d[i]) return 0;
+    out[i] = (int64_t)d[i];
+  }
+  return 1;
 }
 
 /* Advances the odometer idx over shape[0..rank-2] (the last dimension is the inner loop); returns 0 when done. */
-static int next_outer(int32_t* idx, const int32_t* shape, int rank, const int32_t* sa, const int32_t* sb,
+static int next_outer(int64_t* idx, const int64_t* shape, int rank, const int64_t* sa, const int64_t* sb,
                       int64_t* oa, int64_t* ob) {
   for (int d = rank - 2; d >= 0; d--) {
     idx[d]++;
     oa[0] += sa[d];
     ob[0] += sb[d];
     if (idx[d] < shape[d]) return 1;
-    oa[0] -= (int64_t)sa[d] * shape[d];
-    ob[0] -= (int64_t)sb[d] * shape[d];
+    oa[0] -= sa[d] * shape[d];
+    ob[0] -= sb[d] * shape[d];
     idx[d] = 0;
   }
   return 0;
@@ -129,6 +143,20 @@ static int next_outer(int32_t* idx, const int32_t* shape, int rank, const int32_
 
 static inline float fmaxnan(float a, float b) { return a != a ? a : (b != b ? b : (a > b ? a : b)); }
 static inline float fminnan(float a, float b) { return a != a ? a : (b != b ? b : (a < b ? a : b)); }
+
+/* JavaScript's Math.max / Math.min (tfjs's cpu kernels): NaN if either is NaN, and +0 is above -0. */
+static inline float jsmax(float a, float b) {
+  return a > b ? a : (b > a ? b : (a == b ? (signbit(a) ? b : a) : a + b));
+}
+static inline float jsmin(float a, float b) {
+  return a < b ? a : (b < a ? b : (a == b ? (signbit(a) ? a : b) : a + b));
+}
+
+/* JavaScript's Math.pow: as C's pow except that a NaN exponent, and (+-1) ** (+-Infinity), give NaN. */
+static inline float jspow(float x, float y) {
+  if (y != y || (isinf(y) && fabsf(x) == 1.0f)) return NAN;
+  return (float)pow((double)x, (double)y);
+}
 
 /*
  * One row of a float32 binary op: o[j] = f(a[j * ia], b[j * ib]), j < n, where ia and ib are 1 or 0 (a broadcast
@@ -156,10 +184,10 @@ BINARY_ROW(row_add, x + y)
 BINARY_ROW(row_sub, x - y)
 BINARY_ROW(row_mul, x * y)
 BINARY_ROW(row_div, x / y)
-BINARY_ROW(row_max, fmaxnan(x, y))
-BINARY_ROW(row_min, fminnan(x, y))
+BINARY_ROW(row_max, jsmax(x, y))
+BINARY_ROW(row_min, jsmin(x, y))
 BINARY_ROW(row_sqdiff, (x - y) * (x - y))
-BINARY_ROW(row_pow, (float)pow((double)x, (double)y))
+BINARY_ROW(row_pow, jspow(x, y))
 
 typedef void (*binary_row)(int64_t, const float*, int64_t, const float*, int64_t, float*);
 static const binary_row BINARY_ROWS[8] = {row_add, row_sub, row_mul, row_div, row_max, row_min, row_sqdiff, row_pow};
@@ -180,11 +208,12 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 7) FAIL("binary expects 7 arguments");
-  const int op = (int)i64(env, argv[0]);
+  I64(opcode, argv[0]);
+  const int op = (int)opcode;
   float *a, *b, *o = NULL;
   uint8_t* c = NULL;
   size_t na, nb, no, rank, r2, r3;
-  int32_t *shape, *sa, *sb;
+  int64_t shape[MAXRANK], sa[MAXRANK], sb[MAXRANK];
   if (!typed(env, argv[1], napi_float32_array, (void**)&a, &na)) FAIL("binary: a must be a Float32Array");
   if (!typed(env, argv[2], napi_float32_array, (void**)&b, &nb)) FAIL("binary: b must be a Float32Array");
   if (op < 10) {
@@ -192,14 +221,14 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
   } else if (!typed(env, argv[3], napi_uint8_array, (void**)&c, &no)) {
     FAIL("binary: out must be a Uint8Array for a comparison");
   }
-  if (!dims(env, argv[4], &shape, &rank) || !dims(env, argv[5], &sa, &r2) || !dims(env, argv[6], &sb, &r3) ||
+  if (!dims(env, argv[4], shape, &rank) || !dims(env, argv[5], sa, &r2) || !dims(env, argv[6], sb, &r3) ||
       rank != r2 || rank != r3 || rank == 0)
-    FAIL("binary: shape and strides must be Int32Arrays of one rank (1..12)");
+    FAIL("binary: shape and strides must be Float64Arrays of integers, of one rank (1..12)");
   int64_t total = 1, lastA = 0, lastB = 0;
   for (size_t d = 0; d < rank; d++) {
     total *= shape[d];
-    lastA += (int64_t)sa[d] * (shape[d] - 1);
-    lastB += (int64_t)sb[d] * (shape[d] - 1);
+    lastA += sa[d] * (shape[d] - 1);
+    lastB += sb[d] * (shape[d] - 1);
   }
   if ((size_t)total > no) FAIL("binary: out is too short");
   if (total == 0) return NULL;
@@ -208,7 +237,7 @@ static napi_value Binary(napi_env env, napi_callback_info info) {
   const binary_row row = op < 10 ? BINARY_ROWS[op] : NULL;
   const int64_t inner = shape[rank - 1];
   const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
-  int32_t idx[MAXRANK] = {0};
+  int64_t idx[MAXRANK] = {0};
   int64_t oa = 0, ob = 0, oo = 0;
   do {
     const float* pa = a + oa;
@@ -246,11 +275,12 @@ static napi_value BinaryInt(napi_env env, napi_callback_info info) {
   napi_value argv[7];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 7) FAIL("binaryInt expects 7 arguments");
-  const int op = (int)i64(env, argv[0]);
+  I64(opcode, argv[0]);
+  const int op = (int)opcode;
   int32_t *a, *b, *oi = NULL;
   uint8_t* oc = NULL;
   size_t na, nb, no, rank, r2, r3;
-  int32_t *shape, *sa, *sb;
+  int64_t shape[MAXRANK], sa[MAXRANK], sb[MAXRANK];
   if (!typed(env, argv[1], napi_int32_array, (void**)&a, &na)) FAIL("binaryInt: a must be an Int32Array");
   if (!typed(env, argv[2], napi_int32_array, (void**)&b, &nb)) FAIL("binaryInt: b must be an Int32Array");
   if (op < 10) {
@@ -258,21 +288,21 @@ static napi_value BinaryInt(napi_env env, napi_callback_info info) {
   } else if (!typed(env, argv[3], napi_uint8_array, (void**)&oc, &no)) {
     FAIL("binaryInt: out must be a Uint8Array for a comparison");
   }
-  if (!dims(env, argv[4], &shape, &rank) || !dims(env, argv[5], &sa, &r2) || !dims(env, argv[6], &sb, &r3) ||
+  if (!dims(env, argv[4], shape, &rank) || !dims(env, argv[5], sa, &r2) || !dims(env, argv[6], sb, &r3) ||
       rank != r2 || rank != r3 || rank == 0)
-    FAIL("binaryInt: shape and strides must be Int32Arrays of one rank (1..12)");
+    FAIL("binaryInt: shape and strides must be Float64Arrays of integers, of one rank (1..12)");
   int64_t total = 1, lastA = 0, lastB = 0;
   for (size_t d = 0; d < rank; d++) {
     total *= shape[d];
-    lastA += (int64_t)sa[d] * (shape[d] - 1);
-    lastB += (int64_t)sb[d] * (shape[d] - 1);
+    lastA += sa[d] * (shape[d] - 1);
+    lastB += sb[d] * (shape[d] - 1);
   }
   if ((size_t)total > no) FAIL("binaryInt: out is too short");
   if (total == 0) return NULL;
   if ((size_t)lastA >= na || (size_t)lastB >= nb) FAIL("binaryInt: strides read past an input");
   const int64_t inner = shape[rank - 1];
   const int64_t ia = sa[rank - 1], ib = sb[rank - 1];
-  int32_t idx[MAXRANK] = {0};
+  int64_t idx[MAXRANK] = {0};
   int64_t oa = 0, ob = 0, oo = 0;
   do {
     const int32_t* pa = a + oa;
@@ -282,7 +312,8 @@ static napi_value BinaryInt(napi_env env, napi_callback_info info) {
       switch (op) {
         case 0: INT_LOOP((int32_t)((uint32_t)x + (uint32_t)y)); break;
         case 1: INT_LOOP((int32_t)((uint32_t)x - (uint32_t)y)); break;
-        case 2: INT_LOOP((int32_t)((int64_t)x * (int64_t)y)); break;
+        /* as tfjs's cpu kernel: the product in double, then wrapped into int32 (a product above 2^53 rounds first) */
+        case 2: INT_LOOP((int32_t)(uint32_t)(int64_t)((double)x * (double)y)); break;
         case 4: INT_LOOP(x > y ? x : y); break;
         case 5: INT_LOOP(x < y ? x : y); break;
         default: FAIL("binaryInt: unsupported op");
@@ -341,13 +372,13 @@ UNARY_ROW(un_sqrt, sqrtf(x))
 UNARY_ROW(un_rsqrt, (float)(1.0 / sqrt((double)x)))
 UNARY_ROW(un_square, x * x)
 UNARY_ROW(un_abs, fabsf(x))
-UNARY_ROW(un_relu, x < 0 ? 0.0f : x)
+UNARY_ROW(un_relu, x <= 0.0f ? 0.0f : x) /* relu(-0) = +0, relu(NaN) = NaN */
 UNARY_ROW(un_sigmoid, 1.0f / (1.0f + vexpf(-x)))
 UNARY_ROW(un_tanh, (float)tanh((double)x))
 UNARY_ROW(un_step, x != x ? x : (x > 0 ? 1.0f : alpha))
 UNARY_ROW(un_reciprocal, 1.0f / x)
 UNARY_ROW(un_log1p, (float)log1p((double)x))
-UNARY_ROW(un_elu, x >= 0 ? x : vexpf(x) - 1.0f)
+UNARY_ROW(un_elu, x >= 0 ? x : (float)expm1((double)x)) /* expm1: exp(x) - 1 cancels near 0 */
 UNARY_ROW(un_copy, x)
 
 typedef void (*unary_row)(int64_t, const float*, float*, float);
@@ -359,7 +390,7 @@ static const unary_row UNARY_ROWS[15] = {un_neg,  un_exp,  un_log,     un_sqrt, 
  * unary(op, x, out, alpha): out = f(x), elementwise over equal lengths.
  * ops: 0 neg, 1 exp, 2 log, 3 sqrt, 4 rsqrt, 5 square, 6 abs, 7 relu, 8 sigmoid, 9 tanh, 10 step (alpha where x <= 0),
  *      11 reciprocal, 12 log1p, 13 elu, 14 copy (cast float32 -> float32).
- * exp, sigmoid and elu use vexpf (float32, within 2 ulp); log, rsqrt, tanh and log1p compute in double and round once,
+ * exp and sigmoid use vexpf (float32, within 2 ulp); log, rsqrt, tanh, log1p and elu (expm1) compute in double and round once,
  * as tfjs's cpu kernels do; the rest are exact.
  */
 static napi_value Unary(napi_env env, napi_callback_info info) {
@@ -367,14 +398,16 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 4) FAIL("unary expects 4 arguments");
-  const int op = (int)i64(env, argv[0]);
+  I64(opcode, argv[0]);
+  const int op = (int)opcode;
   float *x, *o;
   size_t nx, no;
   if (!typed(env, argv[1], napi_float32_array, (void**)&x, &nx)) FAIL("unary: x must be a Float32Array");
   if (!typed(env, argv[2], napi_float32_array, (void**)&o, &no)) FAIL("unary: out must be a Float32Array");
   if (no < nx) FAIL("unary: out is too short");
   if (op < 0 || op > 14) FAIL("unary: unknown op");
-  const float alpha = (float)f64(env, argv[3]);
+  F64(alpha64, argv[3]);
+  const float alpha = (float)alpha64;
   UNARY_ROWS[op]((int64_t)nx, x, o, alpha);
   return NULL;
 }
@@ -389,26 +422,27 @@ static napi_value Reduce(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 6) FAIL("reduce expects 6 arguments");
-  const int op = (int)i64(env, argv[0]);
+  I64(opcode, argv[0]);
+  const int op = (int)opcode;
   float *x, *o;
   size_t nx, no, rank, r2;
-  int32_t *shape, *so;
+  int64_t shape[MAXRANK], so[MAXRANK];
   if (!typed(env, argv[1], napi_float32_array, (void**)&x, &nx)) FAIL("reduce: x must be a Float32Array");
   if (!typed(env, argv[2], napi_float32_array, (void**)&o, &no)) FAIL("reduce: out must be a Float32Array");
-  if (!dims(env, argv[3], &shape, &rank) || !dims(env, argv[4], &so, &r2) || rank != r2 || rank == 0)
-    FAIL("reduce: shape and strides must be Int32Arrays of one rank (1..12)");
-  const double scale = f64(env, argv[5]);
+  if (!dims(env, argv[3], shape, &rank) || !dims(env, argv[4], so, &r2) || rank != r2 || rank == 0)
+    FAIL("reduce: shape and strides must be Float64Arrays of integers, of one rank (1..12)");
+  F64(scale, argv[5]);
   int64_t total = 1, last = 0;
   for (size_t d = 0; d < rank; d++) {
     total *= shape[d];
-    last += (int64_t)so[d] * (shape[d] - 1);
+    last += so[d] * (shape[d] - 1);
   }
   if ((size_t)total > nx) FAIL("reduce: x is too short");
   if (no == 0) return NULL;
   if ((size_t)last >= no) FAIL("reduce: out strides write past out");
   const int64_t inner = shape[rank - 1], io = so[rank - 1];
-  int32_t idx[MAXRANK] = {0};
-  int32_t zero[MAXRANK] = {0};
+  int64_t idx[MAXRANK] = {0};
+  int64_t zero[MAXRANK] = {0};
   int64_t ox = 0, oo = 0;
   if (op == 0) {
     double* acc = (double*)calloc(no, sizeof(double));
@@ -463,21 +497,21 @@ static napi_value Copy(napi_env env, napi_callback_info info) {
   CHECK(napi_get_typedarray_info(env, argv[0], &tx, &nx, &xv, NULL, NULL));
   CHECK(napi_get_typedarray_info(env, argv[2], &to, &no, &ov, NULL, NULL));
   if (tx != to) FAIL("copy: x and out differ in element type");
-  const int64_t offset = i64(env, argv[1]);
-  int32_t *shape, *sx;
-  if (!dims(env, argv[3], &shape, &rank) || !dims(env, argv[4], &sx, &r2) || rank != r2 || rank == 0)
-    FAIL("copy: shape and strides must be Int32Arrays of one rank (1..12)");
+  I64(offset, argv[1]);
+  int64_t shape[MAXRANK], sx[MAXRANK];
+  if (!dims(env, argv[3], shape, &rank) || !dims(env, argv[4], sx, &r2) || rank != r2 || rank == 0)
+    FAIL("copy: shape and strides must be Float64Arrays of integers, of one rank (1..12)");
   int64_t total = 1, last = offset;
   for (size_t d = 0; d < rank; d++) {
     total *= shape[d];
-    last += (int64_t)sx[d] * (shape[d] - 1);
+    last += sx[d] * (shape[d] - 1);
   }
   if ((size_t)total > no) FAIL("copy: out is too short");
   if (total == 0) return NULL;
   if (offset < 0 || (size_t)last >= nx) FAIL("copy: strides read past x");
   const int64_t inner = shape[rank - 1], ix = sx[rank - 1];
-  int32_t idx[MAXRANK] = {0};
-  int32_t zero[MAXRANK] = {0};
+  int64_t idx[MAXRANK] = {0};
+  int64_t zero[MAXRANK] = {0};
   int64_t ox = offset, oo = 0;
   const int size = (tx == napi_uint8_array || tx == napi_int8_array || tx == napi_uint8_clamped_array) ? 1 : 4;
   if (size == 4 && !(tx == napi_float32_array || tx == napi_int32_array || tx == napi_uint32_array))
@@ -526,7 +560,9 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
   size_t nx, no;
   if (!typed(env, argv[0], napi_float32_array, (void**)&x, &nx)) FAIL("softmax: x must be a Float32Array");
   if (!typed(env, argv[1], napi_float32_array, (void**)&o, &no)) FAIL("softmax: out must be a Float32Array");
-  const int64_t rows = i64(env, argv[2]), cols = i64(env, argv[3]);
+  I64(rows, argv[2]);
+  I64(cols, argv[3]);
+  if (rows < 0 || cols < 0) FAIL("softmax: negative size");
   if ((size_t)(rows * cols) > nx || (size_t)(rows * cols) > no) FAIL("softmax: arrays shorter than rows x cols");
   for (int64_t r = 0; r < rows; r++) {
     const float* px = x + r * cols;
@@ -551,17 +587,25 @@ static napi_value SegmentSum(napi_env env, napi_callback_info info) {
   if (!typed(env, argv[0], napi_float32_array, (void**)&x, &nx)) FAIL("segmentSum: x must be a Float32Array");
   if (!typed(env, argv[1], napi_int32_array, (void**)&ids, &ni)) FAIL("segmentSum: ids must be an Int32Array");
   if (!typed(env, argv[2], napi_float32_array, (void**)&o, &no)) FAIL("segmentSum: out must be a Float32Array");
-  const int64_t rows = i64(env, argv[3]), inner = i64(env, argv[4]), segs = i64(env, argv[5]);
+  I64(rows, argv[3]);
+  I64(inner, argv[4]);
+  I64(segs, argv[5]);
+  if (rows < 0 || inner < 0 || segs < 0) FAIL("segmentSum: negative size");
   if ((size_t)rows > ni || (size_t)(rows * inner) > nx || (size_t)(segs * inner) > no)
     FAIL("segmentSum: arrays shorter than the sizes given");
-  memset(o, 0, sizeof(float) * (size_t)(segs * inner));
+  /* accumulated in double, as the reductions and tfjs's cpu kernel sum: an embedding row gathered a million times
+     gets a million gradient rows, and float32 adds would lose their low digits */
+  double* acc = (double*)calloc((size_t)(segs * inner) + 1, sizeof(double));
+  if (!acc) FAIL("segmentSum: out of memory");
   for (int64_t r = 0; r < rows; r++) {
     const int32_t s = ids[r];
     if (s < 0 || s >= segs) continue;
-    float* po = o + (int64_t)s * inner;
+    double* pa = acc + (int64_t)s * inner;
     const float* px = x + r * inner;
-    for (int64_t j = 0; j < inner; j++) po[j] += px[j];
+    for (int64_t j = 0; j < inner; j++) pa[j] += px[j];
   }
+  for (int64_t j = 0; j < segs * inner; j++) o[j] = (float)acc[j];
+  free(acc);
   return NULL;
 }
 
@@ -582,7 +626,10 @@ static napi_value Gather(napi_env env, napi_callback_info info) {
   CHECK(napi_get_typedarray_info(env, argv[2], &to, &no, &ov, NULL, NULL));
   if (tx != to || !(tx == napi_float32_array || tx == napi_int32_array)) FAIL("gather: x and out must be float32 or int32");
   if (!typed(env, argv[1], napi_int32_array, (void**)&ids, &ni)) FAIL("gather: ids must be an Int32Array");
-  const int64_t outer = i64(env, argv[3]), axisLen = i64(env, argv[4]), inner = i64(env, argv[5]);
+  I64(outer, argv[3]);
+  I64(axisLen, argv[4]);
+  I64(inner, argv[5]);
+  if (outer < 0 || axisLen < 0 || inner < 0) FAIL("gather: negative size");
   if ((size_t)(outer * axisLen * inner) > nx || (size_t)(outer * (int64_t)ni * inner) > no)
     FAIL("gather: arrays shorter than the sizes given");
   napi_value res;
@@ -722,8 +769,9 @@ static napi_value DropoutMask(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_uint32(env, argv[0], &k0));
   CHECK(napi_get_value_uint32(env, argv[1], &k1));
   CHECK(napi_get_value_uint32(env, argv[2], &c1));
-  const double rate = f64(env, argv[3]);
-  const float scale = (float)f64(env, argv[4]);
+  F64(rate, argv[3]);
+  F64(scale64, argv[4]);
+  const float scale = (float)scale64;
   float* out;
   size_t n;
   if (!typed(env, argv[5], napi_float32_array, (void**)&out, &n)) FAIL("dropoutMask: out must be a Float32Array");
@@ -789,7 +837,11 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
     if (n[i] != n[0]) FAIL("adam: arrays differ in length");
   }
   float c[8];
-  for (int i = 0; i < 8; i++) c[i] = (float)f64(env, argv[7 + i]);
+  for (int i = 0; i < 8; i++) {
+    double d;
+    if (!get_f64(env, argv[7 + i], &d)) FAIL("adam: the scalars must be numbers");
+    c[i] = (float)d;
+  }
   const float b1 = c[0], omb1 = c[1], b2 = c[2], omb2 = c[3], eps = c[4], wd = c[5], sbc2 = c[6], lrbc1 = c[7];
   for (int i = 4; i < 7; i++)
     for (int j = 0; j < i; j++)
@@ -807,10 +859,18 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  const int64_t n = argc > 0 ? i64(env, argv[0]) : 0;
+  int64_t n = 0;
+  if (argc > 0 && !get_i64(env, argv[0], &n)) FAIL("setThreads: n must be a number");
   if (n > 0) openblas_set_num_threads((int)n);
   napi_value out;
   CHECK(napi_create_int32(env, openblas_get_num_threads(), &out));
+  return out;
+}
+
+static napi_value AbiVersion(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_create_int32(env, TAVT_NATIVE_ABI, &out));
   return out;
 }
 
@@ -838,6 +898,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"adam", NULL, Adam, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
       {"blasInfo", NULL, BlasInfo, NULL, NULL, NULL, napi_default, NULL},
+      {"abiVersion", NULL, AbiVersion, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props));
   return exports;

@@ -24,9 +24,9 @@ export interface NativeAddon {
     a: Float32Array,
     b: Float32Array,
     out: Float32Array | Uint8Array,
-    shape: Int32Array,
-    aStrides: Int32Array,
-    bStrides: Int32Array,
+    shape: Float64Array,
+    aStrides: Float64Array,
+    bStrides: Float64Array,
   ): void;
   /** The int32 forms: add, sub, mul, maximum, minimum (Int32Array out) and comparisons (Uint8Array out). */
   binaryInt(
@@ -34,9 +34,9 @@ export interface NativeAddon {
     a: Int32Array,
     b: Int32Array,
     out: Int32Array | Uint8Array,
-    shape: Int32Array,
-    aStrides: Int32Array,
-    bStrides: Int32Array,
+    shape: Float64Array,
+    aStrides: Float64Array,
+    bStrides: Float64Array,
   ): void;
   /** out = f(x) elementwise; `alpha` is step's value for x <= 0. */
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number): void;
@@ -45,8 +45,8 @@ export interface NativeAddon {
     op: number,
     x: Float32Array,
     out: Float32Array,
-    shape: Int32Array,
-    outStrides: Int32Array,
+    shape: Float64Array,
+    outStrides: Float64Array,
     scale: number,
   ): void;
   /** out (row-major over `shape`) = x[offset + index . strides]: transpose, slice, broadcast. */
@@ -54,8 +54,8 @@ export interface NativeAddon {
     x: T,
     offset: number,
     out: T,
-    shape: Int32Array,
-    strides: Int32Array,
+    shape: Float64Array,
+    strides: Float64Array,
   ): void;
   /** Row-wise softmax of x [rows, cols]. */
   softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
@@ -96,6 +96,38 @@ export interface NativeAddon {
   setThreads(n: number): number;
   /** The BLAS build's own description. */
   blasInfo(): string;
+  /** The interface version the addon was built with (ADDON_ABI when it matches these sources). */
+  abiVersion(): number;
+}
+
+/** The interface version of `native/tavt_native.c` (its TAVT_NATIVE_ABI) that this package's kernels call. */
+export const ADDON_ABI = 2;
+
+/** Every function the kernels call: an addon that lacks one was built from other sources. */
+const FUNCTIONS: readonly (keyof NativeAddon)[] = [
+  "gemm",
+  "binary",
+  "binaryInt",
+  "unary",
+  "reduce",
+  "copy",
+  "softmax",
+  "segmentSum",
+  "gather",
+  "threefryBits",
+  "dropoutMask",
+  "adam",
+  "setThreads",
+  "blasInfo",
+  "abiVersion",
+];
+
+/** Why a loaded module is not this version's addon, or null when it is. */
+export function addonMismatch(addon: Partial<Record<keyof NativeAddon, unknown>>): string | null {
+  const missing = FUNCTIONS.filter((f) => typeof addon[f] !== "function");
+  if (missing.length > 0) return `it lacks ${missing.join(", ")}`;
+  const abi = (addon as NativeAddon).abiVersion();
+  return abi === ADDON_ABI ? null : `its interface version is ${abi}, these sources need ${ADDON_ABI}`;
 }
 
 /** Where the addon was found, or why it was not. */
@@ -135,8 +167,9 @@ export function loadAddonFrom(paths: readonly string[]): AddonLoad {
     }
     try {
       const addon = requireHere(path) as NativeAddon;
-      if (typeof addon.gemm !== "function" || typeof addon.adam !== "function") {
-        reasons.push(`${path}: not a @tavt/backend-native addon of this version (rebuild it)`);
+      const mismatch = addonMismatch(addon);
+      if (mismatch) {
+        reasons.push(`${path}: not a @tavt/backend-native addon of this version: ${mismatch} (rebuild it)`);
         continue;
       }
       return { ok: true, addon, path };

@@ -58,8 +58,14 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
     return status;
   }
   const { addon } = load;
-  const threads = Number(process.env.TAVT_NATIVE_THREADS ?? 0);
-  if (Number.isInteger(threads) && threads > 0) addon.setThreads(threads);
+  let threads: number;
+  try {
+    threads = nativeThreadCount();
+  } catch (e) {
+    status = { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    return status;
+  }
+  if (threads > 0) addon.setThreads(threads);
   if (!tf.findBackendFactory(NATIVE_BACKEND)) {
     tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(), 0);
   }
@@ -99,6 +105,20 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
     allocFloat32: (n) => pool.take(n),
   };
   return status;
+}
+
+/**
+ * TAVT_NATIVE_THREADS: the BLAS threads, a positive integer; 0 where it is unset or empty (the BLAS's own default).
+ * Throws on anything else ("two", "1.5", "-1", "0"), as TAVT_WASM_THREADS does, instead of silently using every core.
+ */
+export function nativeThreadCount(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.TAVT_NATIVE_THREADS;
+  if (raw === undefined || raw.trim() === "") return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`TAVT_NATIVE_THREADS: expected a positive integer (the BLAS threads), got "${raw}"`);
+  }
+  return n;
 }
 
 /** The BLAS thread count in force, after setting it to `n` when n > 0 (null where the addon is not loaded). */

@@ -196,6 +196,19 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
     } catch (e) {
       throw new TavtError("BAD_CONFIG", firstLine(e), { field: "TAVT_WASM_THREADS" });
     }
+    // @tavt/backend-native reads TAVT_NATIVE_THREADS itself; a bad value is a configuration error here too, not a
+    // reason to fall back silently to the next backend.
+    const nativeThreads = env.TAVT_NATIVE_THREADS;
+    if (nativeThreads !== undefined && nativeThreads.trim() !== "") {
+      const n = Number(nativeThreads);
+      if (!Number.isInteger(n) || n < 1) {
+        throw new TavtError(
+          "BAD_CONFIG",
+          `TAVT_NATIVE_THREADS: expected a positive integer (the BLAS threads), got "${nativeThreads}"`,
+          { field: "TAVT_NATIVE_THREADS" },
+        );
+      }
+    }
     if (asked) {
       const name = ALIASES[asked.toLowerCase()];
       if (!name) {

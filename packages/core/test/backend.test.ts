@@ -76,6 +76,13 @@ describe("initBackend", () => {
     expect(tf.getBackend()).toBe("wasm"); // unchanged
   });
 
+  it("rejects a TAVT_NATIVE_THREADS that is not a positive integer with a BAD_CONFIG error naming it", async () => {
+    for (const bad of ["two", "1.5", "-1", "0"]) {
+      const e = await rejection(initBackend({ backend: "cpu", env: { TAVT_NATIVE_THREADS: bad } }));
+      expect(e, bad).toMatchObject({ code: "BAD_CONFIG", details: { field: "TAVT_NATIVE_THREADS" } });
+    }
+  });
+
   it("rejects a TAVT_WASM_THREADS that is not a positive integer with a BAD_CONFIG error naming it", async () => {
     for (const bad of ["two", "0", "1.5", "-2"]) {
       const e = await rejection(initBackend({ backend: "wasm", env: { TAVT_WASM_THREADS: bad } }));

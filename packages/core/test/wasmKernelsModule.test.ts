@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { WASM_KERNELS_BASE64, WASM_KERNELS_SHARED_BASE64 } from "../src/kernels/wasmKernelsModule";
 
 /**
- * The WebAssembly kernels core ships (src/kernels/wasmKernelsModule.ts, built from wasm/sgemm.c, reduce.c and threefry.c):
+ * The WebAssembly kernels core ships (src/kernels/wasmKernelsModule.ts, built from wasm/sgemm.c, reduce.c, threefry.c and unary.c):
  * they must own no memory of their own, since they run inside tfjs's heap, and must be what their sources compile to.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -51,6 +51,7 @@ describe("core's shipped WebAssembly kernel modules", () => {
         "sumMiddle",
         "threefryFill",
         "dropoutFill",
+        "reluF32",
       ]);
       expect(sectionIds(bytes)).not.toContain(11); // data
       const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared });
@@ -59,7 +60,7 @@ describe("core's shipped WebAssembly kernel modules", () => {
   }
 
   it.skipIf(!hasTool("clang") || !hasTool("llvm-objdump"))(
-    "is what wasm/sgemm.c, reduce.c and threefry.c compile to (scripts/build-wasm-kernels.mjs --check; needs Debian's clang and lld)",
+    "is what wasm/sgemm.c, reduce.c, threefry.c and unary.c compile to (scripts/build-wasm-kernels.mjs --check; needs Debian's clang and lld)",
     () => {
       expect(() =>
         execFileSync("node", [join(root, "scripts", "build-wasm-kernels.mjs"), "--check"], { stdio: "pipe" }),

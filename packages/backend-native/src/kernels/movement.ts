@@ -8,9 +8,17 @@ import { collapse, stridesOf } from "./strides";
 type Values = Float32Array | Int32Array | Uint8Array;
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
+/**
+ * A tensor's values in the typed array of its dtype (float32: Float32Array, int32: Int32Array, bool: Uint8Array), or
+ * null for other dtypes. The cpu backend's Cast to float32 keeps an int32 or bool tensor's own array, so such values
+ * are converted here: a kernel's output array follows its dtype, never the storage of its first input.
+ */
 function anyValues(backend: MathBackendCPU, t: TensorInfo): Values | null {
   const v = backend.data.get(t.dataId).values;
-  return v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array ? v : null;
+  if (t.dtype === "float32") return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
+  if (t.dtype === "int32") return v instanceof Int32Array ? v : Int32Array.from(v as ArrayLike<number>);
+  if (t.dtype === "bool") return v instanceof Uint8Array ? v : Uint8Array.from(v as ArrayLike<number>);
+  return null;
 }
 
 function emptyLike(v: Values, n: number): Values {
@@ -138,7 +146,7 @@ export function movementKernels(addon: NativeAddon, cpu: (name: string) => Kerne
       const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
       const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
       const backend = args.backend as MathBackendCPU;
-      const xs = backend.data.get(x.dataId).values;
+      const xs = anyValues(backend, x);
       const ids = backend.data.get(indices.dataId).values;
       if (
         (batchDims ?? 0) !== 0 ||

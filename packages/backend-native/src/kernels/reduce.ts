@@ -45,7 +45,9 @@ function reduceKernel(addon: NativeAddon, name: "Sum" | "Mean" | "Max" | "Min", 
       const out = pool.take(count);
       const total = x.shape.reduce((p, d) => p * d, 1);
       const reduceSize = count === 0 ? 0 : total / count;
-      if (count > 0) {
+      if (count > 0 && reduceSize === 0 && (name === "Max" || name === "Min")) {
+        out.fill(Number.NaN); // as tfjs's cpu kernel: the max or min of nothing is NaN (its sum is 0, its mean 0)
+      } else if (count > 0) {
         // out strides over x's dimensions: row-major over the kept ones, 0 along the reduced ones
         const outStrides = new Array<number>(x.shape.length).fill(0);
         let acc = 1;
@@ -55,8 +57,8 @@ function reduceKernel(addon: NativeAddon, name: "Sum" | "Mean" | "Max" | "Min", 
           acc *= x.shape[d]!;
         }
         const c = x.shape.length === 0 ? null : collapse(x.shape, [stridesOf(x.shape), outStrides]);
-        const shape = c ? c.shape : Int32Array.of(1);
-        const strides = c ? c.strides[1]! : Int32Array.of(0);
+        const shape = c ? c.shape : Float64Array.of(1);
+        const strides = c ? c.strides[1]! : Float64Array.of(0);
         // tfjs takes the mean as sum(x * (1 / n)): 0 (not NaN) over an empty axis
         const scale = name === "Mean" ? (reduceSize === 0 ? 0 : 1 / reduceSize) : 1;
         addon.reduce(REDUCE[name], valuesOf(backend, x), out, shape, strides, scale);

@@ -11,14 +11,15 @@ export function stridesOf(shape: readonly number[]): number[] {
 
 /**
  * Merges neighbouring dimensions that every operand walks contiguously (stride[d] = stride[d+1] * shape[d+1]) and
- * drops size-1 dimensions, so the C loops run over few, long dimensions. Returns rank >= 1.
+ * drops size-1 dimensions, so the C loops run over few, long dimensions. Returns rank >= 1, as Float64Arrays: merged
+ * sizes and strides of tensors above 2^31 elements stay exact (an Int32Array would wrap them).
  */
 export function collapse(
   shape: readonly number[],
   strides: readonly (readonly number[])[],
 ): {
-  shape: Int32Array;
-  strides: Int32Array[];
+  shape: Float64Array;
+  strides: Float64Array[];
 } {
   const dims: number[] = [];
   const st: number[][] = strides.map(() => []);
@@ -42,7 +43,7 @@ export function collapse(
     dims.push(1);
     for (const s of st) s.push(1);
   }
-  return { shape: Int32Array.from(dims), strides: st.map((s) => Int32Array.from(s)) };
+  return { shape: Float64Array.from(dims), strides: st.map((s) => Float64Array.from(s)) };
 }
 
 /** The numpy broadcast of two shapes, or null. */

@@ -1,4 +1,6 @@
 import { tf } from "../tf";
+import { registerWasmCorrections } from "./wasmCorrect";
+import { bindWasmKernels, type WasmBackendLike as WasmHeap } from "./wasmModule";
 import { wasmBatchMatMul } from "./wasmSgemm";
 import { wasmSum } from "./wasmSum";
 
@@ -24,7 +26,10 @@ export function registerWasmKernels(): void {
   if (wasmGapsRegistered) return;
   wasmGapsRegistered = true;
   registerWasmMatMul();
+  registerWasmFusedMatMul();
   registerWasmSum();
+  registerWasmRelu();
+  registerWasmCorrections();
   tf.unregisterKernel("Identity", "wasm");
   tf.registerKernel({
     kernelName: "Identity",
@@ -98,12 +103,12 @@ function zeroProduct(
  * transposeA, 3.1 for transposeB, against 30-37 for the plain form on config S's shapes), and training multiplies
  * mostly in those forms (x W^T forward, dy W and x^T dy backward); batched products (attention) run a scalar loop.
  * BatchMatMul therefore runs core's WebAssembly SIMD product (wasmSgemm.ts: every form and batch at the same speed).
- * Where that cannot run (no SIMD), and for _FusedMatMul (bias and activation), these kernels transpose the operand
- * once with wasm's Transpose (O(n^2) against the product's O(n^3)) and call wasm's own kernel in its plain form.
+ * Where that cannot run (no SIMD), this kernel transposes the operand once with wasm's Transpose (O(n^2) against the
+ * product's O(n^3)) and calls wasm's own kernel in its plain form.
  */
 function registerWasmMatMul(): void {
   const transpose = tf.getKernel("Transpose", "wasm")?.kernelFunc;
-  for (const name of ["BatchMatMul", "_FusedMatMul"]) {
+  for (const name of ["BatchMatMul"]) {
     const original = tf.getKernel(name, "wasm");
     const plain = original?.kernelFunc;
     if (!plain || !transpose) continue;
@@ -153,6 +158,97 @@ function registerWasmSum(): void {
       const { x } = args.inputs as { x: tf.TensorInfo };
       const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
       return wasmSum(x, axis, keepDims, args.backend) ?? original.kernelFunc(args);
+    },
+  });
+}
+
+/**
+ * _FusedMatMul as BatchMatMul, then the bias added and the activation applied by the backend's own kernels.
+ * tfjs-backend-wasm 4.22's fused kernel (XNNPACK) computes only the first batch item of a batched product with a bias
+ * and an activation (the others stay as the heap had them), refuses a bias of rank above 1, and clamps NaN to 0 in
+ * relu6. None of the model's code calls it; the decomposition costs one extra pass over the output.
+ */
+function registerWasmFusedMatMul(): void {
+  const original = tf.getKernel("_FusedMatMul", "wasm");
+  if (!original) return;
+  tf.unregisterKernel("_FusedMatMul", "wasm");
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const { a, b, bias, preluActivationWeights } = args.inputs as {
+        a: tf.TensorInfo;
+        b: tf.TensorInfo;
+        bias?: tf.TensorInfo;
+        preluActivationWeights?: tf.TensorInfo;
+      };
+      const attrs = args.attrs as unknown as {
+        transposeA: boolean;
+        transposeB: boolean;
+        activation?: string;
+        leakyreluAlpha?: number;
+      };
+      const run = (name: string, inputs: Record<string, tf.TensorInfo>, kernelAttrs: tf.NamedAttrMap = {}) => {
+        const k = tf.getKernel(name, "wasm");
+        if (!k) throw new Error(`@tavt/core: tfjs-backend-wasm has no "${name}" kernel`);
+        return k.kernelFunc({ inputs, attrs: kernelAttrs, backend: args.backend }) as tf.TensorInfo;
+      };
+      const dispose = (t: tf.TensorInfo) => (args.backend as unknown as WasmDisposer).disposeData(t.dataId);
+      let out = run("BatchMatMul", { a, b }, { transposeA: attrs.transposeA, transposeB: attrs.transposeB });
+      const step = (next: tf.TensorInfo) => {
+        dispose(out);
+        out = next;
+      };
+      if (bias) step(run("Add", { a: out, b: bias }));
+      switch (attrs.activation ?? "linear") {
+        case "linear":
+          break;
+        case "relu":
+          step(run("Relu", { x: out }));
+          break;
+        case "relu6":
+          step(run("Relu6", { x: out }));
+          break;
+        case "elu":
+          step(run("Elu", { x: out }));
+          break;
+        case "sigmoid":
+          step(run("Sigmoid", { x: out }));
+          break;
+        case "leakyrelu":
+          step(run("LeakyRelu", { x: out }, { alpha: attrs.leakyreluAlpha ?? 0.2 }));
+          break;
+        case "prelu":
+          if (!preluActivationWeights) throw new Error("_FusedMatMul: prelu needs preluActivationWeights");
+          step(run("Prelu", { x: out, alpha: preluActivationWeights }));
+          break;
+        default:
+          throw new Error(`_FusedMatMul: unknown activation "${attrs.activation}"`);
+      }
+      return out;
+    },
+  });
+}
+
+/**
+ * Relu with core's SIMD kernel (wasm/unary.c): Math.max(0, x) as tfjs's cpu kernel computes it. tfjs-backend-wasm
+ * 4.22's kernel turns a NaN with its sign bit set (what x86 arithmetic produces, e.g. inf - inf) into 0. Other dtypes
+ * and runtimes without SIMD keep tfjs's kernel.
+ */
+function registerWasmRelu(): void {
+  const original = tf.getKernel("Relu", "wasm");
+  if (!original) return;
+  tf.unregisterKernel("Relu", "wasm");
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const be = args.backend as unknown as WasmHeap;
+      const kernels = x.dtype === "float32" ? bindWasmKernels(be.wasm) : null;
+      if (!kernels) return original.kernelFunc(args);
+      const out = be.makeOutput([...x.shape], "float32");
+      const n = x.shape.reduce((p, d) => p * d, 1);
+      if (n > 0) kernels.exports.reluF32(be.getMemoryOffset(x.dataId), n, be.getMemoryOffset(out.dataId));
+      return out;
     },
   });
 }

@@ -22,7 +22,7 @@ export interface WasmBackendLike {
   disposeData(dataId: object): boolean;
 }
 
-/** The module's exports (wasm/sgemm.c, wasm/reduce.c). */
+/** The module's exports (wasm/sgemm.c, reduce.c, threefry.c, unary.c). */
 export interface WasmKernelExports {
   workspaceFloats(): number;
   sgemm(
@@ -56,6 +56,7 @@ export interface WasmKernelExports {
     work: number,
   ): void;
   sumMiddle(x: number, outer: number, red: number, inner: number, out: number): void;
+  reluF32(x: number, n: number, out: number): void;
   threefryFill(k0: number, k1: number, c1: number, first: number, out: number, n: number): void;
   dropoutFill(
     k0: number,

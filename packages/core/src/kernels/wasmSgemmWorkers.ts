@@ -20,11 +20,13 @@ export const JOB_BATCH = 2;
 
 /**
  * A worker's control block, int32: [0] jobs posted, [1] jobs done, [2] job kind, [3..16] the job's arguments,
- * [17] the worker's state (0 starting, 1 ready, 2 failed to instantiate the module), [18] how long its last job
- * took, in microseconds (the main thread balances the next split with it).
+ * [17] the worker's state (0 starting, 1 ready, 2 failed to instantiate the module, 3 dead: its job threw or the
+ * thread is exiting), [18] how long its last job took, in microseconds (the main thread balances the next split
+ * with it).
  */
 const CONTROL_INTS = 19;
 const STATE = 17;
+const DEAD = 3;
 const ELAPSED = 18;
 /** How long the pool waits for its workers to start before it runs without them. */
 const START_TIMEOUT_MS = 20_000;
@@ -43,6 +45,12 @@ const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control } = workerData;
 const ctl = new Int32Array(control);
+// A thread that exits (or is terminated) says so, and wakes a main thread waiting for its job.
+process.on("exit", () => {
+  Atomics.store(ctl, 17, 3);
+  Atomics.add(ctl, 1, 1);
+  Atomics.notify(ctl, 1);
+});
 let ex;
 try {
   ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -67,8 +75,17 @@ while (ex) {
   if (kind === 0) break;
   const a = ctl.subarray(3);
   const t0 = performance.now();
-  if (kind === 1) ex.sgemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
-  else ex.sgemmBatch(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+  try {
+    if (kind === 1) ex.sgemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+    else if (kind === 2) ex.sgemmBatch(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+    else throw new Error("unknown job " + kind);
+  } catch (e) {
+    // a job that throws (a WebAssembly trap) leaves this thread unusable: say so, wake the main thread, stop
+    Atomics.store(ctl, 17, 3);
+    Atomics.store(ctl, 1, seen);
+    Atomics.notify(ctl, 1);
+    break;
+  }
   ctl[18] = Math.round((performance.now() - t0) * 1000);
   Atomics.store(ctl, 1, seen);
   Atomics.notify(ctl, 1);
@@ -94,8 +111,14 @@ export interface SgemmPool {
   work(i: number): number;
   /** Starts a job on worker i (arguments as for the wasm export; pointers are byte offsets in `memory`). */
   post(i: number, kind: number, args: number[]): void;
-  /** Blocks until worker i has finished its job; returns how long the job took, in milliseconds. */
+  /**
+   * Blocks until worker i has finished its job; returns how long the job took, in milliseconds. Throws at once where
+   * the worker died (its job threw, or the thread exited); the pool is then broken and the next `sgemmPool` call
+   * starts a new one.
+   */
   wait(i: number): number;
+  /** Whether a worker has died (the pool must not be used again). */
+  readonly broken: boolean;
 }
 
 const PAGE = 65536;
@@ -146,6 +169,7 @@ export function resetSgemmPool(): void {
 
 /** The worker pool, started on first use; null with one thread or where workers or shared memory are missing. */
 export function sgemmPool(workspaceFloats: number): SgemmPool | null {
+  if (pool?.broken) resetSgemmPool(); // a worker died: start a fresh pool rather than wait on it
   if (pool !== undefined) return pool;
   const threads = configured ?? wasmThreadCount();
   pool = null;
@@ -170,8 +194,10 @@ function startPool(size: number, workBytes: number): SgemmPool {
     const control = new SharedArrayBuffer(CONTROL_INTS * 4);
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } });
     worker.unref(); // an idle worker never keeps the process alive
+    const ctl = new Int32Array(control);
     worker.on("error", () => {}); // a failed start shows in the state word below
-    workers.push({ worker, control: new Int32Array(control), work: i * workBytes });
+    worker.on("exit", () => Atomics.store(ctl, STATE, DEAD)); // seen between kernels, where the thread says nothing
+    workers.push({ worker, control: ctl, work: i * workBytes });
   }
   const t0 = Date.now();
   for (const w of workers) {
@@ -200,9 +226,13 @@ function startPool(size: number, workBytes: number): SgemmPool {
       const have = memory.buffer.byteLength / PAGE;
       if (need > have) memory.grow(need - have);
     },
+    get broken() {
+      return workers.some((w) => Atomics.load(w.control, STATE) !== 1);
+    },
     work: (i) => workers[i]!.work,
     post(i, kind, args) {
       const c = workers[i]!.control;
+      if (Atomics.load(c, STATE) !== 1) throw new Error(`wasm matMul: worker thread ${i} has died`);
       c[2] = kind;
       for (let j = 0; j < args.length; j++) c[3 + j] = args[j]!;
       Atomics.add(c, 0, 1);
@@ -218,6 +248,9 @@ function startPool(size: number, workBytes: number): SgemmPool {
       }
       for (;;) {
         const done = Atomics.load(c, 1);
+        if (Atomics.load(c, STATE) === DEAD) {
+          throw new Error(`wasm matMul: worker thread ${i} died during its product (the pool starts again)`);
+        }
         if (done === posted) return c[ELAPSED]! / 1000;
         if (Date.now() - t0 > WORKER_TIMEOUT_MS) {
           throw new Error(`wasm matMul: worker thread ${i} did not finish its product in ${WORKER_TIMEOUT_MS} ms`);
