@@ -21,7 +21,31 @@ interface SavedTable {
   title: string;
   columns: string[];
   rows: Row[];
-  run: { command: string; seeds: number[]; backend: string; startedAt: string; finishedAt?: string; seconds?: number };
+  run: {
+    command: string;
+    seeds: number[];
+    backend: string;
+    startedAt: string;
+    finishedAt?: string;
+    seconds?: number;
+    configs?: Record<string, { data?: { source?: string; synthetic?: { seed?: number; events?: number } } }>;
+  };
+}
+
+/** The command as a user would type it: without `--out DIR`, which changes where results go, not what they are. */
+export function displayCommand(command: string): string {
+  return command.replace(/\s--out\s+\S+/g, "").replace(/\s--$/, "");
+}
+
+/** Which synthetic world a run used (generator seed and sound events), when it is not the default one. */
+function worldOf(t: SavedTable): string {
+  const first = Object.values(t.run.configs ?? {})[0];
+  if (!first?.data || first.data.source !== "synthetic") return "";
+  const g = first.data.synthetic ?? {};
+  if (g.seed === undefined && g.events === undefined) return " (the default synthetic world)";
+  const parts = [`generator seed ${g.seed ?? 0}`];
+  if (g.events !== undefined) parts.push(`${g.events} sound events`);
+  return ` (another synthetic world: ${parts.join(", ")})`;
 }
 
 interface SavedComparison {
@@ -104,14 +128,14 @@ export function section(dir: string, docsDir: string, heading = "##"): string {
   const t = readJson<SavedTable>(join(dir, "table.json"));
   if (!t.run) {
     // A measurement (second-order, wma-batch): its own table.md, written by the benchmark with its command.
-    const md = readFileSync(join(dir, "table.md"), "utf8").trim();
+    const md = displayCommand(readFileSync(join(dir, "table.md"), "utf8").trim());
     return `${md.replace(/^## /, `${heading} `)}\n`;
   }
   const rel = (f: string) => relative(docsDir, join(dir, f)).split("\\").join("/");
-  const parts = [`${heading} ${t.title}`, ""];
+  const parts = [`${heading} ${t.title}${worldOf(t)}`, ""];
   const wall = t.run.seconds !== undefined ? `${t.run.seconds} s of wall time` : "wall time not recorded";
   parts.push(
-    `\`${t.run.command}\`: ${when(t)}, ${wall}, backend ${t.run.backend}, seeds ${t.run.seeds.join(", ")}.`,
+    `\`${displayCommand(t.run.command)}\`: ${when(t)}, ${wall}, backend ${t.run.backend}, seeds ${t.run.seeds.join(", ")}.`,
     "",
     markdownTable(displayRows(t)),
     "",
@@ -156,7 +180,9 @@ Every table below is generated from the results a benchmark saved (\`docs/result
 \`comparison.json\`) by \`pnpm nx run benchmarks:results-doc\`; a test fails when this file or the README's result
 block is stale. Each section names the command that produced it, when it finished, its wall time and the backend.
 The numbers come from the embedded synthetic benchmark (see @tavt/datasets) unless the command names real data: they
-are not comparable with the paper's MSR-VTT figures.
+are not comparable with the paper's MSR-VTT figures. Wall times were taken on a 2-core, 24 GiB machine (the kind CI
+runs on) that other jobs shared at the time: they give the order of magnitude, not a speed figure (see the README's
+speed section for those).
 `;
   if (dirs.length === 0) return `${head}\nNo results are published yet.\n`;
   return `${head}\n${dirs.map((d) => section(d, docs)).join("\n")}`;
