@@ -105,6 +105,39 @@ export function displayRows(t: SavedTable): Row[] {
   });
 }
 
+interface SavedCurve {
+  method: string;
+  seed: number;
+  curve: { validation: { step: number; nll: number }[] };
+}
+
+/**
+ * The learning curves in numbers: per method, the validation NLL per word (mean over seeds) at the start, two points
+ * before the end, one point before and at the end, and how much it fell over the last interval, to tell a curve that
+ * has flattened from one still falling.
+ */
+export function curveSummary(curves: readonly SavedCurve[]): string {
+  const methods = [...new Set(curves.map((c) => c.method))];
+  const rows: Row[] = [];
+  for (const m of methods) {
+    const runs = curves.filter((c) => c.method === m && c.curve.validation.length >= 3);
+    if (runs.length === 0) continue;
+    const at = (k: number) => runs.reduce((a, c) => a + c.curve.validation.at(k)!.nll, 0) / runs.length;
+    const step = (k: number) => runs[0]!.curve.validation.at(k)!.step;
+    const [first, before2, before, last] = [at(0), at(-3), at(-2), at(-1)];
+    rows.push({
+      method: m,
+      [`NLL at step ${step(0)}`]: first.toFixed(3),
+      [`step ${step(-3)}`]: before2.toFixed(3),
+      [`step ${step(-2)}`]: before.toFixed(3),
+      [`step ${step(-1)}`]: last.toFixed(3),
+      "change over the last two intervals": `${((100 * (before - before2)) / before2).toFixed(1)}%, ${((100 * (last - before)) / before).toFixed(1)}%`,
+    });
+  }
+  if (rows.length === 0) return "";
+  return `Learning curves in numbers: validation NLL per word on held-out source-domain videos, mean over seeds (curves.json):\n\n${markdownTable(rows)}\n`;
+}
+
 function comparisonBlock(c: SavedComparison): string {
   const mean = c.differences.filter((d) => d.target.startsWith("mean"));
   if (mean.length === 0) return "";
@@ -148,6 +181,10 @@ export function section(dir: string, docsDir: string, heading = "##"): string {
   }
   if (existsSync(join(dir, "comparison.json"))) {
     const block = comparisonBlock(readJson<SavedComparison>(join(dir, "comparison.json")));
+    if (block) parts.push(block);
+  }
+  if (existsSync(join(dir, "curves.json"))) {
+    const block = curveSummary(readJson<SavedCurve[]>(join(dir, "curves.json")));
     if (block) parts.push(block);
   }
   const charts = [
