@@ -59,6 +59,7 @@ const ORDER = [
   "cross-category",
   "cross-category-world-b",
   "cross-category-world-c",
+  "cross-category-previous-default",
   "cross-dataset",
   "ablations",
   "adaptation",
@@ -156,6 +157,12 @@ function when(t: SavedTable): string {
   return `${end.slice(0, 10)} (finished ${end.slice(11, 16)} UTC)`;
 }
 
+/** What a run directory is, where its command alone does not say it plainly. */
+const LABELS: Record<string, string> = {
+  "cross-category-previous-default":
+    ", at the previous default settings (width 64, FFN 256, K = 24, 80 steps at a constant learning rate, W_ma as written), for comparison",
+};
+
 /** One results directory as a Markdown section (links relative to `docsDir`). */
 export function section(dir: string, docsDir: string, heading = "##"): string {
   const t = readJson<SavedTable>(join(dir, "table.json"));
@@ -165,7 +172,8 @@ export function section(dir: string, docsDir: string, heading = "##"): string {
     return `${md.replace(/^## /, `${heading} `)}\n`;
   }
   const rel = (f: string) => relative(docsDir, join(dir, f)).split("\\").join("/");
-  const parts = [`${heading} ${t.title}${worldOf(t)}`, ""];
+  const label = LABELS[dir.split(/[\\/]/).at(-1) ?? ""] ?? "";
+  const parts = [`${heading} ${t.title}${worldOf(t)}${label}`, ""];
   const wall = t.run.seconds !== undefined ? `${t.run.seconds} s of wall time` : "wall time not recorded";
   parts.push(
     `\`${displayCommand(t.run.command)}\`: ${when(t)}, ${wall}, backend ${t.run.backend}, seeds ${t.run.seeds.join(", ")}.`,
