@@ -99,6 +99,9 @@ export async function metaTrain<B>(options: MetaTrainOptions<B>): Promise<MetaTr
       reports.push(result.report);
       const go = await options.onStep?.({ step, endStep: end, report: result.report, params, state });
       if (go === false) break;
+      // Yield to the event loop between steps (a macrotask, not a microtask): I/O, timers, signals, a page's UI and a
+      // test runner's messages are served during long runs instead of after them.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
   } catch (e) {
     if (params !== null) disposeTree(params);
