@@ -163,6 +163,17 @@ const LABELS: Record<string, string> = {
     ", at the previous default settings (width 64, FFN 256, K = 24, 80 steps at a constant learning rate, W_ma as written), for comparison",
 };
 
+const ONE_THREAD = "Run with `TAVT_NATIVE_THREADS=1` (one BLAS thread each, two runs sharing the machine).";
+const OLD_KERNELS = `${ONE_THREAD} It ran before the native kernels' semantics fixes now in this tree (the gather gradient summed in double among them), so the same command gives slightly different numbers today.`;
+
+/** How a published run was made, where its command line does not say. */
+const NOTES: Record<string, string> = {
+  "cross-category-world-b": ONE_THREAD,
+  "cross-category-world-c": OLD_KERNELS,
+  "cross-category-previous-default": ONE_THREAD,
+  "cross-dataset": OLD_KERNELS,
+};
+
 /** One results directory as a Markdown section (links relative to `docsDir`). */
 export function section(dir: string, docsDir: string, heading = "##"): string {
   const t = readJson<SavedTable>(join(dir, "table.json"));
@@ -172,12 +183,14 @@ export function section(dir: string, docsDir: string, heading = "##"): string {
     return `${md.replace(/^## /, `${heading} `)}\n`;
   }
   const rel = (f: string) => relative(docsDir, join(dir, f)).split("\\").join("/");
-  const label = LABELS[dir.split(/[\\/]/).at(-1) ?? ""] ?? "";
+  const name = dir.split(/[\\/]/).at(-1) ?? "";
+  const label = LABELS[name] ?? "";
   const parts = [`${heading} ${t.title}${worldOf(t)}${label}`, ""];
   const wall = t.run.seconds !== undefined ? `${t.run.seconds} s of wall time` : "wall time not recorded";
   parts.push(
     `\`${displayCommand(t.run.command)}\`: ${when(t)}, ${wall}, backend ${t.run.backend}, seeds ${t.run.seeds.join(", ")}.`,
     "",
+    ...(NOTES[name] ? [NOTES[name]!, ""] : []),
     markdownTable(displayRows(t)),
     "",
   );
