@@ -36,6 +36,7 @@ export {
   VOCAB_FILE,
 } from "./pipeline/checkpoint";
 export { batchOf, domainHasAudio, type ExperimentData, loadExperimentData, openDataset } from "./pipeline/data";
+export { explainNonFinite } from "./pipeline/divergence";
 export {
   type CaptionScores,
   type CaptionVideosOptions,
@@ -63,7 +64,6 @@ export { samplerOf, type TrainRunOptions, type TrainRunResult, tasksOf, trainExp
 export {
   type CurveStep,
   curveStep,
-  explainNonFinite,
   type LearningCurve,
   type LossValues,
   type ValidationPoint,

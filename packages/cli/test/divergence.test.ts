@@ -2,9 +2,9 @@ import { initBackend, type ParamTree, rng, tf } from "@tavt/core";
 import { type CaptionBatch, disposeBatch } from "@tavt/datasets";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../src/config/load";
+import { explainNonFinite } from "../src/pipeline/divergence";
 import { prepareExperiment } from "../src/pipeline/experiment";
 import { samplerOf, tasksOf } from "../src/pipeline/train";
-import { explainNonFinite } from "../src/pipeline/validation";
 import { run, TINY, tempDir } from "./helpers";
 
 beforeAll(async () => {

@@ -23,12 +23,12 @@ import {
   VOCAB_FILE,
 } from "./checkpoint";
 import { batchOf } from "./data";
+import { explainNonFinite } from "./divergence";
 import type { Experiment } from "./experiment";
 import { saveSpace } from "./space";
 import {
   type CurveStep,
   curveStep,
-  explainNonFinite,
   type LearningCurve,
   type ValidationPoint,
   validationLoss,
