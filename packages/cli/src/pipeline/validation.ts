@@ -24,17 +24,10 @@ export interface ValidationPoint extends LossValues {
   step: number;
 }
 
-/** One meta-step as the learning curve records it. */
-export interface CurveStep {
+/** One meta-step as the learning curve records it: its report (loss, grad norm, clipping, lr) and its number. */
+export interface CurveStep extends Omit<MetaStepReport, "tasks"> {
   /** 1-based: the number of steps taken after it. */
   step: number;
-  /** The outer objective of the step (its meta-batch's loss). */
-  loss: number;
-  innerLoss: number;
-  queryLoss: number;
-  gradNorm: number;
-  clipped: boolean;
-  lr: number;
 }
 
 /** The learning curve of one training run: every step's training numbers and the validation points. */
@@ -47,15 +40,8 @@ export interface LearningCurve {
 
 /** The curve entry of a meta-step report. */
 export function curveStep(step: number, r: MetaStepReport): CurveStep {
-  return {
-    step,
-    loss: r.loss,
-    innerLoss: r.innerLoss,
-    queryLoss: r.queryLoss,
-    gradNorm: r.gradNorm,
-    clipped: r.clipped,
-    lr: r.lr,
-  };
+  const { tasks: _tasks, ...rest } = r;
+  return { step, ...rest };
 }
 
 /** Held-out batches of the source domains: a seeded choice of `train.validationVideos` test-split videos of each. */
