@@ -18,7 +18,7 @@ await benchmarkMain({ name: "ablations", description: DESCRIPTION, extra: ["lear
   const result = await runTransfer({
     preset: s.preset,
     sets: s.sets,
-    variants: [...ABLATION_VARIANTS(targets), ...(await learnerVariants(o))],
+    variants: [...ABLATION_VARIANTS(targets, s.preset), ...(await learnerVariants(o))],
     seeds: o.seeds,
     targets: (c) => ALL_TARGETS(c, targets),
     out,

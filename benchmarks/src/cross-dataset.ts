@@ -11,7 +11,7 @@
 import { learnerVariants } from "./lib/learners";
 import { report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
-import { CROSS_CATEGORY_VARIANTS, settings } from "./lib/settings";
+import { crossCategoryVariants, settings } from "./lib/settings";
 import { runTransfer } from "./lib/transfer";
 
 const DESCRIPTION =
@@ -31,7 +31,7 @@ await benchmarkMain(
     const result = await runTransfer({
       preset: s.preset,
       sets: [...target, ...s.sets],
-      variants: [...CROSS_CATEGORY_VARIANTS, ...(await learnerVariants(o))],
+      variants: [...crossCategoryVariants(s.preset), ...(await learnerVariants(o))],
       seeds: o.seeds,
       out,
     });

@@ -4,7 +4,7 @@
  */
 import { report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
-import { ALL_TARGETS, settings, targetDomainsOf } from "./lib/settings";
+import { ALL_TARGETS, crossCategoryVariants, settings, targetDomainsOf } from "./lib/settings";
 import { runTransfer } from "./lib/transfer";
 
 const DESCRIPTION =
@@ -16,11 +16,8 @@ await benchmarkMain({ name: "low-resource", description: DESCRIPTION }, async (o
   const result = await runTransfer({
     preset: s.preset,
     sets: s.sets,
-    variants: [
-      { name: "TAVT (MAML)", sets: ["model.kind=tavt", "meta.learner=maml"] },
-      { name: "vanilla transformer (MAML)", sets: ["model.kind=vanillaTransformer", "meta.learner=maml"] },
-      { name: "visual+audio concat (MAML)", sets: ["model.kind=concatAvTransformer", "meta.learner=maml"] },
-    ],
+    // the cross-category rows with MAML, each at its tuned outer learning rate
+    variants: crossCategoryVariants(s.preset).filter((v) => v.sets.includes("meta.learner=maml")),
     seeds: o.seeds,
     targets: (c) => ALL_TARGETS(c, domains),
     fractions: o.quick ? [0.1, 1] : [0.1, 0.25, 0.5, 1],

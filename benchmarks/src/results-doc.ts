@@ -60,6 +60,7 @@ const ORDER = [
   "cross-category-world-b",
   "cross-category-world-c",
   "cross-category-previous-default",
+  "lr-search",
   "cross-dataset",
   "ablations",
   "adaptation",

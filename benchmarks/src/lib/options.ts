@@ -23,6 +23,8 @@ export interface BenchOptions {
   targetFeatures?: string;
   /** `--k 8,16,24` (k-sweep): the values of K instead of the paper's. */
   ks?: number[];
+  /** `--lrs 1e-3,3e-3` (lr-search): the grid of outer learning rates. */
+  lrs?: number[];
   /** `--learner FILE` (repeatable): a user's meta-learner module, run as an extra "TAVT (<name>)" row. */
   learners: string[];
   /** Results directory (default ../results/<benchmark> from benchmarks/, i.e. results/<benchmark> at the root). */
@@ -64,6 +66,10 @@ export const EXTRA_DOCS = {
   targetAnnotations: { flag: "--target-annotations <dir>", text: "annotation directory of --target-data" },
   targetFeatures: { flag: "--target-features <path>", text: "visual features of --target-data" },
   k: { flag: "--k <a,b,...>", text: "values of K to sweep instead of the paper's 10,100,200,300" },
+  lrs: {
+    flag: "--lrs <a,b,...>",
+    text: "the grid of outer learning rates (default 0.001,0.003,0.01; --quick: 0.003,0.01)",
+  },
 } as const;
 
 export type ExtraOption = keyof typeof EXTRA_DOCS;
@@ -138,6 +144,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
         "target-features": { type: "string" },
         learner: { type: "string", multiple: true, default: [] },
         k: { type: "string" },
+        lrs: { type: "string" },
         out: { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -170,6 +177,12 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     if (!Number.isInteger(n) || n < 1) throw usageError(`--k: "${x}" is not a positive integer`);
     return n;
   });
+  const lrsArg = str("lrs");
+  const lrs = lrsArg?.split(",").map((x) => {
+    const n = Number(x);
+    if (x.trim() === "" || !Number.isFinite(n) || n <= 0) throw usageError(`--lrs: "${x}" is not a positive number`);
+    return n;
+  });
   // nx runs the scripts in benchmarks/: every path is taken from where the user ran the command (see ./paths)
   const input = (k: string) => {
     const v = str(k);
@@ -180,6 +193,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     preset,
     quick,
     ks,
+    lrs,
     seeds,
     sets: ((values.set as string[] | undefined) ?? []).map(resolveSetPath),
     data: str("data"),

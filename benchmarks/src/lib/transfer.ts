@@ -18,13 +18,18 @@ import {
   spaceFor,
   trainExperiment,
 } from "@tavt/cli";
-import { disposeTree } from "@tavt/core";
+import { disposeTree, isTavtError } from "@tavt/core";
 import { type CaptionDiversity, captionDiversity } from "@tavt/metrics";
 
 /** One row of a results table: a method (model, learner, ablation) given as config overrides. */
 export interface Variant {
   name: string;
   sets: string[];
+  /**
+   * Overrides applied before the benchmark's settings and the user's --set (which win over them): a method's tuned
+   * defaults, such as the outer learning rate `benchmarks:lr-search` chose for it.
+   */
+  base?: string[];
 }
 
 /** Where a trained model is tested: one domain, or the union of several (the paper's MSR-VTT-dagger). */
@@ -43,6 +48,11 @@ export interface TransferSpec {
   targets?: (config: ExperimentConfig) => TargetGroup[];
   /** Shares of each target's support set to adapt on (Figure 5); default [adapt.fraction]. */
   fractions?: number[];
+  /**
+   * Record a run whose meta-training diverges (a `DIVERGED` error) in its curve record and go on with the next,
+   * instead of stopping the benchmark (the learning-rate search, where a too-large rate is an expected outcome).
+   */
+  continueOnDivergence?: boolean;
   out: Output;
 }
 
@@ -70,6 +80,8 @@ export interface CurveRecord {
   method: string;
   seed: number;
   curve: LearningCurve;
+  /** Why meta-training stopped early (the `DIVERGED` message), when `continueOnDivergence` let the run go on. */
+  diverged?: string;
 }
 
 export interface TransferResult {
@@ -119,7 +131,10 @@ export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
   const curves: CurveRecord[] = [];
   for (const seed of spec.seeds) {
     for (const v of spec.variants) {
-      const config = resolveConfig({ preset: spec.preset, sets: [...spec.sets, ...v.sets, `seed=${seed}`] });
+      const config = resolveConfig({
+        preset: spec.preset,
+        sets: [...(v.base ?? []), ...spec.sets, ...v.sets, `seed=${seed}`],
+      });
       configs[v.name] ??= config;
       const dataKey = JSON.stringify(config.data);
       let data = dataCache.get(dataKey);
@@ -139,7 +154,21 @@ export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
       }
       const exp = await prepareExperiment(config, { data, space });
       spec.out.note(`[seed ${seed}] ${v.name}: meta-training (${exp.learner.name}, ${config.train.steps} steps)`);
-      const trained = await trainExperiment(exp, { out: spec.out, label: `${v.name} s${seed}` });
+      let trained: Awaited<ReturnType<typeof trainExperiment>>;
+      try {
+        trained = await trainExperiment(exp, { out: spec.out, label: `${v.name} s${seed}` });
+      } catch (e) {
+        if (!(spec.continueOnDivergence && isTavtError(e) && e.code === "DIVERGED")) throw e;
+        spec.out.note(`[seed ${seed}] ${v.name}: ${e.message}`);
+        curves.push({
+          method: v.name,
+          seed,
+          curve: { steps: [], validation: [], validationSet: "" },
+          diverged: e.message,
+        });
+        exp.dispose();
+        continue;
+      }
       curves.push({ method: v.name, seed, curve: trained.curve });
       const groups = spec.targets?.(config) ?? exp.data.dataset.targetDomains.map((d) => ({ name: d, domains: [d] }));
       for (const g of groups) {

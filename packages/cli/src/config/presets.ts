@@ -62,11 +62,11 @@ const base: ExperimentConfig = {
     clipNorm: 5,
     reading: "maml",
   },
-  // 2 of the 4 other source domains per meta-batch; 70 meta-steps: a TAVT (MAML) step at width 128 takes about 2.5 s
-  // on 2 CPU cores (second order through DCCL's three passes), so three seeds of the cross-category benchmark fit
-  // pnpm start's 20 minutes; the cosine decay has flattened the validation curve by then (README).
+  // 2 of the 4 other source domains per meta-batch; 100 meta-steps: a TAVT (MAML) step at width 128 takes about
+  // 1.5 s on 2 CPU cores (second order through DCCL's three passes), so three seeds of the cross-category benchmark
+  // fit pnpm start's 20 minutes; the validation curve has flattened by then (docs/results.md's curve summaries).
   train: {
-    steps: 70,
+    steps: 100,
     batchSize: 8,
     queryBatchSize: null,
     supportDomains: 2,
