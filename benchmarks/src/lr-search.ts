@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { learningCurveSvg, markdownTable, runInfo } from "@tavt/cli";
 import { writeFileAtomic } from "@tavt/core";
+import { lrSearchSvg } from "./lib/lr-chart";
 import { curvePoints } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
 import { CROSS_CATEGORY_VARIANTS, settings } from "./lib/settings";
@@ -103,11 +104,17 @@ await benchmarkMain({ name: "lr-search", description: DESCRIPTION, extra: ["lrs"
   const command = commandLine("lr-search", o);
   const seconds = Number(result.seconds.toFixed(1));
   const steps = Object.values(result.configs)[0]?.train.steps ?? 0;
-  const md = `## Outer learning-rate search: the same grid for every method\n\n${markdownTable(rows)}\n\nEach method meta-trained ${steps} steps at each outer learning rate of the grid (${lrs.join(", ")}) on the source domains, with the preset's warmup, decay and clipping; the chosen rate has the lowest validation NLL per word at the last step (held-out test-split videos of the source domains; no target domain looked at), mean over seeds ${o.seeds.join(", ")}. Backend ${runInfo(command, o.seeds, result.configs).backend}; ${seconds} s; printed by \`${command}\`. Charts: [learning curves](curves.svg).\n`;
-  writeFileAtomic(
-    join(dir, "search.json"),
-    `${JSON.stringify({ grid: lrs, seeds: o.seeds, steps, criterion: "validation NLL per word at the last step, mean over seeds", choices, cells }, null, 1)}\n`,
-  );
+  const md = `## Outer learning-rate search: the same grid for every method\n\n${markdownTable(rows)}\n\nEach method meta-trained ${steps} steps at each outer learning rate of the grid (${lrs.join(", ")}) on the source domains, with the preset's warmup, decay and clipping; the chosen rate has the lowest validation NLL per word at the last step (held-out test-split videos of the source domains; no target domain looked at), mean over seeds ${o.seeds.join(", ")}. Backend ${runInfo(command, o.seeds, result.configs).backend}; ${seconds} s; printed by \`${command}\`. Charts: [final validation NLL against the rate](lr-search.svg), [learning curves](curves.svg).\n`;
+  const search = {
+    grid: lrs,
+    seeds: o.seeds,
+    steps,
+    criterion: "validation NLL per word at the last step, mean over seeds",
+    choices,
+    cells,
+  };
+  writeFileAtomic(join(dir, "search.json"), `${JSON.stringify(search, null, 1)}\n`);
+  writeFileAtomic(join(dir, "lr-search.svg"), await lrSearchSvg(search));
   writeFileAtomic(join(dir, "table.md"), md);
   writeFileAtomic(
     join(dir, "table.json"),

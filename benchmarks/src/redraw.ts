@@ -17,6 +17,7 @@ import {
   usageError,
 } from "@tavt/cli";
 import { writeFileAtomic } from "@tavt/core";
+import { lrSearchSvg, type SavedSearch } from "./lib/lr-chart";
 import { curvePoints, METRIC_TITLES, type Metric, tableChart } from "./lib/report";
 import type { CurveRecord } from "./lib/transfer";
 
@@ -34,6 +35,19 @@ function readJson<T>(file: string): T {
 }
 
 async function redraw(dir: string): Promise<void> {
+  const searchFile = join(dir, "search.json");
+  if (existsSync(searchFile)) {
+    // the learning-rate search: its chart and its curves (its table has no score columns)
+    writeFileAtomic(join(dir, "lr-search.svg"), await lrSearchSvg(readJson<SavedSearch>(searchFile)));
+    process.stderr.write(`wrote ${join(dir, "lr-search.svg")}\n`);
+    const points = curvePoints(readJson<CurveRecord[]>(join(dir, "curves.json")));
+    writeFileAtomic(
+      join(dir, "curves.svg"),
+      await learningCurveSvg(points, "Learning curves of the outer learning-rate search"),
+    );
+    process.stderr.write(`wrote ${join(dir, "curves.svg")}\n`);
+    return;
+  }
   const tableFile = join(dir, "table.json");
   if (!existsSync(tableFile)) throw usageError(`${tableFile}: not found (is ${dir} a benchmark's results?)`);
   const table = readJson<{ title: string; columns: string[]; rows: Record<string, string | number>[] }>(tableFile);

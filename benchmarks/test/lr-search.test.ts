@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Output, PRESETS, resolveConfig } from "@tavt/cli";
 import { describe, expect, it } from "vitest";
+import { lrSearchSvg } from "../src/lib/lr-chart";
 import { benchOptions } from "../src/lib/options";
 import {
   ABLATION_VARIANTS,
@@ -48,6 +49,23 @@ describe("the outer learning-rate search", () => {
     const joint = ABLATION_VARIANTS(PAPER_TARGETS, "default").find((v) => v.name.startsWith("w/o MAML"))!;
     const config = resolveConfig({ preset: "default", sets: [...(joint.base ?? []), ...joint.sets] });
     expect(config.meta.outerLr).toBe(TUNED_OUTER_LR["TAVT (joint, no MAML)"] ?? PRESETS.default.meta.outerLr);
+  });
+
+  it("its chart draws every finite cell and leaves a diverged one out", async () => {
+    const svg = await lrSearchSvg({
+      grid: [0.001, 0.01],
+      seeds: [0],
+      steps: 5,
+      choices: { A: 0.001 },
+      cells: [
+        { method: "A", lr: 0.001, seed: 0, finalNll: 1.5 },
+        { method: "A", lr: 0.01, seed: 0, finalNll: null },
+      ],
+    });
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain("final validation NLL per word");
+    // one line point and one marker for the finite cell; none for the diverged one
+    expect(svg.match(/<path[^>]*aria-roledescription="point"/g)?.length).toBe(1);
   });
 
   it("a diverging run is recorded and the search goes on with the next (continueOnDivergence)", async () => {

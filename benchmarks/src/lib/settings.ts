@@ -24,7 +24,11 @@ export const CROSS_CATEGORY_VARIANTS: Variant[] = [
  * the same grid and budget for every method (docs/results/lr-search/search.json; a test checks the two agree). The
  * preset's own `meta.outerLr` is TAVT (MAML)'s choice.
  */
-export const TUNED_OUTER_LR: Readonly<Record<string, number>> = {};
+export const TUNED_OUTER_LR: Readonly<Record<string, number>> = {
+  "vanilla transformer (MAML)": 0.01,
+  "visual+audio concat (MAML)": 0.003,
+  "TAVT (joint, no MAML)": 0.003,
+};
 
 /**
  * The cross-category rows for a preset: on `default`, each method starts from its tuned outer learning rate (as a
