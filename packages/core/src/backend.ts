@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { defaultEnv, loadBackendModule } from "./backendLoad";
 import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
 import { startWasmThreads } from "./kernels/wasmSgemm";
@@ -73,13 +73,11 @@ function reportOf(name: BackendName, loaded: Loaded, reason: string, skipped: Ba
 export interface InitBackendOptions {
   /** Use exactly this backend (as `TAVT_BACKEND` does); fails with BACKEND_UNAVAILABLE if it cannot load. */
   backend?: string;
-  /** Defaults to `process.env`; `TAVT_BACKEND` there overrides the order, `TAVT_WASM_THREADS` sets wasm's threads. */
+  /** Defaults to `process.env` (in a browser build, none); `TAVT_BACKEND` there overrides the order, `TAVT_WASM_THREADS` sets wasm's threads. */
   env?: Record<string, string | undefined>;
   /** Load a backend's package from this path instead of resolving its name (vendored builds, test stand-ins). */
   modules?: Partial<Record<BackendName, string>>;
 }
-
-const requireHere = createRequire(import.meta.url);
 
 /** What a backend that loaded computes on, and (for a GPU package without a GPU) the honest word on it. */
 interface Loaded {
@@ -106,7 +104,7 @@ async function tryBackend(
   modules: InitBackendOptions["modules"] = {},
   wasmThreads = 1,
 ): Promise<Loaded> {
-  const load = (n: BackendName) => requireHere(modules[n] ?? PACKAGE[n]) as unknown;
+  const load = (n: BackendName) => loadBackendModule(modules[n] ?? PACKAGE[n]);
   switch (name) {
     case "tensorflow-gpu":
     case "tensorflow": {
@@ -186,7 +184,7 @@ let current: Promise<BackendReport> | null = null;
  * explicitly. Later calls without a choice return the report of the backend that is active (the last one chosen).
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
-  const env = options.env ?? process.env;
+  const env = options.env ?? defaultEnv();
   const asked = options.backend ?? env.TAVT_BACKEND;
   if (current && !asked) return current;
   const run = async (): Promise<BackendReport> => {

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
 import { writeFileAtomic } from "./atomic";
 import { TavtError } from "./errors";
+import { existsSync, readFileSync } from "./fs";
 import { halfToFloat } from "./io/float16";
 import { tf } from "./tf";
 import { type FlatParams, flatten, type ParamTree, unflatten } from "./tree";
@@ -49,9 +49,9 @@ export function encodeSafetensors(tensors: FlatParams, metadata: CheckpointMetad
     offset += bytes.length;
   }
   let json = JSON.stringify(header);
-  const pad = (8 - ((8 + Buffer.byteLength(json)) % 8)) % 8;
+  const pad = (8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8;
   json += " ".repeat(pad);
-  const head = Buffer.from(json, "utf8");
+  const head = new TextEncoder().encode(json);
   const out = new Uint8Array(8 + head.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
   out.set(head, 8);
@@ -78,7 +78,7 @@ export function decodeSafetensors(
   if (n <= 0 || 8 + n > bytes.length) fail(source, `header length ${n} exceeds the file (${bytes.length} bytes)`);
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, n).toString("utf8"));
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
   } catch {
     fail(source, "the header is not JSON");
   }
@@ -138,7 +138,7 @@ export function decodeSafetensors(
   const tensors: FlatParams = {};
   for (const [name, e, count] of entries) {
     const [a, b] = e.data_offsets;
-    const buf = new Uint8Array(bytes.subarray(dataStart + a, dataStart + b)); // a copy: Buffer#slice would be a view
+    const buf = new Uint8Array(bytes.subarray(dataStart + a, dataStart + b)); // a copy, aligned for the typed arrays below
     const dv = new DataView(buf.buffer);
     let t: tf.Tensor;
     switch (e.dtype) {
@@ -203,7 +203,20 @@ export function loadCheckpoint(
   options: LoadCheckpointOptions = {},
 ): { params: ParamTree; metadata: CheckpointMetadata } {
   if (!existsSync(path)) throw new TavtError("NOT_FOUND", `${path}: checkpoint file not found`, { file: path });
-  const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
+  return decodeCheckpoint(readFileSync(path), path, options);
+}
+
+/**
+ * `loadCheckpoint` on bytes already read (a browser's File, a fetch): the same checks and the same errors, naming
+ * `source` as the file.
+ */
+export function decodeCheckpoint(
+  bytes: Uint8Array,
+  source = "<bytes>",
+  options: LoadCheckpointOptions = {},
+): { params: ParamTree; metadata: CheckpointMetadata } {
+  const path = source;
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
   if (options.expect) {
     const want = flatten(options.expect);
     const problems: string[] = [];

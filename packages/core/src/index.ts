@@ -11,6 +11,7 @@ export {
 export { leanGradients } from "./backprop";
 export {
   type CheckpointMetadata,
+  decodeCheckpoint,
   decodeSafetensors,
   encodeSafetensors,
   type LoadCheckpointOptions,

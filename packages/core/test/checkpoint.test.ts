@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { itWithPython, PYTHON, pythonWith } from "../../../tools/test-utils/python";
 import {
+  decodeCheckpoint,
   decodeSafetensors,
   disposeTree,
   encodeSafetensors,
@@ -245,5 +246,32 @@ describe("writeFileAtomic", () => {
     writeFileSync(join(sub, "target", "keep"), "x"); // a non-empty directory cannot be replaced by a file
     expect(() => writeFileAtomic(join(sub, "target"), "data")).toThrow();
     expect(readdirSync(sub)).toEqual(["target"]);
+  });
+});
+
+describe("decodeCheckpoint: loadCheckpoint on bytes (a browser's File)", () => {
+  it("gives the same tree, metadata and mismatch message as loadCheckpoint", () => {
+    const params: ParamTree = { a: { w: tf.tensor2d([1, 2, 3, 4], [2, 2]) }, b: tf.tensor1d([5, 6]) };
+    const file = join(dir, "bytes.safetensors");
+    saveCheckpoint(file, params, { kind: "test" });
+    const bytes = new Uint8Array(readFileSync(file));
+    const fromBytes = decodeCheckpoint(bytes, file);
+    const fromFile = loadCheckpoint(file);
+    expect(fromBytes.metadata).toEqual(fromFile.metadata);
+    expect(treeNames(fromBytes.params)).toEqual(treeNames(fromFile.params));
+    expect(Array.from(flatten(fromBytes.params)["a.w"]!.dataSync())).toEqual([1, 2, 3, 4]);
+    const expect2 = { a: { w: tf.zeros([2, 3]) }, b: tf.zeros([2]) };
+    const msg = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as TavtError).message;
+      }
+      return "no error";
+    };
+    expect(msg(() => decodeCheckpoint(bytes, file, { expect: expect2 }))).toBe(
+      msg(() => loadCheckpoint(file, { expect: expect2 })),
+    );
+    for (const t of [fromBytes.params, fromFile.params, params, expect2]) disposeTree(t);
   });
 });

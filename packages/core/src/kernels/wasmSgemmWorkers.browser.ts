@@ -1,0 +1,39 @@
+import type { SgemmPool } from "./wasmSgemmWorkers";
+
+/**
+ * The browser build's wasmSgemmWorkers: no worker pool. A page's workers would need cross-origin isolation for the
+ * shared memory; the products run on the main thread, in the same summation order, so the numbers are the same.
+ */
+
+export const JOB_SGEMM = 1;
+export const JOB_BATCH = 2;
+export type { SgemmPool };
+
+/** TAVT_WASM_THREADS where the caller passes it, else 1 (a browser build runs the products on one thread). */
+export function wasmThreadCount(env: Record<string, string | undefined> = {}): number {
+  const raw = env.TAVT_WASM_THREADS;
+  if (raw !== undefined && raw !== "") {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new Error(`TAVT_WASM_THREADS: expected a positive integer (1 = no worker threads), got "${raw}"`);
+    }
+    return n;
+  }
+  return 1;
+}
+
+let configured = 1;
+
+export function sgemmPoolError(): string | null {
+  return configured > 1 ? "the browser build of @tavt/core has no worker threads" : null;
+}
+
+export function configureWasmThreads(threads: number): void {
+  configured = threads;
+}
+
+export function resetSgemmPool(): void {}
+
+export function sgemmPool(_workspaceFloats: number): SgemmPool | null {
+  return null;
+}
