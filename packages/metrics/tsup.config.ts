@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
-import { base } from "../../tsup.base";
+import { base, browserBuild } from "../../tsup.base";
 
-export default defineConfig({ ...base });
+export default defineConfig([{ ...base }, browserBuild()]);

@@ -40,6 +40,11 @@ export interface MeteorOptions {
   paraphraseTable?: string;
   /** Folder with english.synsets(.gz) and english.exceptions(.gz). Default: the copies shipped in the package. */
   wordnetDir?: string;
+  /**
+   * The WordNet files' contents instead of a folder (a browser has no files): english.synsets and
+   * english.exceptions, gunzipped (the package's `data/*.gz`). Takes precedence over `wordnetDir`.
+   */
+  wordnet?: { synsets: Uint8Array | string; exceptions: string };
   /** Apply Meteor's `-norm` normalization (tokenize punctuation, then lowercase). Default true (coco-caption). */
   normalize?: boolean;
   /** Beam size of the aligner's search. Default 40. */
@@ -102,7 +107,11 @@ export class MeteorScorer {
       if (!options.paraphraseTable) throw new RangeError("meteor: the paraphrase module needs `paraphraseTable`");
       paraphrase = ParaphraseTable.load(options.paraphraseTable);
     }
-    if (modules.includes("synonym")) this.synonyms = SynonymDictionary.load(options.wordnetDir ?? packageDataDir());
+    if (modules.includes("synonym")) {
+      this.synonyms = options.wordnet
+        ? new SynonymDictionary(options.wordnet.synsets, options.wordnet.exceptions)
+        : SynonymDictionary.load(options.wordnetDir ?? packageDataDir());
+    }
     this.config = {
       modules: this.modules,
       beamSize: options.beamSize ?? 40,

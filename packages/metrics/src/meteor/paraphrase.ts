@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { javaTokenize } from "../text";
-import { readLines } from "./resources";
+import { readLines, readTextMaybeGzip } from "./resources";
 
 interface State {
   trans: Map<number, State>;
@@ -38,9 +36,7 @@ export class ParaphraseTable {
 
   /** Read a table from a file; gzip is detected by its magic bytes. */
   static load(path: string): ParaphraseTable {
-    const raw = readFileSync(path);
-    const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
-    return new ParaphraseTable(text);
+    return new ParaphraseTable(readTextMaybeGzip(path));
   }
 
   private map(word: string): number {

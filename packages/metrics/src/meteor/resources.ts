@@ -43,6 +43,12 @@ export function readResourceBytes(dir: string, name: string): Uint8Array {
   throw new Error(`@tavt/metrics: METEOR resource ${name} not found in ${dir}`);
 }
 
+/** A text file's content, gunzipped where it starts with gzip's magic bytes. */
+export function readTextMaybeGzip(path: string): string {
+  const raw = readFileSync(path);
+  return raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+}
+
 /** Lines as Java's BufferedReader.readLine gives them (\n, \r or \r\n; no trailing empty line). */
 export function readLines(text: string): string[] {
   const lines = text.includes("\r") ? text.split(/\r\n|\r|\n/) : text.split("\n");
