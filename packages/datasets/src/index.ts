@@ -46,6 +46,13 @@ export {
 } from "./sampler";
 export { DEFAULT_SPLIT, naturalSort, type SplitOptions, splitByDomainRandom } from "./split";
 export { type DatasetStats, type DomainStatsRow, datasetStats } from "./stats";
+export {
+  detectFeatureBytesFormat,
+  NpyBytesStore,
+  type OpenFeatureBytesOptions,
+  openFeatureBytes,
+  openNpzBytes,
+} from "./stores/bytes";
 export { Hdf5Store, writeHdf5 } from "./stores/hdf5";
 export { MemoryStore } from "./stores/memory";
 export { NpyDirStore } from "./stores/npyDir";

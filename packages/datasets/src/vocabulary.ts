@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { TavtError, writeFileAtomic } from "@tavt/core";
 import { tokenize } from "@tavt/metrics";
+import { readTextFile } from "./readText";
 
 /** Special tokens and their ids (DESIGN.md): `<pad>` 0, `<bos>` 1, `<eos>` 2, `<unk>` 3. */
 export const SPECIAL_TOKENS = ["<pad>", "<bos>", "<eos>", "<unk>"] as const;
@@ -154,7 +154,7 @@ export class Vocabulary {
   static load(path: string): Vocabulary {
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = readTextFile(path);
     } catch {
       throw new TavtError("NOT_FOUND", `${path}: vocabulary file not found`, { file: path });
     }

@@ -1,18 +1,19 @@
 import { decodeNpy, encodeNpy, parseNpyHeader, TavtError } from "@tavt/core";
 import { CheckedStore, type FeatureExpectation } from "./store";
-import { writeZipStored, type ZipEntry, ZipReader } from "./zip";
+import { writeZipStored, type ZipArchive, type ZipEntry, ZipReader } from "./zip";
 
 /** An `.npz` archive (numpy `savez`/`savez_compressed`) with one `<video id>.npy` member per video. */
 export class NpzStore extends CheckedStore {
   readonly path: string;
   readonly format = "npz" as const;
-  private readonly zip: ZipReader;
+  private readonly zip: ZipArchive;
   private readonly members = new Map<string, ZipEntry>();
 
-  constructor(file: string, expect: FeatureExpectation = {}) {
+  /** `archive`: the archive already open (bytes in memory, see openFeatureBytes); else `file` is opened. */
+  constructor(file: string, expect: FeatureExpectation = {}, archive?: ZipArchive) {
     super(expect);
     this.path = file;
-    this.zip = new ZipReader(file);
+    this.zip = archive ?? new ZipReader(file);
     for (const [name, entry] of this.zip.entries) {
       if (name.endsWith(".npy")) this.members.set(name.slice(0, -4), entry);
     }

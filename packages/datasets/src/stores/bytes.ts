@@ -1,0 +1,142 @@
+import { decodeNpy, parseNpyHeader, TavtError } from "@tavt/core";
+import { inflateRaw } from "./inflate";
+import { NpzStore } from "./npz";
+import { CheckedStore, type FeatureExpectation, type FeatureFormat } from "./store";
+import { bytesSource, ZipArchive, type ZipEntry, type ZipInflater } from "./zipRead";
+
+/**
+ * Feature files already in memory (a browser's File or fetch, an upload): the same formats, checks and messages as
+ * the stores that read paths, without a file system. Works in Node and in a browser bundle.
+ */
+
+export interface OpenFeatureBytesOptions extends FeatureExpectation {
+  /** Force a format instead of detecting it from the name and the magic bytes. */
+  format?: "npy" | "npz" | "hdf5";
+}
+
+const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+/** The format of a feature file's bytes: by its extension, else by its magic bytes (as detectFeatureFormat does). */
+export function detectFeatureBytesFormat(name: string, bytes: Uint8Array): "npy" | "npz" | "hdf5" {
+  const lower = name.toLowerCase();
+  if (lower.endsWith(".npz")) return "npz";
+  if (lower.endsWith(".npy")) return "npy";
+  if (/\.(h5|hdf5|hdf|he5)$/.test(lower)) return "hdf5";
+  if (HDF5_MAGIC.every((b, i) => bytes[i] === b)) return "hdf5";
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return "npz";
+  if (NPY_MAGIC.every((b, i) => bytes[i] === b)) return "npy";
+  throw new TavtError(
+    "BAD_FILE",
+    `${name}: unknown feature format (expected a directory of .npy files, an .npz archive or an HDF5 file)`,
+    { file: name },
+  );
+}
+
+/** `.npy` files in memory, one `<video id>.npy` per video (a picked folder of them, or a single file). */
+export class NpyBytesStore extends CheckedStore {
+  readonly path: string;
+  readonly format = "npy" as const;
+  private readonly files: Map<string, Uint8Array>;
+
+  /** `files`: file name (`<id>.npy`) to its bytes; `path` names the folder in errors. */
+  constructor(path: string, files: Iterable<{ name: string; bytes: Uint8Array }>, expect: FeatureExpectation = {}) {
+    super(expect);
+    this.path = path;
+    this.files = new Map();
+    for (const f of files) {
+      const base = f.name.split("/").pop()!;
+      if (base.endsWith(".npy")) this.files.set(base.slice(0, -4), f.bytes);
+    }
+  }
+
+  ids(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  has(id: string): boolean {
+    return this.files.has(id);
+  }
+
+  protected where(id: string): string {
+    return `${this.path}/${id}.npy`;
+  }
+
+  protected rawShape(id: string): number[] {
+    const file = this.where(id);
+    const header = parseNpyHeader(this.files.get(id)!, file);
+    if (!header) throw new TavtError("BAD_FILE", `${file}: truncated .npy header`, { file, id });
+    return header.shape;
+  }
+
+  protected rawRead(id: string): Float32Array {
+    const file = this.where(id);
+    const { data, shape } = decodeNpy(this.files.get(id)!, file);
+    if (shape.length !== 2) throw new TavtError("SHAPE_MISMATCH", `${file}: video "${id}" is not 2-D`, { file, id });
+    return data;
+  }
+
+  close(): void {
+    this.files.clear();
+  }
+}
+
+/**
+ * An `.npz` archive in memory. Deflated members (`savez_compressed`) are inflated while opening (asynchronously,
+ * so that a browser can use its decompression streams); a member that does not inflate fails when it is read,
+ * with the message the file-backed store gives.
+ */
+export async function openNpzBytes(
+  name: string,
+  bytes: Uint8Array,
+  expect: FeatureExpectation = {},
+): Promise<NpzStore> {
+  const inflated = new Map<string, Uint8Array | Error>();
+  const lookup = (entry: ZipEntry): Uint8Array => {
+    const got = inflated.get(entry.name);
+    if (got instanceof Error) throw got;
+    if (!got) throw new Error("not inflated while opening");
+    return got;
+  };
+  const inflater: ZipInflater = {
+    inflate: (_raw, entry) => lookup(entry),
+    inflatePrefix: (_raw, entry) => lookup(entry),
+  };
+  const archive = new ZipArchive(name, bytesSource(bytes), inflater);
+  for (const entry of archive.entries.values()) {
+    if (entry.method !== 8) continue;
+    try {
+      inflated.set(entry.name, await inflateRaw(archive.compressed(entry)));
+    } catch (e) {
+      inflated.set(entry.name, e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+  return new NpzStore(name, expect, archive);
+}
+
+/**
+ * Open a feature file from its bytes: an `.npz` archive of `<id>.npy` members, or one `<id>.npy` file (one video).
+ * HDF5 needs a file system here (open it with openFeatureStore in Node); in a page it is refused with that advice.
+ */
+export async function openFeatureBytes(
+  name: string,
+  bytes: Uint8Array,
+  options: OpenFeatureBytesOptions = {},
+): Promise<CheckedStore> {
+  const format: Exclude<FeatureFormat, "memory"> = options.format ?? detectFeatureBytesFormat(name, bytes);
+  const expect: FeatureExpectation = { dim: options.dim, frames: options.frames };
+  switch (format) {
+    case "npz":
+      return openNpzBytes(name, bytes, expect);
+    case "npy": {
+      const slash = name.lastIndexOf("/");
+      return new NpyBytesStore(slash >= 0 ? name.slice(0, slash) : ".", [{ name, bytes }], expect);
+    }
+    case "hdf5":
+      throw new TavtError(
+        "BAD_FILE",
+        `${name}: HDF5 feature files are read from a path (openFeatureStore), not from bytes; convert it to .npz (numpy.savez) to use it here`,
+        { file: name },
+      );
+  }
+}
