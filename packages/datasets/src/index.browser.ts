@@ -1,6 +1,6 @@
 /**
  * The browser build's entry (package.json's "browser" condition): everything that needs no file system. Feature
- * files come as bytes (openFeatureBytes: .npz, .npy); the annotation loaders, dataset directories, path-based
+ * files come as bytes (openFeatureBytes: .npz, .npy, HDF5); the annotation loaders, dataset directories, path-based
  * stores and writers are Node's alone.
  */
 /** The .npy codec lives in @tavt/core; re-exported here so existing imports keep working. */
@@ -33,8 +33,10 @@ export {
   NpyBytesStore,
   type OpenFeatureBytesOptions,
   openFeatureBytes,
+  openHdf5Bytes,
   openNpzBytes,
 } from "./stores/bytes";
+export { Hdf5FeatureStore } from "./stores/hdf5Store";
 export { MemoryStore } from "./stores/memory";
 export { NpzStore } from "./stores/npz";
 export type { FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";

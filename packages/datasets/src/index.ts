@@ -51,9 +51,10 @@ export {
   NpyBytesStore,
   type OpenFeatureBytesOptions,
   openFeatureBytes,
+  openHdf5Bytes,
   openNpzBytes,
 } from "./stores/bytes";
-export { Hdf5Store, writeHdf5 } from "./stores/hdf5";
+export { Hdf5FeatureStore, Hdf5Store, writeHdf5 } from "./stores/hdf5";
 export { MemoryStore } from "./stores/memory";
 export { NpyDirStore } from "./stores/npyDir";
 export { NpzStore, writeNpz } from "./stores/npz";

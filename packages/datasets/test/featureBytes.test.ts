@@ -100,8 +100,23 @@ describe("openFeatureBytes reads numpy's files from memory", () => {
     expect(message(() => store.read(id))).toBe(fromFile);
   });
 
-  it("HDF5 from bytes is refused with advice", async () => {
+  it("an h5py file, and one with its datasets under a group (chunked, gzip, float64)", async () => {
     const path = join(fixtures, "features.h5");
-    expect(await rejection(openFeatureBytes(path, new Uint8Array(readFileSync(path))))).toContain("convert it to .npz");
+    const store = await openFeatureBytes(path, new Uint8Array(readFileSync(path)));
+    expect(store.format).toBe("hdf5");
+    expectMatches(store);
+    store.close();
+    const grouped = join(fixtures, "features_group.h5");
+    const g = await openFeatureBytes(grouped, new Uint8Array(readFileSync(grouped)), { group: "/feats" });
+    expectMatches(g);
+    g.close();
+  });
+
+  it("a file named .h5 that is not HDF5 gets the path-based store's message", async () => {
+    const path = join(tmp, "fake.h5");
+    writeFileSync(path, "not hdf5 at all, just text that is long enough");
+    const fromFile = await rejection(openFeatureStore(path));
+    expect(await rejection(openFeatureBytes(path, new Uint8Array(readFileSync(path))))).toBe(fromFile);
+    expect(fromFile).toBe(`${path}: not an HDF5 file (no HDF5 signature)`);
   });
 });

@@ -1,4 +1,6 @@
 import { decodeNpy, parseNpyHeader, TavtError } from "@tavt/core";
+import { loadH5wasm, stageH5Bytes } from "./h5";
+import { Hdf5FeatureStore, hasHdf5SignatureBytes } from "./hdf5Store";
 import { inflateRaw } from "./inflate";
 import { NpzStore } from "./npz";
 import { CheckedStore, type FeatureExpectation, type FeatureFormat } from "./store";
@@ -12,6 +14,8 @@ import { bytesSource, ZipArchive, type ZipEntry, type ZipInflater } from "./zipR
 export interface OpenFeatureBytesOptions extends FeatureExpectation {
   /** Force a format instead of detecting it from the name and the magic bytes. */
   format?: "npy" | "npz" | "hdf5";
+  /** HDF5 only: the group holding the per-video datasets (default the root). */
+  group?: string;
 }
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -115,8 +119,40 @@ export async function openNpzBytes(
 }
 
 /**
- * Open a feature file from its bytes: an `.npz` archive of `<id>.npy` members, or one `<id>.npy` file (one video).
- * HDF5 needs a file system here (open it with openFeatureStore in Node); in a page it is refused with that advice.
+ * An HDF5 file in memory, one dataset per video id (under `group`): h5wasm opens a copy (in Node a temp file, in a
+ * browser its in-memory file system), removed when the store is closed.
+ */
+export async function openHdf5Bytes(
+  name: string,
+  bytes: Uint8Array,
+  expect: FeatureExpectation = {},
+  group = "/",
+): Promise<Hdf5FeatureStore> {
+  if (!hasHdf5SignatureBytes(bytes)) {
+    throw new TavtError("BAD_FILE", `${name}: not an HDF5 file (no HDF5 signature)`, { file: name });
+  }
+  const mod = await loadH5wasm();
+  const staged = stageH5Bytes(mod, bytes);
+  try {
+    let file: InstanceType<typeof mod.File>;
+    try {
+      file = new mod.File(staged.path, "r");
+    } catch (e) {
+      throw new TavtError("BAD_FILE", `${name}: not a readable HDF5 file (${String(e).split("\n")[0]})`, {
+        file: name,
+      });
+    }
+    if (file.file_id < 0n) throw new TavtError("BAD_FILE", `${name}: not a readable HDF5 file`, { file: name });
+    return new Hdf5FeatureStore(name, mod, file, group, expect, staged.remove);
+  } catch (e) {
+    staged.remove();
+    throw e;
+  }
+}
+
+/**
+ * Open a feature file from its bytes: an `.npz` archive of `<id>.npy` members, one `<id>.npy` file (one video), or
+ * an HDF5 file with one dataset per video id.
  */
 export async function openFeatureBytes(
   name: string,
@@ -133,10 +169,6 @@ export async function openFeatureBytes(
       return new NpyBytesStore(slash >= 0 ? name.slice(0, slash) : ".", [{ name, bytes }], expect);
     }
     case "hdf5":
-      throw new TavtError(
-        "BAD_FILE",
-        `${name}: HDF5 feature files are read from a path (openFeatureStore), not from bytes; convert it to .npz (numpy.savez) to use it here`,
-        { file: name },
-      );
+      return openHdf5Bytes(name, bytes, expect, options.group ?? "/");
   }
 }
