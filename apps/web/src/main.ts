@@ -394,7 +394,7 @@ async function dropped(dt: DataTransfer | null): Promise<void> {
   const runNames = new Set(["model.safetensors", "vocab.json", "config.yaml", "space.safetensors"]);
   const run = files.filter((f) => runNames.has(f.name));
   if (run.length > 0) await runFromFiles(run);
-  const feats = files.filter((f) => /\.(npz|npy)$/i.test(f.name));
+  const feats = files.filter((f) => /\.(npz|npy|h5|hdf5)$/i.test(f.name));
   const audio = feats.filter((f) => /audio/i.test(f.name));
   const visual = feats.filter((f) => !/audio/i.test(f.name));
   if (visual.length > 0) await setFeatures("visual", await Promise.all(visual.map(bytesOf)));

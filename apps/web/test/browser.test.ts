@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openFeatureStore, writeFeatureStore } from "@tavt/datasets";
 import puppeteer, { type Browser, type ElementHandle, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium, serveStatic } from "./serve";
@@ -111,6 +112,35 @@ describe.skipIf(!chromium)("the web app in headless Chromium", () => {
     mkdirSync(join(app, "test-output"), { recursive: true });
     await page.screenshot({ path: join(app, "test-output", "page.png"), fullPage: true });
     writeFileSync(join(app, "test-output", "max-alpha-difference.txt"), `${worst}\n`);
+    await page.close();
+  });
+
+  it("reads the same features from an HDF5 file (h5wasm in the page) and captions them alike", async () => {
+    const want = tavtCaption(example, join(example, "visual.npz"), join(example, "audio.npz")).out!;
+    const npz = await openFeatureStore(join(example, "visual.npz"));
+    const h5 = join(tmp, "visual.h5");
+    await writeFeatureStore(
+      h5,
+      "hdf5",
+      npz.ids().map((id) => ({ id, data: npz.read(id), shape: npz.shape(id) })),
+    );
+    npz.close();
+    const page = await open("backend=wasm&example=0");
+    await page.evaluate(() => window.__tavt.loadExample());
+    const input = (await page.$("input[data-testid=visual-file]")) as ElementHandle<HTMLInputElement> | null;
+    await input!.uploadFile(h5);
+    await page.waitForFunction(
+      () => document.querySelector("[data-testid=feat-status]")?.textContent?.includes("visual.h5"),
+      {
+        timeout: 60_000,
+      },
+    );
+    const got = await page.evaluate(async () => {
+      await window.__tavt.caption();
+      return { error: window.__tavt.state.error, captions: window.__tavt.state.captions };
+    });
+    expect(got.error).toBeNull();
+    expect(got.captions.map((c) => c.caption)).toEqual(want.map((c) => c.caption));
     await page.close();
   });
 
