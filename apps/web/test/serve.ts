@@ -38,9 +38,13 @@ export async function serveStatic(root: string): Promise<{ url: string; close():
   };
 }
 
-/** Debian's chromium (or CHROMIUM_PATH): the browser the tests drive; null where none is installed. */
+/**
+ * The browser the tests drive: CHROMIUM_PATH where it is set (and only it), else Debian's chromium; null where there
+ * is none.
+ */
 export function findChromium(): string | null {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  for (const c of candidates) if (c && existsSync(c)) return c;
+  const asked = process.env.CHROMIUM_PATH;
+  if (asked) return existsSync(asked) ? asked : null;
+  for (const c of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (existsSync(c)) return c;
   return null;
 }
