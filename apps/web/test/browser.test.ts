@@ -29,10 +29,27 @@ interface CliCaption {
 }
 
 /** `tavt caption` on the wasm backend: its JSON, or the one error line it printed. */
-function tavtCaption(run: string, visual: string, audio: string): { out: CliCaption[] | null; error: string } {
+function tavtCaption(
+  run: string,
+  visual: string,
+  audio: string,
+  sets: string[] = [],
+): { out: CliCaption[] | null; error: string } {
   const r = spawnSync(
     process.execPath,
-    [cli, "caption", "--run", run, "--features", visual, "--audio-features", audio, "--json", "-q"],
+    [
+      cli,
+      "caption",
+      "--run",
+      run,
+      "--features",
+      visual,
+      "--audio-features",
+      audio,
+      "--json",
+      "-q",
+      ...sets.flatMap((x) => ["--set", x]),
+    ],
     { encoding: "utf8", env: { ...process.env, TAVT_BACKEND: "wasm" } },
   );
   if (r.status === 0) return { out: JSON.parse(r.stdout) as CliCaption[], error: "" };
@@ -112,6 +129,31 @@ describe.skipIf(!chromium)("the web app in headless Chromium", () => {
     mkdirSync(join(app, "test-output"), { recursive: true });
     await page.screenshot({ path: join(app, "test-output", "page.png"), fullPage: true });
     writeFileSync(join(app, "test-output", "max-alpha-difference.txt"), `${worst}\n`);
+    await page.close();
+  });
+
+  it("beam search of width 3 gives the CLI's beam search captions", async () => {
+    const want = tavtCaption(example, join(example, "visual.npz"), join(example, "audio.npz"), [
+      "eval.greedy=false",
+      "eval.beam=3",
+    ]).out!;
+    const page = await open("backend=wasm&example=0");
+    await page.evaluate(() => window.__tavt.loadExample());
+    await page.select("#search", "beam");
+    await page.$eval("#beam", (e) => {
+      (e as HTMLInputElement).value = "3";
+    });
+    const got = await page.evaluate(async () => {
+      await window.__tavt.caption();
+      return { error: window.__tavt.state.error, captions: window.__tavt.state.captions };
+    });
+    expect(got.error).toBeNull();
+    expect(got.captions.map((c) => c.words)).toEqual(want.map((c) => c.words));
+    const worst = Math.max(
+      ...got.captions.flatMap((c, i) => c.alphaAv.map((v, j) => Math.abs(v - want[i]!.alphaAv[j]!))),
+      ...got.captions.flatMap((c, i) => c.alphaVa.map((v, j) => Math.abs(v - want[i]!.alphaVa[j]!))),
+    );
+    expect(worst).toBeLessThanOrEqual(1e-5);
     await page.close();
   });
 
