@@ -126,6 +126,24 @@ describe.skipIf(!chromium)("the web app in headless Chromium", () => {
     // The page shows the first video's caption and its gates, and a row per video.
     expect(await page.$eval("[data-testid=single-caption]", (e) => e.textContent)).toBe(want[0]!.caption);
     expect(await page.$$eval("[data-testid=table] tbody tr", (rows) => rows.length)).toBe(want.length);
+    // The gates chart has a point per word and gate; the table sorts by a clicked column, and reverses on a second.
+    expect(await page.$$eval("svg.gates circle", (c) => c.length)).toBe(2 * want[0]!.words.length);
+    await page.click("th[data-key=caption]");
+    const sorted = await page.$$eval("[data-testid=table] tbody tr td:nth-child(2)", (td) =>
+      td.map((t) => t.textContent),
+    );
+    expect(sorted).toEqual(want.map((c) => c.caption).sort());
+    await page.click("th[data-key=caption]");
+    const reversed = await page.$$eval("[data-testid=table] tbody tr td:nth-child(2)", (td) =>
+      td.map((t) => t.textContent),
+    );
+    expect(reversed).toEqual(
+      want
+        .map((c) => c.caption)
+        .sort()
+        .reverse(),
+    );
+    await page.click("th[data-key=id]");
     mkdirSync(join(app, "test-output"), { recursive: true });
     await page.screenshot({ path: join(app, "test-output", "page.png"), fullPage: true });
     writeFileSync(join(app, "test-output", "max-alpha-difference.txt"), `${worst}\n`);
