@@ -2,7 +2,7 @@ import { defaultEnv, loadBackendModule } from "./backendLoad";
 import { TavtError } from "./errors";
 import { registerWasmKernels } from "./kernels/wasm";
 import { startWasmThreads } from "./kernels/wasmSgemm";
-import { configureWasmThreads, wasmThreadCount } from "./kernels/wasmSgemmWorkers";
+import { configureWasmThreads, THREADS_SETTING, wasmThreadCount } from "./kernels/wasmSgemmWorkers";
 import { wasmThreefryKernels } from "./kernels/wasmThreefry";
 import { setMaskAllocator } from "./nn/dropout";
 import { type DropoutMaskKernel, setThreefryKernel, type ThreefryBitsKernel } from "./rng";
@@ -152,7 +152,7 @@ async function tryBackend(
       const started = startWasmThreads(tf.backend());
       const detail = !started
         ? "matrix products in tfjs's kernel (this runtime has no WebAssembly SIMD)"
-        : `matrix products in core's WebAssembly SIMD kernel on ${started.threads} thread${started.threads === 1 ? "" : "s"} (TAVT_WASM_THREADS)${started.error ? `; worker threads could not start: ${started.error}` : ""}`;
+        : `matrix products in core's WebAssembly SIMD kernel on ${started.threads} thread${started.threads === 1 ? "" : "s"} (${THREADS_SETTING})${started.error ? `; worker threads could not start: ${started.error}` : ""}`;
       return { tfBackend: "wasm", device: "cpu", detail };
     }
     case "cpu": {

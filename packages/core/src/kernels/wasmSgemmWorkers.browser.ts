@@ -5,6 +5,9 @@ import type { SgemmPool } from "./wasmSgemmWorkers";
  * shared memory; the products run on the main thread, in the same summation order, so the numbers are the same.
  */
 
+/** For the backend report: a page's products run on its main thread, whatever TAVT_WASM_THREADS says. */
+export const THREADS_SETTING = "the browser build: no worker threads";
+
 export const JOB_SGEMM = 1;
 export const JOB_BATCH = 2;
 export type { SgemmPool };

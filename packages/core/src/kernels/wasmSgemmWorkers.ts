@@ -14,6 +14,9 @@ import "./webassemblyTypes";
  * tfjs kernels are synchronous, so there is nothing else it could do meanwhile.
  */
 
+/** What sets the thread count, for the backend report (the browser build has none to set). */
+export const THREADS_SETTING = "TAVT_WASM_THREADS";
+
 /** What a worker runs: 1 = sgemm (12 arguments), 2 = sgemmBatch (14 arguments); 0 stops it. */
 export const JOB_SGEMM = 1;
 export const JOB_BATCH = 2;
