@@ -170,6 +170,8 @@ const OLD_KERNELS = `${ONE_THREAD} It ran before the native kernels' semantics f
 /** How a published run was made, where its command line does not say. */
 const NOTES: Record<string, string> = {
   "cross-category": ONE_THREAD,
+  ablations: ONE_THREAD,
+  adaptation: ONE_THREAD,
   "cross-category-world-b": ONE_THREAD,
   "cross-category-world-c": OLD_KERNELS,
   "cross-category-previous-default": ONE_THREAD,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeComparison, pairedComparison } from "../src/lib/compare";
+import { describeComparison, formatDifference, pairedComparison } from "../src/lib/compare";
 import { studentTCdf, studentTQuantile } from "../src/lib/tdist";
 import type { TransferRow } from "../src/lib/transfer";
 
@@ -79,5 +79,8 @@ describe("pairedComparison", () => {
     expect(Number.isNaN(one[0]!.low)).toBe(true);
     expect(one[0]!.verdict).toBe("not established");
     expect(describeComparison(one, {})).toMatch(/one seed/);
+    // as comparison.json saves it (JSON writes NaN as null) and results-doc reads it back
+    const saved = JSON.parse(JSON.stringify(one[0])) as typeof d;
+    expect(formatDifference(saved)).toBe("+1.00 (one seed: no interval)");
   });
 });

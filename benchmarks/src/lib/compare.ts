@@ -97,10 +97,13 @@ export function pairedComparison(
   return out;
 }
 
-/** "+1.23 [-0.40, 2.86]" (or "+1.23 (one seed: no interval)"). */
+/**
+ * "+1.23 [-0.40, 2.86]" (or "+1.23 (one seed: no interval)"; a one-seed interval is NaN, which comparison.json
+ * saves as null).
+ */
 export function formatDifference(d: PairedDifference): string {
   const sign = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(2)}`;
-  if (Number.isNaN(d.low)) return `${sign(d.mean)} (one seed: no interval)`;
+  if (typeof d.low !== "number" || Number.isNaN(d.low)) return `${sign(d.mean)} (one seed: no interval)`;
   return `${sign(d.mean)} [${sign(d.low)}, ${sign(d.high)}]`;
 }
 
