@@ -172,6 +172,8 @@ const NOTES: Record<string, string> = {
   "cross-category": ONE_THREAD,
   ablations: ONE_THREAD,
   adaptation: ONE_THREAD,
+  "low-resource": ONE_THREAD,
+  "k-sweep": ONE_THREAD,
   "cross-category-world-b": ONE_THREAD,
   "cross-category-world-c": OLD_KERNELS,
   "cross-category-previous-default": ONE_THREAD,
