@@ -51,7 +51,7 @@ export interface AvmmOptions {
 export interface AvmmOutput {
   /** The visual prefix p [B, l, d] (eq. 1). */
   prefix: tf.Tensor3D;
-  /** [B, l]: 1 where the clip has a real visual frame. */
+  /** `[B, l]`: 1 where the clip has a real visual frame. */
   prefixMask: tf.Tensor2D;
   /** A_rec [B, l, da] (eq. 2). */
   aRec: tf.Tensor3D;
@@ -65,7 +65,7 @@ export interface AvmmOutput {
   encoderAudioMask: tf.Tensor2D;
   /** The real audio pooled like the frames [B, l, da] (only with real audio). */
   audioClips?: tf.Tensor3D;
-  /** [B, l]: clips real in both streams (only with real audio). */
+  /** `[B, l]`: clips real in both streams (only with real audio). */
   audioClipMask?: tf.Tensor2D;
   /** L_rec (only with real audio). */
   lossRec?: tf.Scalar;

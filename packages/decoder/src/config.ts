@@ -74,7 +74,7 @@ export function resolveDecoderConfig(config: DecoderConfig): ResolvedDecoderConf
   return r;
 }
 
-/** Special token ids shared by every @tavt package. */
+/** Special token ids shared by every `@tavt` package. */
 export const PAD_ID = 0;
 export const BOS_ID = 1;
 export const EOS_ID = 2;

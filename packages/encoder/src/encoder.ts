@@ -63,9 +63,9 @@ export interface EncoderOutput {
   xAv: tf.Tensor3D;
   /** x_va [B, Ta, d] (eq. 17), queried by the audio positions; null in the visual-only mode. */
   xVa: tf.Tensor3D | null;
-  /** [B, l+Tv]: [prefixMask, visualMask]. */
+  /** `[B, l+Tv]`: `[prefixMask, visualMask]`. */
   avMask: tf.Tensor2D;
-  /** [B, Ta]: audioMask; null in the visual-only mode. */
+  /** `[B, Ta]`: audioMask; null in the visual-only mode. */
   vaMask: tf.Tensor2D | null;
 }
 

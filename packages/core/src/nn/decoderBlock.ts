@@ -31,9 +31,9 @@ export interface DecoderBlockParams {
 export interface DecoderBlockInputs {
   x: tf.Tensor; // [B, T, dim]
   memory: tf.Tensor; // [B, S, memoryDim]
-  /** [B, T]: 1 for real tokens. */
+  /** `[B, T]`: 1 for real tokens. */
   mask?: tf.Tensor;
-  /** [B, S]: 1 for real memory positions. */
+  /** `[B, S]`: 1 for real memory positions. */
   memoryMask?: tf.Tensor;
 }
 
