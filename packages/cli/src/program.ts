@@ -52,6 +52,10 @@ export interface MainIo {
 /**
  * Run `tavt` with `argv` (without node and the script) and return the exit code: 0 success, 1 failure, 2 user
  * error (a TavtError, a metrics input error, a bad option or config), printed as one line on stderr.
+ *
+ * @param argv - The arguments, e.g. `["score", "--refs", "refs.json", "--cands", "cands.json"]`.
+ * @param io - Where to write the error line (default `process.stderr`).
+ * @returns The exit code.
  */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
   const stderr = io.stderr ?? process.stderr;

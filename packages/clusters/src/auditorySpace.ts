@@ -82,6 +82,12 @@ function fit(points: PointSet, unit: number, o: AuditorySpaceOptions): BuiltAudi
 /**
  * Section 3.2 and appendix D.1: cut each video's audio features into units of T frames, mean-pool each unit (as clip pooling, eq. 1),
  * and cluster all units into K prototypes with k-means++ and Lloyd (or mini-batch k-means).
+ *
+ * @param sequences - Per-video audio features `{ data, frames, dim }` (row-major `[frames, dim]`).
+ * @param options - `k` (the paper's K = 100), `unit` (T, default 5), `seed`, `nInit`, `source` (recorded).
+ * @returns The space: the centres M `[K, dim]` with K, T, dim, source and inertia, for `saveAuditorySpace`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for no sequences, sequences of different dims, non-finite values or K
+ *   larger than the number of units.
  */
 export function buildAuditorySpace(
   sequences: readonly FeatureSequence[],

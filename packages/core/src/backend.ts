@@ -184,6 +184,15 @@ let current: Promise<BackendReport> | null = null;
  * `@tavt/backend-native` (C kernels on OpenBLAS, where it is installed and its addon built), then
  * `@tensorflow/tfjs-backend-wasm`, then the pure-JS cpu backend. `TAVT_BACKEND` (or `options.backend`) picks one
  * explicitly. Later calls without a choice return the report of the backend that is active (the last one chosen).
+ *
+ * @param options - `backend` to insist on one (as `TAVT_BACKEND` does), `env` to read instead of `process.env`.
+ * @returns Which backend runs, with `skipped`: each earlier backend and why it was not used.
+ * @throws {@link TavtError} `BACKEND_UNAVAILABLE` when the backend asked for cannot load here (the message says why).
+ * @example
+ * ```ts
+ * const report = await initBackend();
+ * console.log(report.backend, report.skipped.map((s) => `${s.backend}: ${s.reason}`));
+ * ```
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const env = options.env ?? process.env;

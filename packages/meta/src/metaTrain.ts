@@ -52,6 +52,11 @@ export interface MetaTrainResult {
 /**
  * The meta-training loop of Algorithm 1 (lines 1-11) for any learner and any task source: per step, sample a
  * meta-batch, take one `learner.step`, report. Everything a step creates and does not return is disposed.
+ *
+ * @param options - `params`, `learner`, `loss`, `steps`, `key`, `sampleTasks(step, key)` and optionally
+ *   `releaseTasks`, `onStep`.
+ * @returns The trained parameters, the learner's state and every step's report.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a bad step count, `DIVERGED` for a non-finite loss or meta-gradient.
  */
 export async function metaTrain<B>(options: MetaTrainOptions<B>): Promise<MetaTrainResult> {
   const { learner, loss, key } = options;

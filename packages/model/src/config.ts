@@ -177,7 +177,18 @@ export const configs: Readonly<Record<"tiny" | "S" | "paper", TavtConfig>> = { t
 
 export type ConfigName = keyof typeof configs;
 
-/** `base` (a config or a name) with `overrides` applied (ablation merged switch by switch), checked. */
+/**
+ * `base` (a config or a name) with `overrides` applied (ablation merged switch by switch), checked.
+ *
+ * @param base - A configuration or its name: `"tiny"`, `"S"` or `"paper"`.
+ * @param overrides - Fields to change; `ablation` merges switch by switch.
+ * @returns The checked configuration.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an unknown name or an invalid field.
+ * @example
+ * ```ts
+ * const config = makeConfig("S", { ablation: { noDis: true } });
+ * ```
+ */
 export function makeConfig(base: TavtConfig | ConfigName, overrides: ConfigOverrides = {}): TavtConfig {
   const b = typeof base === "string" ? configs[base] : base;
   if (!b) {

@@ -441,7 +441,15 @@ export function captionBatch(params: ParamTree, batch: CaptionBatch, options: Ca
 // ----------------------------------------------------------------------------------------------------------------
 // The Captioner interface (shared with the baselines).
 
-/** TAVT as a `Captioner` with its bank bound: what meta-learners, the CLI and benchmarks swap. */
+/**
+ * TAVT as a `Captioner` with its bank bound: what meta-learners, the CLI and benchmarks swap.
+ *
+ * @param config - A configuration or its name (`"tiny"`, `"S"`, `"paper"`).
+ * @param options - `bank`: the auditory space M `[K, da]` (from @tavt/clusters); required unless the ablation drops
+ *   the AVMM.
+ * @returns `init`, `lossParts`, `lossFn` and `caption` over parameter trees.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration, `BAD_INPUT` when the bank is missing.
+ */
 export function tavt(config: TavtConfig | ConfigName, options: { bank?: tf.Tensor2D | null } = {}): Captioner {
   const c = resolve(config);
   const bank = options.bank ?? null;

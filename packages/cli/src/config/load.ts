@@ -158,7 +158,17 @@ export interface ResolveConfigOptions {
   overrides?: Record<string, unknown>;
 }
 
-/** Preset, then YAML file, then option overrides, then `--set`s; validated. */
+/**
+ * Preset, then YAML file, then option overrides, then `--set`s; validated.
+ *
+ * @param options - `preset`, `file`, `overrides` and `sets` (`"key.path=value"`), applied in that order.
+ * @returns The experiment config `tavt` would run.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` naming the key path and what was expected.
+ * @example
+ * ```ts
+ * const config = resolveConfig({ preset: "quick", sets: ["model.dim=64"] });
+ * ```
+ */
 export function resolveConfig(options: ResolveConfigOptions = {}): ExperimentConfig {
   const fileDoc = options.file ? readConfigFile(options.file) : {};
   const { preset: filePreset, ...fileRest } = fileDoc;
