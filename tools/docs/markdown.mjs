@@ -90,6 +90,18 @@ export function tavtCommands(text) {
     .forEach((l, k) => {
       for (const m of l.matchAll(/`([^`]+)`/g)) spans.push({ s: m[1], line: k + 1 });
     });
+  // A table whose first column is headed "command" lists tavt subcommands without the "tavt" (packages/cli/README.md).
+  let commandTable = false;
+  prose(text)
+    .split("\n")
+    .forEach((l, k) => {
+      if (!l.startsWith("|")) commandTable = false;
+      else if (/^\|\s*command\s*\|/.test(l)) commandTable = true;
+      else if (commandTable) {
+        const cell = /^\|\s*`([^`]+)`\s*\|/.exec(l);
+        if (cell) spans.push({ s: `tavt ${cell[1]}`, line: k + 1 });
+      }
+    });
   const out = [];
   for (const { s, line } of spans) {
     for (const m of s.matchAll(COMMAND)) {
