@@ -64,10 +64,25 @@ export function readApis(root = ROOT, pkgs = packageNames(root)) {
     if (!sf) throw new Error(`${files[i]}: not found`);
     const mod = checker.getSymbolAtLocation(sf);
     const entries = mod ? checker.getExportsOfModule(mod) : [];
+    const reexportDocs = new Map();
+    for (const st of sf.statements) {
+      if (!ts.isExportDeclaration(st)) continue;
+      const comment = (ts.getLeadingCommentRanges(sf.text, st.pos) ?? [])
+        .map((r) => sf.text.slice(r.pos, r.end))
+        .filter((c) => c.startsWith("/**"))
+        .at(-1);
+      if (!comment) continue;
+      const text = comment.replace(/^\/\*\*|\*\/$/g, "").replace(/^\s*\* ?/gm, "");
+      const c = st.exportClause;
+      if (c && ts.isNamespaceExport(c)) reexportDocs.set(c.name.text, text);
+      else if (c && ts.isNamedExports(c)) for (const e of c.elements) reexportDocs.set(e.name.text, text);
+    }
     out[p] = entries
       .map((s) => {
         const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
-        const doc = ts.displayPartsToString(target.getDocumentationComment(checker));
+        // The declaration's comment, else the re-export's own (`/** ... */ export * as rng from "./rng"`).
+        const declared = ts.displayPartsToString(target.getDocumentationComment(checker));
+        const doc = declared.trim() ? declared : (reexportDocs.get(s.name) ?? "");
         return { name: s.name, kind: kindOf(target), summary: firstSentence(doc) };
       })
       .sort((a, b) => a.name.localeCompare(b.name));

@@ -23,6 +23,7 @@ export interface AvmmParams {
   phi: LinearParams;
 }
 
+/** What `applyAvmm` takes: the frames V with their mask, the bank M, and optionally the audio A with its mask. */
 export interface AvmmInputs {
   visual: tf.Tensor; // [B, Tv, dv]
   visualMask: tf.Tensor; // [B, Tv]
@@ -48,6 +49,7 @@ export interface AvmmOptions {
   audioSource?: "auto" | "reconstructed" | "real";
 }
 
+/** What `applyAvmm` returns: the visual prefix p, the reconstruction weights w, A_rec, the audio the encoder gets, and L_rec when there is real audio. */
 export interface AvmmOutput {
   /** The visual prefix p [B, l, d] (eq. 1). */
   prefix: tf.Tensor3D;
@@ -71,6 +73,7 @@ export interface AvmmOutput {
   lossRec?: tf.Scalar;
 }
 
+/** Initial AVMM parameters (the mapper and phi) for a configuration. */
 export function initAvmm(key: Key, config: AvmmConfig): AvmmParams {
   const c = resolveAvmmConfig(config);
   const k = rng.splitNamed(key, ["mapper", "phi"]);
@@ -137,4 +140,5 @@ export function applyAvmm(
   }) as unknown as AvmmOutput;
 }
 
+/** The AVMM as an `{ init, apply }` pair. */
 export const avmm = { init: initAvmm, apply: applyAvmm };

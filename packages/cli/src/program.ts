@@ -45,6 +45,7 @@ function quiet(cmd: Command, writeErr: (s: string) => void): void {
   for (const c of cmd.commands) quiet(c, writeErr);
 }
 
+/** Where `main` writes its error line (stderr by default). */
 export interface MainIo {
   stderr?: NodeJS.WritableStream;
 }

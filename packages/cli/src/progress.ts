@@ -10,6 +10,7 @@ export interface Progress {
   stop(): void;
 }
 
+/** Options of `createProgress`: the total, a label, and whether to draw a bar or print lines. */
 export interface ProgressOptions {
   label: string;
   total: number;

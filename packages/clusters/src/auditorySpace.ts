@@ -35,6 +35,7 @@ export interface BuiltAuditorySpace extends AuditorySpace {
   seconds: number;
 }
 
+/** Options of `buildAuditorySpace`: K, the unit length T, seeds and restarts, and what the audio was (recorded). */
 export interface AuditorySpaceOptions {
   /** K: prototypes (the paper's best is 100, Table 10). */
   k: number;

@@ -3,6 +3,7 @@ import type { KernelChoice } from "./kernels/kernels";
 import { checkPoints } from "./validate";
 import { allIndices, Workspace } from "./workspace";
 
+/** Each point's nearest centre and its squared distance. */
 export interface AssignResult {
   /** Index of each point's nearest centre (the first one on ties). */
   labels: Int32Array;

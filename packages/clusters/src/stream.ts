@@ -17,6 +17,7 @@ export interface PointSource {
   read(start: number, count: number, out: Float32Array): void;
 }
 
+/** Options of `kmeansStream`: K, the mini-batch size, the chunk size read from the file, seeds and stopping. */
 export interface StreamKMeansOptions {
   /** Number of clusters (1 <= k <= n). */
   k: number;
@@ -38,6 +39,7 @@ export interface StreamKMeansOptions {
   onProgress?: (p: KMeansProgress) => void;
 }
 
+/** What `kmeansStream` returns: the centres, inertia, steps, rows read and peak memory. */
 export interface StreamKMeansResult {
   /** Centres, row-major [k, dim]. */
   centers: Float32Array;

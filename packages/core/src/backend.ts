@@ -11,6 +11,7 @@ import { tf } from "./tf";
 
 /** Backends in the order they are tried. */
 export const BACKEND_ORDER = ["tensorflow-gpu", "tensorflow", "native", "wasm", "cpu"] as const;
+/** A backend `initBackend` can select: `tensorflow-gpu`, `tensorflow`, `native`, `wasm` or `cpu`. */
 export type BackendName = (typeof BACKEND_ORDER)[number];
 
 const PACKAGE: Record<BackendName, string> = {
@@ -33,6 +34,7 @@ const ALIASES: Record<string, BackendName> = {
   cpu: "cpu",
 };
 
+/** A backend `initBackend` did not use, and why. */
 export interface BackendSkip {
   backend: BackendName;
   package: string;
@@ -70,6 +72,7 @@ function reportOf(name: BackendName, loaded: Loaded, reason: string, skipped: Ba
   };
 }
 
+/** Options of `initBackend`: a backend to insist on, and the environment to read. */
 export interface InitBackendOptions {
   /** Use exactly this backend (as `TAVT_BACKEND` does); fails with BACKEND_UNAVAILABLE if it cannot load. */
   backend?: string;

@@ -198,6 +198,7 @@ export function saveCheckpoint(path: string, params: ParamTree, metadata: Checkp
   writeFileAtomic(path, encodeSafetensors(flatten(params), metadata));
 }
 
+/** Options of `loadCheckpoint`. */
 export interface LoadCheckpointOptions {
   /** A tree whose names and shapes the file must match exactly (a CHECKPOINT_MISMATCH error names the difference). */
   expect?: ParamTree;

@@ -3,6 +3,7 @@ import { TavtError } from "./errors";
 import { tf } from "./tf";
 import { fromLeaves, leaves, type ParamTree, treeNames } from "./tree";
 
+/** A loss value and its gradient tree. */
 export interface ValueAndGrad {
   value: tf.Scalar;
   grads: ParamTree;

@@ -21,6 +21,7 @@ export interface CaptionBatch {
   references: string[][];
 }
 
+/** Options of `collate`: the caption length, which reference each video trains on, frame limits. */
 export interface CollateOptions {
   /** Longest token row, `<bos>` and `<eos>` included (default 30); longer captions are cut before `<eos>`. */
   maxLen?: number;

@@ -15,6 +15,7 @@ export interface DomainStatsRow {
   audio: boolean;
 }
 
+/** Per-domain statistics of a dataset and its vocabulary size. */
 export interface DatasetStats {
   /** Per-domain rows (dataset order) then an "all" row; `tavt data stats` prints them as a table. */
   rows: DomainStatsRow[];

@@ -1,6 +1,7 @@
 import { assertRank, assertShape, stopGradient, TavtError, tf } from "@tavt/core";
 import { COUNTERFACTUALS, type Counterfactual } from "./config";
 
+/** How A- is built: which construction. */
 export interface CounterfactualConfig {
   /** The construction of A- (see `Counterfactual`); default "rank-inverse". */
   counterfactual?: Counterfactual;

@@ -1,6 +1,7 @@
 import { assertRank, assertShape, stopGradient, tf } from "@tavt/core";
 import { PSI_EPS, psi, tokenScores } from "./psi";
 
+/** Options of `modalityAwareWeights`: normalise to mean 1, stop the gradient, epsilon. */
 export interface ModalityAwareConfig {
   /** psi's guard: alpha_av / (alpha_va + eps); default 1e-6. */
   eps?: number;

@@ -36,6 +36,7 @@ export interface DecoderParams {
   lnOut: LayerNormParams;
 }
 
+/** The decoder's inputs: the encoder memory and the input tokens with their mask. */
 export interface DecoderInputs extends DecoderMemory {
   /** Decoder input ids [B, L] int32 (`<bos>` w1 .. wn, padded with `<pad>`). */
   tokens: tf.Tensor;
@@ -63,6 +64,7 @@ export interface DecoderOutput {
   blockGates?: BlockGates[];
 }
 
+/** Options of `applyDecoder`: training (dropout) and its key. */
 export interface DecoderApplyOptions {
   /** Also return the gates of every block (`blockGates`, first block first). */
   allBlocks?: boolean;
@@ -70,6 +72,7 @@ export interface DecoderApplyOptions {
   lastOnly?: boolean;
 }
 
+/** Initial decoder parameters: embedding, gated blocks, output layer. */
 export function initDecoder(key: Key, config: DecoderConfig): DecoderParams {
   const c = resolveDecoderConfig(config);
   const k = rng.splitNamed(key, ["embed", "blocks", "out"]);
@@ -223,4 +226,5 @@ export function applyDecoderGates(
   });
 }
 
+/** The decoder as an `{ init, apply }` pair. */
 export const decoder = { init: initDecoder, apply: applyDecoder };

@@ -32,6 +32,7 @@ export interface EncoderParams {
   selfV: SelfStackParams;
 }
 
+/** The encoder's inputs: frames V, the visual prefix p, the audio (or A_rec, A+, A-) and their masks. */
 export interface EncoderInputs {
   visual: tf.Tensor; // [B, Tv, dv]
   visualMask: tf.Tensor; // [B, Tv], 1 = real frame
@@ -55,6 +56,7 @@ export interface VisualStream {
   vMask: tf.Tensor2D;
 }
 
+/** The encoder's outputs x_av and x_va (eq. 16-17) with their masks. */
 export interface EncoderOutput {
   /**
    * x_av [B, l+Tv, d] (eq. 16), queried by the visual positions of V' = [p; V]. In the visual-only mode (no audio)
@@ -69,6 +71,7 @@ export interface EncoderOutput {
   vaMask: tf.Tensor2D | null;
 }
 
+/** Initial encoder parameters: projections, self-attention stacks and cross-attention stacks. */
 export function initEncoder(key: Key, config: EncoderConfig): EncoderParams {
   const c = resolveEncoderConfig(config);
   const k = rng.splitNamed(key, ["visualProj", "audioProj", "selfV", "selfA", "crossAv", "crossVa"]);
@@ -224,4 +227,5 @@ export function toDecoderMemory(out: EncoderOutput): {
   return { xAv: out.xAv, xAvMask: out.avMask, xVa: out.xVa, xVaMask: out.vaMask };
 }
 
+/** The encoder as an `{ init, apply, visualStream }` triple. */
 export const encoder = { init: initEncoder, apply: applyEncoder, visualStream: applyVisualStream };

@@ -9,6 +9,7 @@ import {
 } from "./innerOptimizer";
 import type { LossFn } from "./types";
 
+/** Options of `innerLoop`: steps, learning rate, optimiser, which parameters adapt, differentiability. */
 export interface InnerLoopOptions {
   steps: number;
   lr: number;
@@ -26,6 +27,7 @@ export interface InnerLoopOptions {
   differentiable: boolean;
 }
 
+/** What `innerLoop` returns: the adapted parameters and the first support loss. */
 export interface InnerLoopResult {
   /**
    * All leaves: the adapted ones new, the others the tensors given. Not differentiable: the new leaves are kept

@@ -12,6 +12,7 @@ export interface MetaTrainProgress {
   state: MetaState;
 }
 
+/** Options of `metaTrain`: parameters, learner, loss, steps, key and the task source. */
 export interface MetaTrainOptions<B> {
   /** theta at the start: borrowed, never disposed. */
   params: ParamTree;
@@ -41,6 +42,7 @@ export interface MetaTrainOptions<B> {
   explainDivergence?: (info: { step: number; params: ParamTree; tasks: Task<B>[]; report: MetaStepReport }) => string;
 }
 
+/** What `metaTrain` returns: the trained parameters, the learner's state and every step's report. */
 export interface MetaTrainResult {
   /** Final theta: new tensors the caller owns (a copy of `params` when no step ran). */
   params: ParamTree;

@@ -10,6 +10,7 @@ export type MetaLearnerFactory = (config: MetaLearnerConfig) => MetaLearner;
 
 /** The learners that ship with the package (what `tavt train --meta-learner` offers by default). */
 export const BUILTIN_META_LEARNERS = ["maml", "fomaml", "reptile", "anil", "joint"] as const;
+/** A built-in learner's name: `maml`, `fomaml`, `reptile`, `anil` or `joint`. */
 export type BuiltinMetaLearner = (typeof BUILTIN_META_LEARNERS)[number];
 
 const factories = new Map<string, MetaLearnerFactory>([

@@ -84,6 +84,7 @@ export interface TavtConfig {
 /** Recursively optional, for overrides. */
 export type ConfigOverrides = Partial<Omit<TavtConfig, "ablation">> & { ablation?: Partial<Ablation> };
 
+/** The ablation switches of the full model: all off. */
 export const FULL_TAVT: Ablation = {
   noAvmm: false,
   noRec: false,
@@ -175,6 +176,7 @@ const paper: TavtConfig = {
 /** The named configurations. */
 export const configs: Readonly<Record<"tiny" | "S" | "paper", TavtConfig>> = { tiny, S, paper };
 
+/** A named configuration: `tiny`, `S` or `paper`. */
 export type ConfigName = keyof typeof configs;
 
 /**

@@ -147,6 +147,7 @@ export function readConfigFile(file: string): JsonObject {
   return doc;
 }
 
+/** Options of `resolveConfig`: a preset, a YAML file, option overrides and `--set` strings. */
 export interface ResolveConfigOptions {
   /** The preset the rest overrides; default "default" (a file may name one with `preset: quick`). */
   preset?: string;

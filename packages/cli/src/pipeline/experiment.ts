@@ -24,6 +24,7 @@ export interface Experiment {
   dispose(): void;
 }
 
+/** Options of `prepareExperiment`: the config and where the data comes from. */
 export interface PrepareOptions {
   /** Reuse loaded data (benchmarks share one dataset among their rows). */
   data?: ExperimentData;

@@ -35,6 +35,7 @@ import {
   validationSetOf,
 } from "./validation";
 
+/** Options of `trainExperiment`: the prepared experiment, the run directory, resume, progress. */
 export interface TrainRunOptions {
   out: Output;
   /** Run directory: config, vocabulary, auditory space, checkpoints and the final model go there (none: memory only). */
@@ -47,6 +48,7 @@ export interface TrainRunOptions {
   label?: string;
 }
 
+/** What `trainExperiment` returns: the trained parameters, the learning curve and the run's files. */
 export interface TrainRunResult {
   /** Final theta (new tensors: the caller owns them). */
   params: ParamTree;

@@ -46,6 +46,7 @@ export interface RunInfo {
   configs: Record<string, ExperimentConfig>;
 }
 
+/** What a result records about its run: the command, seeds, configs, backend, versions and start time. */
 export function runInfo(command: string, seeds: number[], configs: Record<string, ExperimentConfig>): RunInfo {
   let backend = "uninitialised";
   try {

@@ -5,6 +5,7 @@ export const ADAM_KERNEL = "TavtAdam";
 
 import { flatten, mapTree, type ParamTree, unflatten } from "../tree";
 
+/** Adam's settings: learning rate, betas, epsilon and weight decay (torch's defaults). */
 export interface AdamConfig {
   /** Default 1e-3. */
   lr?: number;
