@@ -119,17 +119,35 @@ export function tavtCommands(text) {
   return out;
 }
 
-/** The relative links of a document's prose (`[text](path#anchor)`, no URLs): `{ target, line }`. */
+/** The relative links of a document's prose (`[text](path#anchor)`, no URLs): `{ target, anchor, line }`. */
 export function relativeLinks(text) {
   const out = [];
   prose(text)
     .split("\n")
     .forEach((l, k) => {
       for (const m of l.matchAll(/\]\(([^)\s]+)\)/g)) {
-        const target = m[1];
-        if (/^[a-z]+:/.test(target) || target.startsWith("#")) continue;
-        out.push({ target: target.split("#")[0], line: k + 1 });
+        if (/^[a-z]+:/.test(m[1])) continue;
+        const [target, anchor] = m[1].split("#");
+        out.push({ target, anchor: anchor ?? null, line: k + 1 });
       }
     });
+  return out;
+}
+
+/** GitHub's anchor of a heading: lower case, punctuation but `-` and `_` dropped, spaces as `-`. */
+export function headingSlug(heading) {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
+/** The anchors a document defines: its headings' slugs and explicit `<a id="...">`s. */
+export function anchors(text) {
+  const p = prose(text);
+  const out = new Set();
+  for (const m of p.matchAll(/^#+\s+(.*)$/gm)) out.add(headingSlug(m[1]));
+  for (const m of p.matchAll(/<a id="([^"]+)"/g)) out.add(m[1]);
   return out;
 }
