@@ -29,13 +29,14 @@ function kindOf(symbol) {
   return "value";
 }
 
-/** The first sentence of a doc comment, on one line, with Markdown table pipes escaped. */
+/** The first sentence of a doc comment (at most 180 characters), on one line, with Markdown table pipes escaped. */
 export function firstSentence(text) {
   const flat = text.replace(/\s+/g, " ").trim();
   if (!flat) return "";
-  const m = /^(.+?[.:;])(\s|$)/.exec(flat);
-  let s = (m ? m[1] : flat).replace(/[:;]$/, ".");
-  if (s.length > 200) s = `${s.slice(0, 197).replace(/\s+\S*$/, "")} ...`;
+  // A sentence ends at ". " before a capital letter or a backtick (not at "e.g. " or "eq. 4").
+  const m = /^(.+?\.)(?=\s+[A-Z`(]|$)/.exec(flat);
+  let s = m ? m[1] : flat;
+  if (s.length > 180) s = `${s.slice(0, 177).replace(/[\s,;:]+\S*$/, "")} ...`;
   return s.replace(/\|/g, "\\|");
 }
 

@@ -83,6 +83,14 @@ export function initAvmm(key: Key, config: AvmmConfig): AvmmParams {
 /**
  * The Audio-Visual Meta-Mapper (section 3.2, eq. 1-2): visual frames -> clips c (eq. 1) -> prefix p = SA(c)
  * (eq. 1) -> w = softmax(phi(p)), A_rec = w M (eq. 2); with real audio also the audio clips and L_rec.
+ *
+ * @param params - From {@link initAvmm}.
+ * @param inputs - V `[B, Tv, dv]` with its mask, the bank M `[K, da]`, and optionally A `[B, Ta, da]` with its mask.
+ * @param config - The sizes the parameters were made with.
+ * @param ctx - Training mode and dropout key.
+ * @param options - `freeze`: no gradient into the AVMM (an audio-absent target).
+ * @returns The prefix p, the weights w, A_rec, the encoder's audio, and L_rec when the batch has real audio.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` or `BAD_INPUT` for inputs that do not fit.
  */
 export function applyAvmm(
   params: AvmmParams,

@@ -156,7 +156,14 @@ export function buildAuditorySpaceFromFile(
   }
 }
 
-/** The prototype (nearest centre) of each unit of one sequence, cut as the space was built. */
+/**
+ * The prototype (nearest centre) of each unit of one sequence, cut as the space was built.
+ *
+ * @param space - An auditory space (built or loaded).
+ * @param sequence - One video's audio features `{ data, frames, dim }`.
+ * @returns The prototype of each of its units of T frames.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when the feature dims differ.
+ */
 export function assignUnits(space: AuditorySpace, sequence: FeatureSequence): Int32Array {
   if (sequence.dim !== space.dim) {
     throw new TavtError(
@@ -172,7 +179,13 @@ export function assignUnits(space: AuditorySpace, sequence: FeatureSequence): In
 
 const FORMAT = "tavt-auditory-space";
 
-/** Save an auditory space as safetensors (tensor "centers" [K, D] and string metadata), atomically. */
+/**
+ * Save an auditory space as safetensors (tensor "centers" [K, D] and string metadata), atomically.
+ *
+ * @param path - The safetensors file to write.
+ * @param space - The space to save.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when the centres do not match `[k, dim]`.
+ */
 export function saveAuditorySpace(path: string, space: AuditorySpace): void {
   if (space.centers.length !== space.k * space.dim) {
     throw new TavtError(
@@ -200,7 +213,13 @@ export function saveAuditorySpace(path: string, space: AuditorySpace): void {
   }
 }
 
-/** Load an auditory space saved by `saveAuditorySpace`; errors name the file and what is wrong. */
+/**
+ * Load an auditory space saved by `saveAuditorySpace`; errors name the file and what is wrong.
+ *
+ * @param path - A file written by {@link saveAuditorySpace} (or `tavt clusters build`).
+ * @returns The space: centres, K, T, dim, source and inertia.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for a malformed one.
+ */
 export function loadAuditorySpace(path: string): AuditorySpace {
   if (!existsSync(path)) throw new TavtError("NOT_FOUND", `${path}: auditory space file not found`, { file: path });
   const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);

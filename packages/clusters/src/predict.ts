@@ -49,7 +49,16 @@ export function assign(
   return { labels, distances };
 }
 
-/** The labels of `assign` (scikit-learn's `predict`). */
+/**
+ * The labels of `assign` (scikit-learn's `predict`).
+ *
+ * @param data - The points, row-major float32 `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @param centers - The centres, row-major `[k, dim]` (a `kmeans` result's `centers`).
+ * @param options - `kernel`: WebAssembly or plain JavaScript distances.
+ * @returns Each point's nearest centre (the first on ties).
+ */
 export function predict(
   data: Float32Array,
   n: number,

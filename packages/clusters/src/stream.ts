@@ -39,7 +39,7 @@ export interface StreamKMeansOptions {
   onProgress?: (p: KMeansProgress) => void;
 }
 
-/** What `kmeansStream` returns: the centres, inertia, steps, rows read and peak memory. */
+/** What `kmeansStream` returns: the centres, the inertia, the steps and passes taken, and the rows read. */
 export interface StreamKMeansResult {
   /** Centres, row-major [k, dim]. */
   centers: Float32Array;
@@ -97,6 +97,10 @@ function distinctRows(key: readonly [number, number], count: number, n: number):
  * then cuts the N rows into blocks of `blockRows`, visits the blocks in a fresh random order, gathers them chunk by
  * chunk, and takes the mini-batches from a random permutation of each chunk's rows (sampling without replacement
  * within a pass). A last pass over all rows gives the inertia. Seeded and deterministic.
+ *
+ * @param source - Where the points come from, chunk by chunk (a `.npy` file read in pieces, never whole).
+ * @param options - K, the mini-batch size, seeds and stopping.
+ * @returns The centres, the inertia, the steps taken and the rows read.
  */
 export function kmeansStream(source: PointSource, options: StreamKMeansOptions): StreamKMeansResult {
   const fn = "kmeansStream";

@@ -173,7 +173,13 @@ export class Vocabulary {
   }
 }
 
-/** The vocabulary of a dataset's captions (all domains, all splits: the paper's joint vocabulary). */
+/**
+ * The vocabulary of a dataset's captions (all domains, all splits: the paper's joint vocabulary).
+ *
+ * @param videos - Videos with their captions.
+ * @param options - `minCount`: words seen fewer times become `<unk>` (default 3).
+ * @returns The vocabulary: the 4 special tokens, then the words.
+ */
 export function buildVocabulary(
   videos: Iterable<{ captions: readonly string[] }>,
   options: BuildVocabularyOptions = {},

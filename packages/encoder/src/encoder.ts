@@ -95,6 +95,12 @@ export function initEncoder(key: Key, config: EncoderConfig): EncoderParams {
  *   f'_v = SelfAtt(V'), f'_a = SelfAtt(A')            (eq. 12-13; N pre-LN blocks and a final LN each)
  *   x_av = CrossAtt(f'_v, f'_a, f'_a), x_va = CrossAtt(f'_a, f'_v, f'_v)   (eq. 16-17)
  * with padding masks on every key. Without audio (or with a `visualOnly` config) it returns x_av = f'_v, x_va null.
+ *
+ * @param params - From {@link initEncoder}.
+ * @param inputs - V with its mask, the prefix p, and the audio (A, A_rec, A+ or A-) with its mask, or none.
+ * @param config - The sizes the parameters were made with.
+ * @param ctx - Training mode and dropout key.
+ * @returns x_av and x_va with their masks (x_va null without audio).
  */
 export function applyEncoder(
   params: EncoderParams,

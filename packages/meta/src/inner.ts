@@ -41,6 +41,13 @@ export interface InnerLoopResult {
 /**
  * theta'_i = theta - alpha grad L_{B_i}(theta), repeated `steps` times (Algorithm 1, line 5); step s on batches[s % n].
  * With `optimizer: "adam"` each step is an Adam step instead (section 4.2), its moments part of the graph too.
+ *
+ * @param params - The leaves to start from, by dotted name.
+ * @param batches - Support batches (step s uses `batches[s % batches.length]`).
+ * @param loss - The loss to descend.
+ * @param options - Steps, learning rate, optimiser, which leaves adapt, and `differentiable` (keep the steps on the tape for second-order MAML).
+ * @param key - Randomness (dropout) for each step.
+ * @returns All leaves (the adapted ones new) and the loss at the starting point.
  */
 export function innerLoop<B>(
   params: FlatParams,

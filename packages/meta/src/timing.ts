@@ -21,7 +21,7 @@ export interface TimeMetaStepsOptions<B> {
   onStep?: (step: number, ms: number) => void;
 }
 
-/** What `timeMetaSteps` returns: the median step time and samples per second. */
+/** What `timeMetaSteps` returns: the median step time, samples per second and the losses. */
 export interface MetaStepTiming {
   learner: string;
   steps: number;

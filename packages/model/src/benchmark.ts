@@ -24,7 +24,7 @@ export interface TrainStepBenchmarkOptions {
   onStep?: (step: number, ms: number) => void;
 }
 
-/** What `benchmarkTrainStep` returns: the median step time and samples per second. */
+/** What `benchmarkTrainStep` returns: the model, its parameter count, the median step time and samples per second. */
 export interface TrainStepBenchmark {
   backend: string;
   config: string;

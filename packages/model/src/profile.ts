@@ -2,7 +2,7 @@ import { activeBackend, tf } from "@tavt/core";
 import { trainStepper } from "./benchmark";
 import type { Captioner } from "./captioner";
 
-/** Options of `profileTrainStep`: warm-up steps and the batch. */
+/** Options of `profileTrainStep`: the batch, warm-up steps, seed and how many shapes to list. */
 export interface ProfileOptions {
   /** Videos per step; default the configuration's `batch`. */
   batch?: number;
@@ -28,7 +28,7 @@ export interface KernelShapeRow extends KernelRow {
   shapes: string;
 }
 
-/** A profiled training step: wall time, kernel time, kernel calls, by kernel and by kernel and shapes. */
+/** A profiled training step: its kernels' time and calls, by kernel and by kernel and shapes. */
 export interface TrainStepProfile {
   backend: string;
   config: string;

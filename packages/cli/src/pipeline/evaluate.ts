@@ -31,13 +31,13 @@ export interface GeneratedCaption {
   references: string[];
 }
 
-/** What evaluating one domain returns: its scores, its captions and their diagnostics. */
+/** What evaluating one domain returns: its scores and its captions. */
 export interface EvaluationResult {
   scores: CaptionScores;
   captions: GeneratedCaption[];
 }
 
-/** Options of `captionVideos`: the run, the feature files or videos, and the search settings. */
+/** Options of `captionVideos`: a callback after each batch. */
 export interface CaptionVideosOptions {
   /** Called after each batch with the number of videos captioned so far (of `ids.length`). */
   onBatch?: (videosDone: number) => void;

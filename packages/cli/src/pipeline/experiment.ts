@@ -24,7 +24,7 @@ export interface Experiment {
   dispose(): void;
 }
 
-/** Options of `prepareExperiment`: the config and where the data comes from. */
+/** Options of `prepareExperiment`: data or an auditory space already loaded, or a run directory to load them from. */
 export interface PrepareOptions {
   /** Reuse loaded data (benchmarks share one dataset among their rows). */
   data?: ExperimentData;
