@@ -11,7 +11,8 @@
 # layer, a chained tensor method and a gradient, and check that the umbrella @tensorflow/tfjs is not installed; for
 # other packages they check that both module formats load and export the same names, and for clusters (k-means on
 # planted clusters) and metrics (BLEU/ROUGE-L/CIDEr-D of two captions) they also do the package's work in both
-# formats and check the results are the same. Each tarball must hold the root LICENSE and a package.json
+# formats and check the results are the same. Then the README's example runs there and must print the README's
+# output block (tools/docs/readme-example.mjs). Each tarball must hold the root LICENSE and a package.json
 # naming its license, repository (with directory), homepage and bugs. Exits non-zero on the first failure; KEEP=1
 # keeps the temp dir; SKIP_BUILD=1 packs the dist/ already built (CI builds everything first).
 set -euo pipefail
@@ -225,4 +226,10 @@ EOF
 fi
 node smoke.cjs
 node smoke.mjs
-echo "pack-check: $name OK (installed from its tarball; require and import both work)"
+# The README's example, run where the package was installed from its tarball, must print what the README says it
+# prints (its ```js example block and the ```text output block after it; @tavt/features's example needs ffmpeg and
+# ONNX models, so its own test/readme.test.ts runs it instead).
+if grep -q '^```js example' "$root/packages/$pkg/README.md"; then
+  node "$root/tools/docs/readme-example.mjs" "$root/packages/$pkg/README.md" .
+fi
+echo "pack-check: $name OK (installed from its tarball; require and import both work; the README example runs)"

@@ -23,6 +23,7 @@ export interface AvmmParams {
   phi: LinearParams;
 }
 
+/** What `applyAvmm` takes: the frames V with their mask, the bank M, and optionally the audio A with its mask. */
 export interface AvmmInputs {
   visual: tf.Tensor; // [B, Tv, dv]
   visualMask: tf.Tensor; // [B, Tv]
@@ -48,10 +49,11 @@ export interface AvmmOptions {
   audioSource?: "auto" | "reconstructed" | "real";
 }
 
+/** What `applyAvmm` returns: the visual prefix p, the reconstruction weights w, A_rec, the audio the encoder gets, and L_rec when there is real audio. */
 export interface AvmmOutput {
   /** The visual prefix p [B, l, d] (eq. 1). */
   prefix: tf.Tensor3D;
-  /** [B, l]: 1 where the clip has a real visual frame. */
+  /** `[B, l]`: 1 where the clip has a real visual frame. */
   prefixMask: tf.Tensor2D;
   /** A_rec [B, l, da] (eq. 2). */
   aRec: tf.Tensor3D;
@@ -65,12 +67,13 @@ export interface AvmmOutput {
   encoderAudioMask: tf.Tensor2D;
   /** The real audio pooled like the frames [B, l, da] (only with real audio). */
   audioClips?: tf.Tensor3D;
-  /** [B, l]: clips real in both streams (only with real audio). */
+  /** `[B, l]`: clips real in both streams (only with real audio). */
   audioClipMask?: tf.Tensor2D;
   /** L_rec (only with real audio). */
   lossRec?: tf.Scalar;
 }
 
+/** Initial AVMM parameters (the mapper and phi) for a configuration. */
 export function initAvmm(key: Key, config: AvmmConfig): AvmmParams {
   const c = resolveAvmmConfig(config);
   const k = rng.splitNamed(key, ["mapper", "phi"]);
@@ -80,6 +83,14 @@ export function initAvmm(key: Key, config: AvmmConfig): AvmmParams {
 /**
  * The Audio-Visual Meta-Mapper (section 3.2, eq. 1-2): visual frames -> clips c (eq. 1) -> prefix p = SA(c)
  * (eq. 1) -> w = softmax(phi(p)), A_rec = w M (eq. 2); with real audio also the audio clips and L_rec.
+ *
+ * @param params - From {@link initAvmm}.
+ * @param inputs - V `[B, Tv, dv]` with its mask, the bank M `[K, da]`, and optionally A `[B, Ta, da]` with its mask.
+ * @param config - The sizes the parameters were made with.
+ * @param ctx - Training mode and dropout key.
+ * @param options - `freeze`: no gradient into the AVMM (an audio-absent target).
+ * @returns The prefix p, the weights w, A_rec, the encoder's audio, and L_rec when the batch has real audio.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` or `BAD_INPUT` for inputs that do not fit.
  */
 export function applyAvmm(
   params: AvmmParams,
@@ -137,4 +148,5 @@ export function applyAvmm(
   }) as unknown as AvmmOutput;
 }
 
+/** The AVMM as an `{ init, apply }` pair. */
 export const avmm = { init: initAvmm, apply: applyAvmm };

@@ -8,6 +8,7 @@ export interface ClipPoolConfig {
   clips: number;
 }
 
+/** Clip pooling's result (eq. 1): the clip means `[B, l, d]` and which clips hold a real frame. */
 export interface ClipPoolOutput {
   clips: tf.Tensor3D; // [B, l, D]
   clipMask: tf.Tensor2D; // [B, l], 1 = the clip has at least one real frame

@@ -18,6 +18,7 @@ function encoderConfig(config: ResolvedAvmmConfig): SequenceEncoderConfig {
   return { inDim: visualDim, dim, heads, ffn, blocks, dropout };
 }
 
+/** Initial parameters of the AVMM's self-attention mapper (eq. 1). */
 export function initMapper(key: Key, config: ResolvedAvmmConfig): MapperParams {
   return initSequenceEncoder(key, encoderConfig(config));
 }

@@ -1,5 +1,6 @@
 import { applyLinear, assertShape, initLinear, type Key, type LinearParams, stopGradient, tf } from "@tavt/core";
 
+/** The reconstructor's result (eq. 2): the weights w over the K prototypes and A_rec = w M. */
 export interface ReconstructorOutput {
   /** A_rec [B, l, da]. */
   aRec: tf.Tensor3D;

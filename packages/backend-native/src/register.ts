@@ -40,6 +40,7 @@ export type NativeStatus =
     }
   | { ok: false; reason: string };
 
+/** The name the backend registers under with tfjs: `"native"`. */
 export const NATIVE_BACKEND = "native";
 
 let status: NativeStatus | null = null;

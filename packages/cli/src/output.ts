@@ -9,6 +9,7 @@ export interface OutputOptions {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/** Where a command writes: results to stdout (JSON with `--json`), notes and progress to stderr (none with `--quiet`). */
 export class Output {
   readonly json: boolean;
   readonly quiet: boolean;

@@ -45,6 +45,7 @@ function quiet(cmd: Command, writeErr: (s: string) => void): void {
   for (const c of cmd.commands) quiet(c, writeErr);
 }
 
+/** Where `main` writes its error line (stderr by default). */
 export interface MainIo {
   stderr?: NodeJS.WritableStream;
 }
@@ -52,6 +53,10 @@ export interface MainIo {
 /**
  * Run `tavt` with `argv` (without node and the script) and return the exit code: 0 success, 1 failure, 2 user
  * error (a TavtError, a metrics input error, a bad option or config), printed as one line on stderr.
+ *
+ * @param argv - The arguments, e.g. `["score", "--refs", "refs.json", "--cands", "cands.json"]`.
+ * @param io - Where to write the error line (default `process.stderr`).
+ * @returns The exit code.
  */
 export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
   const stderr = io.stderr ?? process.stderr;

@@ -10,6 +10,7 @@ export interface Progress {
   stop(): void;
 }
 
+/** Options of `createProgress`: a label, the total, and how often to print a line when stderr is not a terminal. */
 export interface ProgressOptions {
   label: string;
   total: number;

@@ -5,22 +5,22 @@ import { afterAll, describe, expect, it } from "vitest";
 import { run, TINY, tempDir } from "./helpers";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const README = join(here, "..", "..", "meta", "README.md");
+const GUIDE = join(here, "..", "..", "..", "docs", "guides", "custom-meta-learner.md");
 // The learner files live inside this package so that their bare imports (@tavt/core, @tavt/meta) resolve.
 const scratch = mkdtempSync(join(here, "..", ".learner-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** The ```js block of @tavt/meta's README that starts with "// query-only.mjs". */
+/** The ```js block of the custom meta-learner guide that starts with "// query-only.mjs". */
 function readmeLearner(): string {
-  const text = readFileSync(README, "utf8");
-  const m = /```js\n(\/\/ query-only\.mjs[\s\S]*?)```/.exec(text);
-  if (!m) throw new Error(`${README}: no \`\`\`js block starting with "// query-only.mjs"`);
+  const text = readFileSync(GUIDE, "utf8");
+  const m = /```js[^\n]*\n(\/\/ query-only\.mjs[\s\S]*?)```/.exec(text);
+  if (!m) throw new Error(`${GUIDE}: no \`\`\`js block starting with "// query-only.mjs"`);
   return m[1]!;
 }
 
 /** Issue 15, point 9: a user's learner in a file of its own runs on the same protocol as the built-in ones. */
 describe("tavt train --meta-learner FILE", () => {
-  it("the meta README's custom-learner example runs end to end: trained, saved, reported under its file name", async () => {
+  it("the custom meta-learner guide's example runs end to end: trained, saved, reported under its file name", async () => {
     const file = join(scratch, "query-only.mjs");
     writeFileSync(file, readmeLearner());
     const dir = tempDir();

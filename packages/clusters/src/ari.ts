@@ -5,6 +5,11 @@ const pairs = (m: number) => (m * (m - 1)) / 2;
 /**
  * Adjusted Rand index of two labellings of the same points (Hubert and Arabie 1985): 1 for identical partitions
  * (up to renaming), about 0 for independent ones. Equals scikit-learn's `adjusted_rand_score`.
+ *
+ * @param a - One labelling.
+ * @param b - Another labelling of the same points.
+ * @returns The adjusted Rand index: 1 for identical clusterings, about 0 for random ones.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when the labellings have different lengths.
  */
 export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) {

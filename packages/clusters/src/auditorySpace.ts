@@ -35,6 +35,7 @@ export interface BuiltAuditorySpace extends AuditorySpace {
   seconds: number;
 }
 
+/** Options of `buildAuditorySpace`: K, the unit length T, seeds and restarts, and what the audio was (recorded). */
 export interface AuditorySpaceOptions {
   /** K: prototypes (the paper's best is 100, Table 10). */
   k: number;
@@ -82,6 +83,12 @@ function fit(points: PointSet, unit: number, o: AuditorySpaceOptions): BuiltAudi
 /**
  * Section 3.2 and appendix D.1: cut each video's audio features into units of T frames, mean-pool each unit (as clip pooling, eq. 1),
  * and cluster all units into K prototypes with k-means++ and Lloyd (or mini-batch k-means).
+ *
+ * @param sequences - Per-video audio features `{ data, frames, dim }` (row-major `[frames, dim]`).
+ * @param options - `k` (the paper's K = 100), `unit` (T, default 5), `seed`, `nInit`, `source` (recorded).
+ * @returns The space: the centres M `[K, dim]` with K, T, dim, source and inertia, for `saveAuditorySpace`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for no sequences, sequences of different dims, non-finite values or K
+ *   larger than the number of units.
  */
 export function buildAuditorySpace(
   sequences: readonly FeatureSequence[],
@@ -149,7 +156,14 @@ export function buildAuditorySpaceFromFile(
   }
 }
 
-/** The prototype (nearest centre) of each unit of one sequence, cut as the space was built. */
+/**
+ * The prototype (nearest centre) of each unit of one sequence, cut as the space was built.
+ *
+ * @param space - An auditory space (built or loaded).
+ * @param sequence - One video's audio features `{ data, frames, dim }`.
+ * @returns The prototype of each of its units of T frames.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when the feature dims differ.
+ */
 export function assignUnits(space: AuditorySpace, sequence: FeatureSequence): Int32Array {
   if (sequence.dim !== space.dim) {
     throw new TavtError(
@@ -165,7 +179,13 @@ export function assignUnits(space: AuditorySpace, sequence: FeatureSequence): In
 
 const FORMAT = "tavt-auditory-space";
 
-/** Save an auditory space as safetensors (tensor "centers" [K, D] and string metadata), atomically. */
+/**
+ * Save an auditory space as safetensors (tensor "centers" [K, D] and string metadata), atomically.
+ *
+ * @param path - The safetensors file to write.
+ * @param space - The space to save.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when the centres do not match `[k, dim]`.
+ */
 export function saveAuditorySpace(path: string, space: AuditorySpace): void {
   if (space.centers.length !== space.k * space.dim) {
     throw new TavtError(
@@ -193,7 +213,13 @@ export function saveAuditorySpace(path: string, space: AuditorySpace): void {
   }
 }
 
-/** Load an auditory space saved by `saveAuditorySpace`; errors name the file and what is wrong. */
+/**
+ * Load an auditory space saved by `saveAuditorySpace`; errors name the file and what is wrong.
+ *
+ * @param path - A file written by {@link saveAuditorySpace} (or `tavt clusters build`).
+ * @returns The space: centres, K, T, dim, source and inertia.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for a malformed one.
+ */
 export function loadAuditorySpace(path: string): AuditorySpace {
   if (!existsSync(path)) throw new TavtError("NOT_FOUND", `${path}: auditory space file not found`, { file: path });
   const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);

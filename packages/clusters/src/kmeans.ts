@@ -166,6 +166,18 @@ export function initCenters(
  * k-means++ (greedy, as scikit-learn) or random or given initial centres, then Lloyd iterations (or mini-batch steps
  * when `miniBatch` is set), `nInit` times from different seeds, keeping the run with the lowest inertia.
  * Seeded and deterministic. Throws TavtError BAD_INPUT for non-finite values, k > n or mismatched sizes.
+ *
+ * @param data - The points, row-major float32 `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @param options - `k`, and optionally `seed`, `nInit`, `maxIter`, `tol`, `init`, `miniBatch`, `onProgress`.
+ * @returns The centres `[k, dim]`, each point's label, the inertia and the iterations of the best run.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for non-finite values (naming the row and column), k > n or mismatched sizes.
+ * @example
+ * ```ts
+ * const r = kmeans(new Float32Array([0, 0, 0, 1, 9, 9, 9, 8]), 4, 2, { k: 2, seed: 0 });
+ * console.log(r.labels, r.inertia); // the two pairs in two clusters
+ * ```
  */
 export function kmeans(data: Float32Array, n: number, dim: number, options: KMeansOptions): KMeansResult {
   const { k, nInit, maxIter, tol, localTrials, init, accelerate, seedKey } = checkOptions(

@@ -3,6 +3,7 @@ import type { KernelChoice } from "./kernels/kernels";
 import { checkPoints } from "./validate";
 import { allIndices, Workspace } from "./workspace";
 
+/** Each point's nearest centre and its squared distance. */
 export interface AssignResult {
   /** Index of each point's nearest centre (the first one on ties). */
   labels: Int32Array;
@@ -48,7 +49,16 @@ export function assign(
   return { labels, distances };
 }
 
-/** The labels of `assign` (scikit-learn's `predict`). */
+/**
+ * The labels of `assign` (scikit-learn's `predict`).
+ *
+ * @param data - The points, row-major float32 `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @param centers - The centres, row-major `[k, dim]` (a `kmeans` result's `centers`).
+ * @param options - `kernel`: WebAssembly or plain JavaScript distances.
+ * @returns Each point's nearest centre (the first on ties).
+ */
 export function predict(
   data: Float32Array,
   n: number,

@@ -17,6 +17,7 @@ export interface PointSource {
   read(start: number, count: number, out: Float32Array): void;
 }
 
+/** Options of `kmeansStream`: K, the mini-batch size, the chunk size read from the file, seeds and stopping. */
 export interface StreamKMeansOptions {
   /** Number of clusters (1 <= k <= n). */
   k: number;
@@ -38,6 +39,7 @@ export interface StreamKMeansOptions {
   onProgress?: (p: KMeansProgress) => void;
 }
 
+/** What `kmeansStream` returns: the centres, the inertia, the steps and passes taken, and the rows read. */
 export interface StreamKMeansResult {
   /** Centres, row-major [k, dim]. */
   centers: Float32Array;
@@ -95,6 +97,10 @@ function distinctRows(key: readonly [number, number], count: number, n: number):
  * then cuts the N rows into blocks of `blockRows`, visits the blocks in a fresh random order, gathers them chunk by
  * chunk, and takes the mini-batches from a random permutation of each chunk's rows (sampling without replacement
  * within a pass). A last pass over all rows gives the inertia. Seeded and deterministic.
+ *
+ * @param source - Where the points come from, chunk by chunk (a `.npy` file read in pieces, never whole).
+ * @param options - K, the mini-batch size, seeds and stopping.
+ * @returns The centres, the inertia, the steps taken and the rows read.
  */
 export function kmeansStream(source: PointSource, options: StreamKMeansOptions): StreamKMeansResult {
   const fn = "kmeansStream";

@@ -19,6 +19,7 @@ export type KMeansProgress =
 /** How the first centres are chosen. */
 export type KMeansInit = "k-means++" | "random" | Float32Array | Float64Array;
 
+/** Options of `kmeans`: K, seed, restarts, initialisation, iterations, tolerance, mini-batch, progress. */
 export interface KMeansOptions {
   /** Number of clusters (1 <= k <= n). */
   k: number;
@@ -51,6 +52,7 @@ export interface KMeansOptions {
   onProgress?: (p: KMeansProgress) => void;
 }
 
+/** What `kmeans` returns: the centres `[k, dim]`, each point's label, the inertia and the iterations. */
 export interface KMeansResult {
   /** Centres, row-major [k, dim]. */
   centers: Float32Array;

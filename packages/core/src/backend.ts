@@ -11,6 +11,7 @@ import { tf } from "./tf";
 
 /** Backends in the order they are tried. */
 export const BACKEND_ORDER = ["tensorflow-gpu", "tensorflow", "native", "wasm", "cpu"] as const;
+/** A backend `initBackend` can select: `tensorflow-gpu`, `tensorflow`, `native`, `wasm` or `cpu`. */
 export type BackendName = (typeof BACKEND_ORDER)[number];
 
 const PACKAGE: Record<BackendName, string> = {
@@ -33,6 +34,7 @@ const ALIASES: Record<string, BackendName> = {
   cpu: "cpu",
 };
 
+/** A backend `initBackend` did not use, and why. */
 export interface BackendSkip {
   backend: BackendName;
   package: string;
@@ -70,6 +72,7 @@ function reportOf(name: BackendName, loaded: Loaded, reason: string, skipped: Ba
   };
 }
 
+/** Options of `initBackend`: a backend to insist on, and the environment to read. */
 export interface InitBackendOptions {
   /** Use exactly this backend (as `TAVT_BACKEND` does); fails with BACKEND_UNAVAILABLE if it cannot load. */
   backend?: string;
@@ -182,6 +185,15 @@ let current: Promise<BackendReport> | null = null;
  * `@tavt/backend-native` (C kernels on OpenBLAS, where it is installed and its addon built), then
  * `@tensorflow/tfjs-backend-wasm`, then the pure-JS cpu backend. `TAVT_BACKEND` (or `options.backend`) picks one
  * explicitly. Later calls without a choice return the report of the backend that is active (the last one chosen).
+ *
+ * @param options - `backend` to insist on one (as `TAVT_BACKEND` does), `env` to read instead of `process.env`.
+ * @returns Which backend runs, with `skipped`: each earlier backend and why it was not used.
+ * @throws {@link TavtError} `BACKEND_UNAVAILABLE` when the backend asked for cannot load here (the message says why).
+ * @example
+ * ```ts
+ * const report = await initBackend();
+ * console.log(report.backend, report.skipped.map((s) => `${s.backend}: ${s.reason}`));
+ * ```
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const env = options.env ?? defaultEnv();

@@ -187,17 +187,32 @@ export function decodeSafetensors(
   return { tensors, metadata: metadata as CheckpointMetadata };
 }
 
-/** Save a parameter tree (dotted names) with string metadata, atomically (temp file, then rename). */
+/**
+ * Save a parameter tree (dotted names) with string metadata, atomically (temp file, then rename).
+ *
+ * @param path - The safetensors file to write.
+ * @param params - The tree; its leaves are saved under their dotted names (`encoder.ln.weight`).
+ * @param metadata - String key-value pairs stored in the file's header.
+ */
 export function saveCheckpoint(path: string, params: ParamTree, metadata: CheckpointMetadata = {}): void {
   writeFileAtomic(path, encodeSafetensors(flatten(params), metadata));
 }
 
+/** Options of `loadCheckpoint`. */
 export interface LoadCheckpointOptions {
   /** A tree whose names and shapes the file must match exactly (a CHECKPOINT_MISMATCH error names the difference). */
   expect?: ParamTree;
 }
 
-/** Load a parameter tree and its metadata from a safetensors file. */
+/**
+ * Load a parameter tree and its metadata from a safetensors file.
+ *
+ * @param path - A file written by {@link saveCheckpoint} (or by Python's safetensors).
+ * @param options - `expect`: a tree whose names and shapes the file must match.
+ * @returns The tree (new tensors, which the caller disposes) and the header's metadata.
+ * @throws {@link TavtError} `NOT_FOUND` for a missing file, `CHECKPOINT_CORRUPT` for a malformed one,
+ *   `CHECKPOINT_MISMATCH` when it does not match `expect` (naming the tensor).
+ */
 export function loadCheckpoint(
   path: string,
   options: LoadCheckpointOptions = {},

@@ -25,7 +25,16 @@ export class TavtError extends Error {
   }
 }
 
-/** True for errors the user caused (bad file, bad config); the CLI exits 2 on these. */
+/**
+ * True for errors the user caused (bad file, bad config); the CLI exits 2 on these.
+ *
+ * @param e - Anything caught.
+ * @returns Whether `e` is a {@link TavtError}.
+ * @example
+ * ```ts
+ * try { loadCheckpoint("model.safetensors"); } catch (e) { if (isTavtError(e)) console.error(e.code, e.message); }
+ * ```
+ */
 export function isTavtError(e: unknown): e is TavtError {
   return e instanceof TavtError;
 }

@@ -3,6 +3,7 @@ import { TavtError } from "./errors";
 import { tf } from "./tf";
 import { fromLeaves, leaves, type ParamTree, treeNames } from "./tree";
 
+/** A loss value and its gradient tree. */
 export interface ValueAndGrad {
   value: tf.Scalar;
   grads: ParamTree;
@@ -13,6 +14,15 @@ export interface ValueAndGrad {
  * Differentiable itself, so calling it inside another `valueAndGrad` gives second-order gradients (MAML).
  * Back-propagation is `leanGradients`: tfjs' gradients, with each intermediate gradient freed as soon as it is used.
  * Every leaf must reach the loss.
+ *
+ * @param loss - A scalar function of the tree.
+ * @param params - The tree to differentiate with respect to.
+ * @returns The loss value and a gradient tree of the same structure (new tensors, which the caller disposes).
+ * @example
+ * ```ts
+ * const { value, grads } = valueAndGrad((p) => p.w.square().sum(), { w: tf.tensor1d([1, 2]) });
+ * // value 5, grads.w [2, 4]
+ * ```
  */
 export function valueAndGrad(loss: (params: ParamTree) => tf.Scalar, params: ParamTree): ValueAndGrad {
   const names = treeNames(params);

@@ -78,10 +78,12 @@ export { type AdamConfig, type AdamState, adamInit, adamStep } from "./optim/ada
 export { clipByGlobalNorm, globalNorm } from "./optim/clip";
 export { sgdStep } from "./optim/sgd";
 export type { Key } from "./rng";
+/** Seeded, splittable random keys (Threefry-2x32, as in JAX): `key`, `split`, `foldIn`, `splitNamed`, `normal`, `uniform`, ... */
 export * as rng from "./rng";
 export { assertRank, assertShape, FLOAT32_LOWEST, type ShapeSpec } from "./shape";
 export { stopGradient } from "./stopGradient";
 export type { Scalar, Tensor } from "./tf";
+/** The tfjs-core namespace every `@tavt` package computes with (one copy, with core's registrations). */
 export { tf } from "./tf";
 export {
   cloneTree,

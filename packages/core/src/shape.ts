@@ -8,7 +8,16 @@ const fmt = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? "*
 
 /**
  * Throws a SHAPE_MISMATCH `TavtError` naming the function, the tensor, the expected and the actual shape.
- * `assertShape("attention.apply", "query", q, [null, null, 256])`
+ *
+ * @param fn - The calling function's name, for the message.
+ * @param name - The tensor's name, for the message.
+ * @param t - A tensor or a shape.
+ * @param expected - The expected shape; `null` for a dimension of any size.
+ * @throws {@link TavtError} `SHAPE_MISMATCH` when the rank or a fixed dimension differs.
+ * @example
+ * ```ts
+ * assertShape("attention.apply", "query", q, [null, null, 256]);
+ * ```
  */
 export function assertShape(fn: string, name: string, t: Tensor | readonly number[], expected: ShapeSpec): void {
   const shape = Array.isArray(t) ? (t as readonly number[]) : (t as Tensor).shape;

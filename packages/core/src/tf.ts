@@ -10,5 +10,7 @@ tf.enableProdMode();
 
 /** The single tfjs instance every @tavt package computes with (re-exported so versions never split). */
 export { tf };
+/** A tfjs tensor. */
 export type Tensor = tf.Tensor;
+/** A rank-0 tfjs tensor. */
 export type Scalar = tf.Scalar;

@@ -21,6 +21,7 @@ export interface CaptionBatch {
   references: string[][];
 }
 
+/** Options of `collate`: the caption length, which reference each video trains on, frame limits. */
 export interface CollateOptions {
   /** Longest token row, `<bos>` and `<eos>` included (default 30); longer captions are cut before `<eos>`. */
   maxLen?: number;
@@ -68,6 +69,12 @@ function stack(
  * Collate samples into a `CaptionBatch`: features zero-padded to the longest video with [B, T] masks, one
  * reference caption per video encoded as `<bos>` w1..wn `<eos>` `<pad>`..., and all references kept for metrics.
  * Audio is null when no sample has any; a batch mixing videos with and without audio is refused.
+ *
+ * @param samples - The videos of the batch.
+ * @param vocab - The vocabulary that encodes the captions.
+ * @param options - `maxLen` (tokens, default 30), `key` (which reference caption each video trains on).
+ * @returns Tensors the caller disposes (`disposeBatch`).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for no samples or mixed audio, `BAD_CONFIG` for a bad `maxLen`.
  */
 export function collate(samples: readonly Sample[], vocab: Vocabulary, options: CollateOptions = {}): CaptionBatch {
   if (samples.length === 0) throw new TavtError("BAD_INPUT", "collate: no samples");

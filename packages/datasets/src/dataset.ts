@@ -2,6 +2,7 @@ import { TavtError } from "@tavt/core";
 import type { FeatureStore } from "./stores/store";
 import type { DomainRole, Sample, SplitName, VideoRecord } from "./types";
 
+/** What a caption dataset is made from: its name, domains, videos and feature stores. */
 export interface CaptionDatasetInit {
   name: string;
   videos: readonly VideoRecord[];

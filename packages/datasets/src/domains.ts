@@ -12,6 +12,7 @@ export const PAPER_DOMAINS = [
   "Beauty",
 ] as const;
 
+/** One of the paper's 10 MSR-VTT domains. */
 export type PaperDomain = (typeof PAPER_DOMAINS)[number];
 
 /** D_meta-train of Table 1. */

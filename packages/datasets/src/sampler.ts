@@ -27,6 +27,7 @@ export interface MetaBatchIds {
   queryEval?: string[];
 }
 
+/** Options of `EpisodicSampler`: the source domains, split, batch sizes, support domains per episode and seed. */
 export interface EpisodicSamplerOptions {
   /** The K source domains to draw from (default the dataset's source domains). */
   sourceDomains?: readonly string[];

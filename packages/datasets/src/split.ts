@@ -9,6 +9,7 @@ export interface SplitOptions {
   trainFraction?: number;
 }
 
+/** The default train/test split: seed 0, 70% of each domain's videos for training. */
 export const DEFAULT_SPLIT: Required<SplitOptions> = { seed: 0, trainFraction: 0.7 };
 
 /** Ids in natural order ("video2" before "video10"), so a split does not depend on file order. */

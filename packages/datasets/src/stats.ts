@@ -15,6 +15,7 @@ export interface DomainStatsRow {
   audio: boolean;
 }
 
+/** Per-domain statistics of a dataset and its vocabulary size. */
 export interface DatasetStats {
   /** Per-domain rows (dataset order) then an "all" row; `tavt data stats` prints them as a table. */
   rows: DomainStatsRow[];
@@ -30,6 +31,10 @@ const round2 = (x: number) => Math.round(100 * x) / 100;
 /**
  * Per-domain counts of a dataset: videos, train/test split sizes, captions per video, words per caption (metrics
  * tokenizer), and the vocabulary size (built with `minCount`, default 3, unless `vocabulary` is given).
+ *
+ * @param dataset - Any caption dataset.
+ * @param options - Vocabulary settings, or a vocabulary to count against.
+ * @returns Per-domain rows (videos, splits, captions, words per caption, audio) and an `all` row, and the vocabulary size.
  */
 export function datasetStats(
   dataset: CaptionDataset,

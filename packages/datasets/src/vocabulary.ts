@@ -2,11 +2,15 @@ import { TavtError, writeFileAtomic } from "@tavt/core";
 import { tokenize } from "@tavt/metrics";
 import { readTextFile } from "./readText";
 
-/** Special tokens and their ids (DESIGN.md): `<pad>` 0, `<bos>` 1, `<eos>` 2, `<unk>` 3. */
+/** Special tokens and their ids: `<pad>` 0, `<bos>` 1, `<eos>` 2, `<unk>` 3. */
 export const SPECIAL_TOKENS = ["<pad>", "<bos>", "<eos>", "<unk>"] as const;
+/** The padding token id, 0. */
 export const PAD_ID = 0;
+/** The `<bos>` token id, 1. */
 export const BOS_ID = 1;
+/** The `<eos>` token id, 2. */
 export const EOS_ID = 2;
+/** The `<unk>` token id, 3. */
 export const UNK_ID = 3;
 
 /** The JSON a vocabulary is saved as. */
@@ -30,6 +34,7 @@ export function captionTokens(caption: string): string[] {
         .filter((w) => w.length > 0);
 }
 
+/** Options of `buildVocabulary`: the minimum count for a word to get its own id (default 3). */
 export interface BuildVocabularyOptions {
   /** Words seen fewer than this many times become `<unk>` (default 3, as the paper). */
   minCount?: number;
@@ -168,7 +173,13 @@ export class Vocabulary {
   }
 }
 
-/** The vocabulary of a dataset's captions (all domains, all splits: the paper's joint vocabulary). */
+/**
+ * The vocabulary of a dataset's captions (all domains, all splits: the paper's joint vocabulary).
+ *
+ * @param videos - Videos with their captions.
+ * @param options - `minCount`: words seen fewer times become `<unk>` (default 3).
+ * @returns The vocabulary: the 4 special tokens, then the words.
+ */
 export function buildVocabulary(
   videos: Iterable<{ captions: readonly string[] }>,
   options: BuildVocabularyOptions = {},

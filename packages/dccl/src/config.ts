@@ -10,6 +10,7 @@ import { TavtError } from "@tavt/core";
  */
 export type Counterfactual = "rank-inverse" | "reverse" | "complement";
 
+/** The constructions of A- on offer: `rank-inverse` (default), `reverse`, `complement`. */
 export const COUNTERFACTUALS: readonly Counterfactual[] = ["rank-inverse", "reverse", "complement"];
 
 /** Options of the two contrastive losses (eq. 6-7). */
@@ -25,10 +26,13 @@ export interface ContrastiveConfig {
   eps?: number;
 }
 
+/** A contrastive loss's settings with their defaults filled in. */
 export type ResolvedContrastiveConfig = Required<ContrastiveConfig>;
 
+/** The temperature tau of eq. 6-7 (appendix C.3): 0.4. */
 export const DEFAULT_TAU = 0.4;
 
+/** A contrastive loss's settings with defaults, checked. */
 export function resolveContrastiveConfig(fn: string, config: ContrastiveConfig = {}): ResolvedContrastiveConfig {
   const r = { tau: DEFAULT_TAU, inBatchNegatives: false, eps: 1e-8, ...config };
   if (!(r.tau > 0 && Number.isFinite(r.tau))) {

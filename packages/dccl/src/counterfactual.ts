@@ -1,6 +1,7 @@
 import { assertRank, assertShape, stopGradient, TavtError, tf } from "@tavt/core";
 import { COUNTERFACTUALS, type Counterfactual } from "./config";
 
+/** How A- is built: which construction. */
 export interface CounterfactualConfig {
   /** The construction of A- (see `Counterfactual`); default "rank-inverse". */
   counterfactual?: Counterfactual;
@@ -77,6 +78,11 @@ function rankInverse(w: tf.Tensor): tf.Tensor {
 /**
  * Section 3.3: the counterfactual audio A- = sum_k w-_k m_k from the reconstructor's weights [B, l, K] and the bank
  * M [K, da] (held constant) -> [B, l, da]. (A+ is A_rec = sum_k w_k m_k from @tavt/avmm.)
+ *
+ * @param weights - The reconstructor's w, `[B, l, K]`.
+ * @param bank - M, `[K, da]` (held constant).
+ * @param config - Which construction (default `rank-inverse`).
+ * @returns A-, `[B, l, da]`.
  */
 export function counterfactualAudio(
   weights: tf.Tensor,

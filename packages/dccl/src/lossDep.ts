@@ -8,6 +8,13 @@ import { tokenScores } from "./psi";
  * r- = psi(V, A-) ([B, L, d] reduced over d by the mean, or [B, L]), each video's scores a vector over its tokens
  * (padded tokens zeroed by tokenMask [B, L]), s the cosine similarity over that token dimension; negatives r- (and,
  * with `inBatchNegatives`, every other video's r+ and r-); averaged over the videos with a real token.
+ *
+ * @param rAnchor - psi of the (V, A) pass.
+ * @param rPos - psi of the (V, A+) pass.
+ * @param rNeg - psi of the (V, A-) pass.
+ * @param tokenMask - `[B, L]`: 1 for real tokens.
+ * @param config - `tau` (default 0.4) and `inBatchNegatives`.
+ * @returns L_dep, averaged over the videos with a real token.
  */
 export function lossDep(
   rAnchor: tf.Tensor,

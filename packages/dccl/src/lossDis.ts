@@ -7,6 +7,13 @@ import { infoNce } from "./infoNce";
  * a_i (the audio pooled like the frames), the positive A+ = a_rec^i, the negative A- (and, with
  * `inBatchNegatives`, every other real clip's A+ and A-); averaged over the clips with clipMask 1.
  * audioClips, aPos, aNeg [B, l, da], clipMask [B, l].
+ *
+ * @param audioClips - The real audio pooled into clips, `[B, l, da]`.
+ * @param aPos - A+ (A_rec), `[B, l, da]`.
+ * @param aNeg - A-, `[B, l, da]`.
+ * @param clipMask - `[B, l]`: 1 for real clips.
+ * @param config - `tau` (default 0.4) and `inBatchNegatives`.
+ * @returns L_dis, averaged over the real clips.
  */
 export function lossDis(
   audioClips: tf.Tensor,

@@ -1,6 +1,7 @@
 import { assertRank, assertShape, stopGradient, tf } from "@tavt/core";
 import { PSI_EPS, psi, tokenScores } from "./psi";
 
+/** Options of `modalityAwareWeights`: normalise to mean 1, stop the gradient, epsilon. */
 export interface ModalityAwareConfig {
   /** psi's guard: alpha_av / (alpha_va + eps); default 1e-6. */
   eps?: number;
@@ -15,6 +16,13 @@ export interface ModalityAwareConfig {
  * of the same word in the batch (real tokens only), of its gate ratio psi reduced over d by the mean.
  * alphaAv, alphaVa [B, L, d] (or [B, L]); tokens [B, L] the words the gates predict (the decoder targets);
  * tokenMask [B, L] -> weights [B, L], 0 on padding.
+ *
+ * @param alphaAv - The gates alpha_av, `[B, L, d]` (or their mean over d, `[B, L]`).
+ * @param alphaVa - The gates alpha_va, the same shape.
+ * @param tokens - The words the gates predict (the decoder's targets), `[B, L]`.
+ * @param tokenMask - `[B, L]`: 1 for real tokens.
+ * @param config - `normalize`, `stopGradient` (default true), `eps`.
+ * @returns W_ma, `[B, L]` (0 on padding).
  */
 export function modalityAwareWeights(
   alphaAv: tf.Tensor,

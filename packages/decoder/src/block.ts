@@ -51,12 +51,14 @@ export type DecoderBlockPrefix = {
   y: tf.Tensor;
 };
 
+/** A gated decoder block's output states and its gates alpha_av, alpha_va. */
 export interface GatedDecoderBlockOutput {
   x: tf.Tensor; // [B, L, d]
   alphaAv: tf.Tensor; // [B, L, d]
   alphaVa: tf.Tensor; // [B, L, d]
 }
 
+/** Initial gated decoder block parameters. */
 export function initGatedDecoderBlock(key: Key, config: ResolvedDecoderConfig): GatedDecoderBlockParams {
   const k = rng.splitNamed(key, ["selfAttn", "crossAv", "crossVa", "gateAv", "gateVa", "ffn"]);
   const { dim, heads, memoryDim } = config;
@@ -114,6 +116,7 @@ export function applyDecoderBlockPrefix(
   });
 }
 
+/** One gated decoder block (eq. 4-5): self-attention, attention to x_av and x_va mixed by the gates, feed-forward. */
 export function applyGatedDecoderBlock(
   params: GatedDecoderBlockParams,
   x: tf.Tensor | null,

@@ -74,8 +74,11 @@ export function resolveDecoderConfig(config: DecoderConfig): ResolvedDecoderConf
   return r;
 }
 
-/** Special token ids shared by every @tavt package. */
+/** Special token ids shared by every `@tavt` package. */
 export const PAD_ID = 0;
+/** The `<bos>` token id, 1. */
 export const BOS_ID = 1;
+/** The `<eos>` token id, 2. */
 export const EOS_ID = 2;
+/** The `<unk>` token id, 3. */
 export const UNK_ID = 3;

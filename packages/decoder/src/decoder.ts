@@ -36,6 +36,7 @@ export interface DecoderParams {
   lnOut: LayerNormParams;
 }
 
+/** The decoder's inputs: the encoder memory and the input tokens with their mask. */
 export interface DecoderInputs extends DecoderMemory {
   /** Decoder input ids [B, L] int32 (`<bos>` w1 .. wn, padded with `<pad>`). */
   tokens: tf.Tensor;
@@ -63,6 +64,7 @@ export interface DecoderOutput {
   blockGates?: BlockGates[];
 }
 
+/** Options of `applyDecoder`: every block's gates (`allBlocks`), or the last position only (`lastOnly`, as the searches use). */
 export interface DecoderApplyOptions {
   /** Also return the gates of every block (`blockGates`, first block first). */
   allBlocks?: boolean;
@@ -70,6 +72,7 @@ export interface DecoderApplyOptions {
   lastOnly?: boolean;
 }
 
+/** Initial decoder parameters: embedding, gated blocks, output layer. */
 export function initDecoder(key: Key, config: DecoderConfig): DecoderParams {
   const c = resolveDecoderConfig(config);
   const k = rng.splitNamed(key, ["embed", "blocks", "out"]);
@@ -127,6 +130,13 @@ export function applyDecoderPrefix(
 /**
  * The gated transformer decoder (eq. 4-5): embed(tokens) * sqrt(d) + sinusoidal positions, N pre-LN gated blocks,
  * a final layer norm, then the output projection to V logits (the transposed embedding when `tieEmbedding`).
+ *
+ * @param params - From {@link initDecoder}.
+ * @param inputs - The memory (x_av, x_va and masks) and the input tokens with their mask.
+ * @param config - The sizes the parameters were made with.
+ * @param ctx - Training mode and dropout key.
+ * @param options - `allBlocks` (every block's gates) and `lastOnly` (the last position only).
+ * @returns Logits `[B, L, V]` and the gates alpha_av, alpha_va `[B, L, d]`.
  */
 export function applyDecoder(
   params: DecoderParams,
@@ -223,4 +233,5 @@ export function applyDecoderGates(
   });
 }
 
+/** The decoder as an `{ init, apply }` pair. */
 export const decoder = { init: initDecoder, apply: applyDecoder };

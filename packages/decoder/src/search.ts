@@ -247,6 +247,13 @@ export function greedySearch(
  * that emits `<eos>` among the top `beam` candidates is finished and ranked by logProb / length^lengthPenalty.
  * A video stops when it has `beam` finished hypotheses and none of its live ones can rank above the worst of them
  * at the current length; at maxLen words only `<eos>` may follow. Returns the best finished hypothesis per video.
+ *
+ * @param params - The decoder's parameters.
+ * @param memory - The encoder's outputs for the batch.
+ * @param config - The decoder's sizes.
+ * @param options - `beam` (default 5), `maxLen`, `minLen`, `lengthPenalty`, and `vocab` or `decode` to turn ids into words.
+ * @returns The best caption of each video: ids, words, log-probability, score, and per-word alpha traces.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a bad beam width or length.
  */
 export function beamSearch(
   params: DecoderParams,

@@ -15,6 +15,7 @@ import {
   tf,
 } from "@tavt/core";
 
+/** A cross-attention block's sizes and dropout. */
 export interface CrossBlockConfig {
   dim: number;
   heads: number;
@@ -33,6 +34,7 @@ export interface CrossBlockParams {
   ffn: FeedForwardParams;
 }
 
+/** Initial cross-attention block parameters. */
 export function initCrossBlock(key: Key, config: CrossBlockConfig): CrossBlockParams {
   const k = rng.splitNamed(key, ["attn", "ffn"]);
   return {

@@ -32,6 +32,7 @@ export interface EncoderParams {
   selfV: SelfStackParams;
 }
 
+/** The encoder's inputs: frames V, the visual prefix p, the audio (or A_rec, A+, A-) and their masks. */
 export interface EncoderInputs {
   visual: tf.Tensor; // [B, Tv, dv]
   visualMask: tf.Tensor; // [B, Tv], 1 = real frame
@@ -55,6 +56,7 @@ export interface VisualStream {
   vMask: tf.Tensor2D;
 }
 
+/** The encoder's outputs x_av and x_va (eq. 16-17) with their masks. */
 export interface EncoderOutput {
   /**
    * x_av [B, l+Tv, d] (eq. 16), queried by the visual positions of V' = [p; V]. In the visual-only mode (no audio)
@@ -63,12 +65,13 @@ export interface EncoderOutput {
   xAv: tf.Tensor3D;
   /** x_va [B, Ta, d] (eq. 17), queried by the audio positions; null in the visual-only mode. */
   xVa: tf.Tensor3D | null;
-  /** [B, l+Tv]: [prefixMask, visualMask]. */
+  /** `[B, l+Tv]`: `[prefixMask, visualMask]`. */
   avMask: tf.Tensor2D;
-  /** [B, Ta]: audioMask; null in the visual-only mode. */
+  /** `[B, Ta]`: audioMask; null in the visual-only mode. */
   vaMask: tf.Tensor2D | null;
 }
 
+/** Initial encoder parameters: projections, self-attention stacks and cross-attention stacks. */
 export function initEncoder(key: Key, config: EncoderConfig): EncoderParams {
   const c = resolveEncoderConfig(config);
   const k = rng.splitNamed(key, ["visualProj", "audioProj", "selfV", "selfA", "crossAv", "crossVa"]);
@@ -92,6 +95,12 @@ export function initEncoder(key: Key, config: EncoderConfig): EncoderParams {
  *   f'_v = SelfAtt(V'), f'_a = SelfAtt(A')            (eq. 12-13; N pre-LN blocks and a final LN each)
  *   x_av = CrossAtt(f'_v, f'_a, f'_a), x_va = CrossAtt(f'_a, f'_v, f'_v)   (eq. 16-17)
  * with padding masks on every key. Without audio (or with a `visualOnly` config) it returns x_av = f'_v, x_va null.
+ *
+ * @param params - From {@link initEncoder}.
+ * @param inputs - V with its mask, the prefix p, and the audio (A, A_rec, A+ or A-) with its mask, or none.
+ * @param config - The sizes the parameters were made with.
+ * @param ctx - Training mode and dropout key.
+ * @returns x_av and x_va with their masks (x_va null without audio).
  */
 export function applyEncoder(
   params: EncoderParams,
@@ -224,4 +233,5 @@ export function toDecoderMemory(out: EncoderOutput): {
   return { xAv: out.xAv, xAvMask: out.avMask, xVa: out.xVa, xVaMask: out.vaMask };
 }
 
+/** The encoder as an `{ init, apply, visualStream }` triple. */
 export const encoder = { init: initEncoder, apply: applyEncoder, visualStream: applyVisualStream };

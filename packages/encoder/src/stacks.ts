@@ -32,6 +32,7 @@ export interface CrossStackParams {
 const sub = (ctx: ApplyContext, name: string | number): ApplyContext =>
   ctx.key ? { ...ctx, key: rng.foldIn(ctx.key, name) } : ctx;
 
+/** Initial parameters of a stack of `n` self-attention blocks. */
 export function initSelfStack(key: Key, n: number, config: StackConfig): SelfStackParams {
   return initEncoderStack(key, { ...config, blocks: n });
 }
@@ -47,6 +48,7 @@ export function applySelfStack(
   return applyEncoderStack(params, x, config, mask, ctx); // [B, T, d]
 }
 
+/** Initial parameters of a stack of `n` cross-attention blocks. */
 export function initCrossStack(key: Key, n: number, config: StackConfig): CrossStackParams {
   const blocks: Record<string, CrossBlockParams> = {};
   (n > 0 ? rng.split(key, n) : []).forEach((k, i) => {

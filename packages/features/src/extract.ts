@@ -13,8 +13,10 @@ export const VIDEO_EXTENSIONS = [".mp4", ".webm", ".avi", ".mkv", ".mov", ".m4v"
 
 /** ImageNet's per-channel mean and standard deviation (RGB, on [0, 1]): torchvision's normalisation. */
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];
+/** ImageNet's per-channel standard deviations, the default frame normalisation. */
 export const IMAGENET_STD: readonly [number, number, number] = [0.229, 0.224, 0.225];
 
+/** How frame features are extracted: the ONNX model, its output, frame sampling, resize, crop, normalisation, the store. */
 export interface VisualOptions {
   /** An image model as ONNX: input `[n, 3, H, W]` float32 (normalised RGB), output `[n, ...]` per frame. */
   model: string;
@@ -29,6 +31,7 @@ export interface VisualOptions {
   batch?: number;
 }
 
+/** How audio features are extracted: the ONNX model, its output, the example shape, VGGish's PCA, the store. */
 export interface AudioOptions {
   /** An audio model as ONNX taking log-mel examples (VGGish: `[n, 1, 96, 64]`), output `[n, ...]` per example. */
   model: string;
@@ -50,10 +53,12 @@ export interface FailedVideo {
   reason: string;
 }
 
+/** A progress event of `extractFeatures`: the start, or one video done. */
 export type ExtractEvent =
   | { kind: "start"; total: number; done: number }
   | { kind: "video"; id: string; status: "extracted" | "failed"; completed: number; total: number; reason?: string };
 
+/** Options of `extractFeatures`: the videos, visual and audio settings, concurrency, progress. */
 export interface ExtractOptions {
   /** A directory of videos (the extensions of VIDEO_EXTENSIONS), or a list of video files. */
   videos: string | readonly string[];
@@ -65,6 +70,7 @@ export interface ExtractOptions {
   onEvent?: (e: ExtractEvent) => void;
 }
 
+/** What `extractFeatures` returns: how many videos were extracted, skipped and failed, and why. */
 export interface ExtractSummary {
   total: number;
   extracted: number;

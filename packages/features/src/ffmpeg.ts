@@ -53,6 +53,7 @@ export interface VideoInfo {
   hasAudio: boolean;
 }
 
+/** A video's duration and streams, from ffprobe. */
 export async function probeVideo(bins: FfmpegBinaries, file: string): Promise<VideoInfo> {
   let json: { streams?: { codec_type?: string; duration?: string }[]; format?: { duration?: string } };
   try {

@@ -19,6 +19,7 @@ export interface LogMelParams {
   exampleHopSeconds: number;
 }
 
+/** VGGish's log-mel settings: 16 kHz, 25 ms windows every 10 ms, 64 mel bands from 125 to 7,500 Hz. */
 export const VGGISH_LOG_MEL: Readonly<LogMelParams> = Object.freeze({
   sampleRate: 16000,
   windowSeconds: 0.025,

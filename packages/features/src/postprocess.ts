@@ -13,6 +13,7 @@ export interface VggishPca {
   dim: number;
 }
 
+/** VGGish's PCA parameters from the release's `vggish_pca_params.npz`. */
 export async function loadVggishPca(file: string): Promise<VggishPca> {
   const store = await openFeatureStore(file);
   try {

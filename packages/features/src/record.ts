@@ -15,12 +15,15 @@ export interface ExtractorRecord {
   audio?: { model: string; output?: string; exampleShape?: number[]; pca?: string; quantize?: boolean };
 }
 
+/** The path of a store's `<store>.extractor.json`. */
 export const recordPath = (store: string) => `${store.replace(/[/\\]+$/, "")}.extractor.json`;
 
+/** The record of how frame features were made, from the visual options. */
 export function recordOfVisual(v: VisualOptions): NonNullable<ExtractorRecord["visual"]> {
   return { model: resolve(v.model), output: v.output, frames: { ...v.frames }, mean: [...v.mean], std: [...v.std] };
 }
 
+/** The record of how audio features were made, from the audio options. */
 export function recordOfAudio(a: AudioOptions): NonNullable<ExtractorRecord["audio"]> {
   return {
     model: resolve(a.model),
@@ -31,6 +34,7 @@ export function recordOfAudio(a: AudioOptions): NonNullable<ExtractorRecord["aud
   };
 }
 
+/** Write (or update) a store's extractor record. */
 export function writeExtractorRecord(store: string, part: Omit<ExtractorRecord, "format" | "version">): void {
   const record: ExtractorRecord = { format: "tavt-extractor", version: 1, ...part };
   writeFileAtomic(recordPath(store), `${JSON.stringify(record, null, 1)}\n`);

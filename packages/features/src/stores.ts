@@ -6,6 +6,7 @@ import { type FeatureStore, NpyDirStore, openFeatureStore, writeHdf5 } from "@ta
 /** Where extracted features go: `.h5`/`.hdf5` is one HDF5 file, anything else a directory of `<id>.npy`. */
 export type StoreKind = "hdf5" | "npy";
 
+/** Which kind of store a path names: HDF5 for `.h5`/`.hdf5`, else a `.npy` directory. */
 export function storeKind(path: string): StoreKind {
   return /\.(h5|hdf5)$/i.test(path) ? "hdf5" : "npy";
 }

@@ -36,6 +36,7 @@ export const ALGORITHM1_READINGS: readonly Algorithm1Reading[] = ["paper", "pape
 /** Whether a reading evaluates each adapted theta' on a fresh batch of its own domain (the episode then needs them). */
 export const readingNeedsEvalBatches = (reading: Algorithm1Reading): boolean => reading === "paper";
 
+/** Options of `episodeTasks`: the reading of Algorithm 1 and the query term. */
 export interface EpisodeTaskOptions {
   /** Default "paper". */
   reading?: Algorithm1Reading;

@@ -9,6 +9,7 @@ import {
 } from "./innerOptimizer";
 import type { LossFn } from "./types";
 
+/** Options of `innerLoop`: steps, learning rate, optimiser, which parameters adapt, differentiability. */
 export interface InnerLoopOptions {
   steps: number;
   lr: number;
@@ -26,6 +27,7 @@ export interface InnerLoopOptions {
   differentiable: boolean;
 }
 
+/** What `innerLoop` returns: the adapted parameters and the first support loss. */
 export interface InnerLoopResult {
   /**
    * All leaves: the adapted ones new, the others the tensors given. Not differentiable: the new leaves are kept
@@ -39,6 +41,13 @@ export interface InnerLoopResult {
 /**
  * theta'_i = theta - alpha grad L_{B_i}(theta), repeated `steps` times (Algorithm 1, line 5); step s on batches[s % n].
  * With `optimizer: "adam"` each step is an Adam step instead (section 4.2), its moments part of the graph too.
+ *
+ * @param params - The leaves to start from, by dotted name.
+ * @param batches - Support batches (step s uses `batches[s % batches.length]`).
+ * @param loss - The loss to descend.
+ * @param options - Steps, learning rate, optimiser, which leaves adapt, and `differentiable` (keep the steps on the tape for second-order MAML).
+ * @param key - Randomness (dropout) for each step.
+ * @returns All leaves (the adapted ones new) and the loss at the starting point.
  */
 export function innerLoop<B>(
   params: FlatParams,

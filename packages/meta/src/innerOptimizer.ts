@@ -2,6 +2,7 @@ import { type FlatParams, TavtError, tf } from "@tavt/core";
 
 /** The update rule of the inner loop and of meta-test adaptation (paper section 4.2 says Adam). */
 export type InnerOptimizer = "sgd" | "adam";
+/** The inner loop's rules: `sgd` and `adam`. */
 export const INNER_OPTIMIZERS: readonly InnerOptimizer[] = ["sgd", "adam"];
 
 /** Adam's constants for the inner loop (torch.optim.Adam's defaults). */
@@ -26,6 +27,7 @@ export function checkInnerOptimizer(value: unknown, field: string): InnerOptimiz
   });
 }
 
+/** A fresh inner-optimiser state (step 0, no moments). */
 export function innerOptInit(): InnerOptState {
   return { step: 0, m: {}, v: {} };
 }

@@ -49,7 +49,12 @@ export type MetaGradientFn = <B>(context: MetaGradientContext<B>) => MetaGradien
  * decay, optional global-norm clipping)
  * on the trainable leaves, and `adapt` takes SGD or Adam steps (Algorithm 1, lines 14 and 16; the learner's
  * `innerOptimizer` unless the call names one). The built-in learners are all
- * made this way, and so can a user's (see the README).
+ * made this way, and so can a user's (see docs/guides/custom-meta-learner.md).
+ *
+ * @param name - The learner's name (reported by every step).
+ * @param config - Resolved settings (`resolveMetaConfig(config)`).
+ * @param metaGradient - The rule: from a meta-batch to a gradient of the trainable leaves.
+ * @returns A learner with `init`, `step`, `adapt` and `disposeState`.
  */
 export function makeMetaLearner(name: string, config: ResolvedMetaConfig, metaGradient: MetaGradientFn): MetaLearner {
   return {

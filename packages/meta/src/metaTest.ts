@@ -7,6 +7,7 @@ import type { LossFn, MetaLearner, ParamSelector } from "./types";
 /** AVMM's parameter prefix in @tavt/model's tree (`Captioner.frozenWhenAudioAbsent` gives the same). */
 export const AVMM_PREFIX = "avmm.";
 
+/** Options of `metaTest`: the learner, the target's support and query data, the adaptation and the evaluation. */
 export interface MetaTestOptions<B, R> {
   /** The meta-trained theta: borrowed, never disposed. */
   params: ParamTree;
@@ -40,6 +41,7 @@ export interface MetaTestOptions<B, R> {
   onStep?: (step: number, loss: number) => void;
 }
 
+/** What `metaTest` returns: the adapted parameters and the evaluation. */
 export interface MetaTestResult<R> {
   /** The adapted theta (new tensors, the caller's), or null with `keepParams: false`. */
   params: ParamTree | null;

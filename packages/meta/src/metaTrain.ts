@@ -12,6 +12,7 @@ export interface MetaTrainProgress {
   state: MetaState;
 }
 
+/** Options of `metaTrain`: parameters, learner, loss, steps, key and the task source. */
 export interface MetaTrainOptions<B> {
   /** theta at the start: borrowed, never disposed. */
   params: ParamTree;
@@ -41,6 +42,7 @@ export interface MetaTrainOptions<B> {
   explainDivergence?: (info: { step: number; params: ParamTree; tasks: Task<B>[]; report: MetaStepReport }) => string;
 }
 
+/** What `metaTrain` returns: the trained parameters, the learner's state and every step's report. */
 export interface MetaTrainResult {
   /** Final theta: new tensors the caller owns (a copy of `params` when no step ran). */
   params: ParamTree;
@@ -52,6 +54,11 @@ export interface MetaTrainResult {
 /**
  * The meta-training loop of Algorithm 1 (lines 1-11) for any learner and any task source: per step, sample a
  * meta-batch, take one `learner.step`, report. Everything a step creates and does not return is disposed.
+ *
+ * @param options - `params`, `learner`, `loss`, `steps`, `key`, `sampleTasks(step, key)` and optionally
+ *   `releaseTasks`, `onStep`.
+ * @returns The trained parameters, the learner's state and every step's report.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a bad step count, `DIVERGED` for a non-finite loss or meta-gradient.
  */
 export async function metaTrain<B>(options: MetaTrainOptions<B>): Promise<MetaTrainResult> {
   const { learner, loss, key } = options;

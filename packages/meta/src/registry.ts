@@ -10,6 +10,7 @@ export type MetaLearnerFactory = (config: MetaLearnerConfig) => MetaLearner;
 
 /** The learners that ship with the package (what `tavt train --meta-learner` offers by default). */
 export const BUILTIN_META_LEARNERS = ["maml", "fomaml", "reptile", "anil", "joint"] as const;
+/** A built-in learner's name: `maml`, `fomaml`, `reptile`, `anil` or `joint`. */
 export type BuiltinMetaLearner = (typeof BUILTIN_META_LEARNERS)[number];
 
 const factories = new Map<string, MetaLearnerFactory>([
@@ -23,6 +24,11 @@ const factories = new Map<string, MetaLearnerFactory>([
 /**
  * Register a learner under `name` (letters, digits, `-`, `_`). Re-registering a taken name throws unless
  * `options.replace` is set (built-ins can be replaced that way too).
+ *
+ * @param name - The learner's name.
+ * @param factory - `(config) => MetaLearner`, usually `makeMetaLearner` over a meta-gradient rule.
+ * @param options - `replace: true` to replace a learner registered under the same name.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a malformed or taken name.
  */
 export function registerMetaLearner(
   name: string,
@@ -49,7 +55,18 @@ export function unregisterMetaLearner(name: string): boolean {
   return factories.delete(name);
 }
 
-/** A learner by name; throws `TavtError` "NOT_FOUND" listing the registered names. */
+/**
+ * A learner by name; throws `TavtError` "NOT_FOUND" listing the registered names.
+ *
+ * @param name - `maml`, `fomaml`, `reptile`, `anil`, `joint`, or a name registered with {@link registerMetaLearner}.
+ * @param config - Its settings (`innerLr`, `innerSteps`, `outerLr`, `outerSchedule`, `clipNorm`, `frozen`, ...).
+ * @returns A new learner.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for an unknown name, `BAD_CONFIG` for settings out of range.
+ * @example
+ * ```ts
+ * const learner = getMetaLearner("maml", { innerLr: 0.05, outerLr: 0.01 });
+ * ```
+ */
 export function getMetaLearner(name: string, config: MetaLearnerConfig = {}): MetaLearner {
   const factory = factories.get(name);
   if (!factory) {

@@ -2,6 +2,7 @@ import { TavtError } from "@tavt/core";
 
 /** How the outer step size decays after warmup: not at all, along a half cosine, or linearly. */
 export const OUTER_DECAYS = ["none", "cosine", "linear"] as const;
+/** The outer step size's decay: `none`, `cosine` or `linear`. */
 export type OuterDecay = (typeof OUTER_DECAYS)[number];
 
 /**

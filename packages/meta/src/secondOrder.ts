@@ -20,6 +20,13 @@ export interface SecondOrderShare {
  * (`mamlMetaGradient` with order "second") against the first-order one g1 (FOMAML), on the same tasks and keys.
  * With one inner Adam step from zero moments the update is lr * g / (|g| + eps), nearly lr * sign(g), whose
  * derivative in theta is nearly 0: the share is then close to 0 and MAML is FOMAML in all but cost.
+ *
+ * @param params - theta.
+ * @param tasks - A meta-batch.
+ * @param loss - The loss.
+ * @param config - The learner's resolved settings.
+ * @param key - Randomness, shared by both gradients.
+ * @returns |g2 - g1| / |g2|, cos(g1, g2) and both norms, g2 the exact meta-gradient and g1 the first-order one.
  */
 export function secondOrderShare<B>(
   params: ParamTree,

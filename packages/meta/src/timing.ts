@@ -2,6 +2,7 @@ import { disposeTree, type Key, type ParamTree, rng } from "@tavt/core";
 import { distinct } from "./tasks";
 import type { LossFn, MetaLearner, MetaState, MetaStepResult, Task } from "./types";
 
+/** Options of `timeMetaSteps`: the learner, parameters, tasks, loss, batch size and steps. */
 export interface TimeMetaStepsOptions<B> {
   learner: MetaLearner;
   /** Starting theta: borrowed, never disposed (the timed steps update a private copy). */
@@ -20,6 +21,7 @@ export interface TimeMetaStepsOptions<B> {
   onStep?: (step: number, ms: number) => void;
 }
 
+/** What `timeMetaSteps` returns: the median step time, samples per second and the losses. */
 export interface MetaStepTiming {
   learner: string;
   steps: number;

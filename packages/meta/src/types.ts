@@ -94,6 +94,7 @@ export interface MetaStepReport {
   tasks: number;
 }
 
+/** What `learner.step` returns: the new parameters, the new state and the step's report. */
 export interface MetaStepResult {
   /** New tensors (every leaf, frozen ones included): the caller owns them. */
   params: ParamTree;

@@ -1,4 +1,4 @@
-// The custom learner of the README, verbatim (the registry test registers and trains it).
+// The custom learner of docs/guides/custom-meta-learner.md, verbatim (the registry test registers and trains it).
 import { rng, tf, unflatten } from "@tavt/core";
 import { type MetaGradientFn, makeMetaLearner, registerMetaLearner, resolveMetaConfig, valueAndGradFlat } from "../src";
 

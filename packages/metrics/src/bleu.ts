@@ -16,6 +16,12 @@ const TINY = 1e-15;
  * effective reference length = the reference length closest to the candidate's (ties: the shorter), brevity
  * penalty exp(1 - r/c) when c < r, and its smoothing constants (tiny = 1e-15 on matches, small = 1e-9 on
  * guesses). Per item scores use the same formula on one item. Captions are split on whitespace.
+ *
+ * @param refs - The references of each item, already tokenized (words separated by spaces).
+ * @param cands - One candidate per item, in the same order.
+ * @param n - The largest n-gram order; only 4 is supported.
+ * @returns `corpus`: BLEU-1..4 of the whole set; `items`: the same per item.
+ * @throws RangeError when `n` is not 4.
  */
 export function bleu(refs: readonly (readonly string[])[], cands: readonly string[], n = 4): BleuResult {
   if (n !== 4) throw new RangeError("bleu: only n = 4 is supported (BLEU-1..4)");

@@ -7,6 +7,7 @@ export interface CiderResult {
   items: number[];
 }
 
+/** Options of {@link ciderD}. */
 export interface CiderOptions {
   /** Largest n-gram order (default 4). */
   n?: number;
@@ -19,6 +20,12 @@ export interface CiderOptions {
  * (an n-gram counts once per item), idf = log(N) - log(max(1, df)), tf-idf vectors per n-gram order, cosine with
  * clipping min(hyp, ref) * ref, Gaussian length penalty exp(-(d^2) / (2 sigma^2)), mean over orders, mean over
  * references, times 10. The length used in the penalty is coco-caption's (bigram count), reproduced exactly.
+ *
+ * @param refs - The references of each item, already tokenized; the document frequencies come from all of them,
+ *   so score a whole test split at once.
+ * @param cands - One candidate per item, in the same order.
+ * @param options - `n` (largest n-gram order, default 4) and `sigma` (length penalty, default 6).
+ * @returns `corpus`: the mean CIDEr-D; `items`: the score of each item.
  */
 export function ciderD(
   refs: readonly (readonly string[])[],

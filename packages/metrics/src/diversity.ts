@@ -28,6 +28,11 @@ export interface CaptionDiversity {
  * is tokenized as the COCO caption evaluation does (PTB tokens, lower case, punctuation dropped), so the counts are
  * over the words the scores see. Throws a MetricsInputError for an empty set or a caption id without references
  * (when `refs` is given).
+ *
+ * @param cands - Generated captions, `{ id: caption }`.
+ * @param refs - Optional references of the same ids, for the reference length and vocabulary.
+ * @returns Distinct captions and their share, vocabulary, mean length, and the references' length and vocabulary.
+ * @throws {@link MetricsInputError} for an empty set, or an id without references when `refs` is given.
  */
 export function captionDiversity(cands: Candidates, refs?: References): CaptionDiversity {
   const ids = Object.keys(cands);

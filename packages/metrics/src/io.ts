@@ -11,6 +11,11 @@ const where = (file: string | undefined) => (file ? `${file}: ` : "");
  * Read candidates from parsed JSON in either form coco-caption users have: `{ "id": "caption" }` or the COCO
  * results list `[{ "image_id" | "video_id": id, "caption": "..." }]` (numeric ids become strings). Throws
  * MetricsInputError naming `file` and the entry for anything else (non-string caption, missing id, an id twice).
+ *
+ * @param json - The parsed JSON of a candidates file.
+ * @param file - The file's name, for messages.
+ * @returns One candidate caption per id.
+ * @throws {@link MetricsInputError} for anything but the two accepted forms.
  */
 export function readCandidates(json: unknown, file?: string): Candidates {
   const out: Candidates = {};
@@ -51,7 +56,14 @@ export function readCandidates(json: unknown, file?: string): Candidates {
   return out;
 }
 
-/** Read references from parsed JSON `{ "id": ["caption", ...] }`, checking every caption is a string. */
+/**
+ * Read references from parsed JSON `{ "id": ["caption", ...] }`, checking every caption is a string.
+ *
+ * @param json - The parsed JSON of a references file.
+ * @param file - The file's name, for messages.
+ * @returns The references per id.
+ * @throws {@link MetricsInputError} naming the file and the id for anything else.
+ */
 export function readReferences(json: unknown, file?: string): References {
   if (json === null || typeof json !== "object" || Array.isArray(json))
     throw new MetricsInputError(`${where(file)}expected {"id": ["caption", ...]}`, { file });
@@ -68,6 +80,7 @@ export function readReferences(json: unknown, file?: string): References {
   return out;
 }
 
+/** The names of the input files, used in error messages. */
 export interface InputFiles {
   /** Name of the references file, used in messages. */
   refsFile?: string;
@@ -79,6 +92,11 @@ export interface InputFiles {
  * Check references and candidates before scoring: at least one candidate, every caption a string, every
  * candidate id with a non-empty reference list. Throws MetricsInputError naming the file and the id.
  * (References without a candidate are allowed and ignored, as coco-caption evaluates the result ids.)
+ *
+ * @param refs - References, `{ id: [caption, ...] }`.
+ * @param cands - Candidates, `{ id: caption }`.
+ * @param files - The files' names, for messages.
+ * @throws {@link MetricsInputError} for the first problem found.
  */
 export function validateInputs(refs: unknown, cands: unknown, files: InputFiles = {}): void {
   const r = readReferences(refs, files.refsFile);

@@ -28,6 +28,10 @@ export function lcsLength(a: readonly string[], b: readonly string[]): number {
  * ROUGE-L of one candidate against its references: max LCS precision and max LCS recall over the references,
  * combined as F with beta = 1.2 (the two maxima may come from different references, as in coco-caption).
  * Tokens are `split(" ")`, so an empty caption is one empty token, as in Python.
+ *
+ * @param candidate - One tokenized caption.
+ * @param refs - Its tokenized references.
+ * @returns ROUGE-L in [0, 1].
  */
 export function rougeLItem(candidate: string, refs: readonly string[]): number {
   const c = candidate.split(" ");
@@ -45,7 +49,13 @@ export function rougeLItem(candidate: string, refs: readonly string[]): number {
   return ((1 + BETA ** 2) * precMax * recMax) / (recMax + BETA ** 2 * precMax);
 }
 
-/** ROUGE-L for a corpus: per item scores and their mean. */
+/**
+ * ROUGE-L for a corpus: per item scores and their mean.
+ *
+ * @param refs - The references of each item, already tokenized.
+ * @param cands - One candidate per item, in the same order.
+ * @returns `corpus`: the mean; `items`: ROUGE-L of each item (beta 1.2).
+ */
 export function rougeL(refs: readonly (readonly string[])[], cands: readonly string[]): RougeResult {
   const items = cands.map((c, i) => rougeLItem(c, refs[i]!));
   let sum = 0;

@@ -9,6 +9,7 @@ import { tokenize } from "./tokenizer";
 
 /** The four metric families; `score` computes the ones asked for. */
 export type MetricName = "bleu" | "meteor" | "rouge" | "cider";
+/** Every metric family, in the order `score` computes them. */
 export const ALL_METRICS: readonly MetricName[] = ["bleu", "meteor", "rouge", "cider"];
 
 /** coco-caption's result keys of each metric family. */
@@ -28,6 +29,7 @@ export type ScoreResult<M extends MetricName = MetricName> = CocoScores<M> & {
   perItem?: Record<string, CocoScores<M>>;
 };
 
+/** Options of {@link score}. */
 export interface ScoreOptions<M extends MetricName = MetricName> {
   /** Metric families to compute. Default: all four. */
   metrics?: readonly M[];
@@ -46,6 +48,19 @@ export interface ScoreOptions<M extends MetricName = MetricName> {
  * BLEU-1..4, METEOR, ROUGE-L and CIDEr-D over the candidate ids. Inputs are checked first (MetricsInputError,
  * code "BAD_INPUT", naming the id). Returns `{ Bleu_1, Bleu_2, Bleu_3, Bleu_4, METEOR, ROUGE_L, CIDEr }`
  * (the requested ones) and, with `perItem`, the same per id.
+ *
+ * @param refs - Reference captions per id, `{ id: [caption, ...] }`.
+ * @param cands - One candidate caption per id, `{ id: caption }`; every id needs references.
+ * @param options - Which metrics (`metrics`, default all), whether to tokenize (`tokenize`, default true), per-item
+ *   scores (`perItem`), METEOR settings or a scorer to reuse (`meteor`), file names for messages (`files`).
+ * @returns coco-caption's keys, unscaled (multiply by 100 for the usual tables), and `perItem` when asked for.
+ * @throws {@link MetricsInputError} (code `BAD_INPUT`) for a candidate without references, an empty reference list
+ *   or a caption that is not a string.
+ * @example
+ * ```ts
+ * const s = score({ v1: ["a dog runs", "a dog is running"] }, { v1: "a dog is running" });
+ * console.log(s.Bleu_4, s.CIDEr);
+ * ```
  */
 export function score<M extends MetricName = MetricName>(
   refs: References,

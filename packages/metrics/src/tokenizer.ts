@@ -161,7 +161,16 @@ function splitWord(w: string, out: string[]): void {
   out.push(w);
 }
 
-/** PTB-tokenize one caption; tokens keep their case (see `tokenize` for the coco-caption pipeline). */
+/**
+ * PTB-tokenize one caption; tokens keep their case (see `tokenize` for the coco-caption pipeline).
+ *
+ * @param text - One caption.
+ * @returns Its Penn Treebank tokens.
+ * @example
+ * ```ts
+ * ptbTokens("Don't stop!"); // ["Do", "n't", "stop", "!"]
+ * ```
+ */
 export function ptbTokens(text: string): string[] {
   let s = text.replace(/[\r\n]+/g, " ");
   for (const [re, rep] of CONTRACTIONS) s = s.replace(re, rep);
@@ -173,6 +182,13 @@ export function ptbTokens(text: string): string[] {
 /**
  * coco-caption's PTBTokenizer path for one caption: PTB tokens, lower-cased, coco-caption's punctuation tokens
  * removed, joined by single spaces.
+ *
+ * @param text - One caption.
+ * @returns The caption as `score` sees it.
+ * @example
+ * ```ts
+ * tokenize("A man plays the guitar."); // "a man plays the guitar"
+ * ```
  */
 export function tokenize(text: string): string {
   return ptbTokens(text)

@@ -11,6 +11,7 @@ import {
 import type { Captioner } from "./captioner";
 import { disposeBatch, randomBatch } from "./randomBatch";
 
+/** Options of `benchmarkTrainStep`: steps, warm-up steps and the batch. */
 export interface TrainStepBenchmarkOptions {
   /** Timed steps; default 5. */
   steps?: number;
@@ -23,6 +24,7 @@ export interface TrainStepBenchmarkOptions {
   onStep?: (step: number, ms: number) => void;
 }
 
+/** What `benchmarkTrainStep` returns: the model, its parameter count, the median step time and samples per second. */
 export interface TrainStepBenchmark {
   backend: string;
   config: string;

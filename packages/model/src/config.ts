@@ -84,6 +84,7 @@ export interface TavtConfig {
 /** Recursively optional, for overrides. */
 export type ConfigOverrides = Partial<Omit<TavtConfig, "ablation">> & { ablation?: Partial<Ablation> };
 
+/** The ablation switches of the full model: all off. */
 export const FULL_TAVT: Ablation = {
   noAvmm: false,
   noRec: false,
@@ -175,9 +176,21 @@ const paper: TavtConfig = {
 /** The named configurations. */
 export const configs: Readonly<Record<"tiny" | "S" | "paper", TavtConfig>> = { tiny, S, paper };
 
+/** A named configuration: `tiny`, `S` or `paper`. */
 export type ConfigName = keyof typeof configs;
 
-/** `base` (a config or a name) with `overrides` applied (ablation merged switch by switch), checked. */
+/**
+ * `base` (a config or a name) with `overrides` applied (ablation merged switch by switch), checked.
+ *
+ * @param base - A configuration or its name: `"tiny"`, `"S"` or `"paper"`.
+ * @param overrides - Fields to change; `ablation` merges switch by switch.
+ * @returns The checked configuration.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an unknown name or an invalid field.
+ * @example
+ * ```ts
+ * const config = makeConfig("S", { ablation: { noDis: true } });
+ * ```
+ */
 export function makeConfig(base: TavtConfig | ConfigName, overrides: ConfigOverrides = {}): TavtConfig {
   const b = typeof base === "string" ? configs[base] : base;
   if (!b) {

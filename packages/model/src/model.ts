@@ -46,6 +46,7 @@ import { type ConfigName, makeConfig, type TavtConfig } from "./config";
 /** Does this variant have an AVMM (prefix and A_rec)? Not "w/o AVMM" and not "w/o audio". */
 const hasAvmm = (c: TavtConfig) => !c.ablation.noAvmm && !c.ablation.visualOnly;
 
+/** The @tavt/avmm configuration of a TAVT configuration. */
 export function avmmConfigOf(c: TavtConfig): AvmmConfig {
   return {
     visualDim: c.visualDim,
@@ -61,6 +62,7 @@ export function avmmConfigOf(c: TavtConfig): AvmmConfig {
   };
 }
 
+/** The @tavt/encoder configuration of a TAVT configuration. */
 export function encoderConfigOf(c: TavtConfig): EncoderConfig {
   return {
     visualDim: c.visualDim,
@@ -75,6 +77,7 @@ export function encoderConfigOf(c: TavtConfig): EncoderConfig {
   };
 }
 
+/** The @tavt/decoder configuration of a TAVT configuration. */
 export function decoderConfigOf(c: TavtConfig): DecoderConfig {
   return {
     vocab: c.vocab,
@@ -95,6 +98,7 @@ const resolve = (config: TavtConfig | ConfigName) => makeConfig(config);
 // ----------------------------------------------------------------------------------------------------------------
 // Parameters.
 
+/** Initial TAVT parameters: the branches `avmm`, `encoder` and `decoder`. */
 export function initTavt(key: Key, config: TavtConfig | ConfigName): ParamTree {
   const c = resolve(config);
   const k = rng.splitNamed(key, ["avmm", "encoder", "decoder"]);
@@ -249,6 +253,7 @@ function decode(
 // ----------------------------------------------------------------------------------------------------------------
 // The loss (eq. 10).
 
+/** Options of `tavtLoss`: the bank, the configuration, training mode and whether the AVMM is frozen. */
 export interface TavtLossOptions extends LossOptions {
   /** The universal auditory space M [K, da] (constant; not needed by the "w/o AVMM" and "w/o audio" variants). */
   bank?: tf.Tensor2D | null;
@@ -406,6 +411,7 @@ export function tokenGateRatios(
 // ----------------------------------------------------------------------------------------------------------------
 // Inference.
 
+/** Options of `captionBatch`: the bank, the configuration and the search. */
 export interface CaptionBatchOptions extends CaptionOptions {
   bank?: tf.Tensor2D | null;
   config: TavtConfig | ConfigName;
@@ -441,7 +447,15 @@ export function captionBatch(params: ParamTree, batch: CaptionBatch, options: Ca
 // ----------------------------------------------------------------------------------------------------------------
 // The Captioner interface (shared with the baselines).
 
-/** TAVT as a `Captioner` with its bank bound: what meta-learners, the CLI and benchmarks swap. */
+/**
+ * TAVT as a `Captioner` with its bank bound: what meta-learners, the CLI and benchmarks swap.
+ *
+ * @param config - A configuration or its name (`"tiny"`, `"S"`, `"paper"`).
+ * @param options - `bank`: the auditory space M `[K, da]` (from @tavt/clusters); required unless the ablation drops
+ *   the AVMM.
+ * @returns `init`, `lossParts`, `lossFn` and `caption` over parameter trees.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration, `BAD_INPUT` when the bank is missing.
+ */
 export function tavt(config: TavtConfig | ConfigName, options: { bank?: tf.Tensor2D | null } = {}): Captioner {
   const c = resolve(config);
   const bank = options.bank ?? null;

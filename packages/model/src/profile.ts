@@ -2,6 +2,7 @@ import { activeBackend, tf } from "@tavt/core";
 import { trainStepper } from "./benchmark";
 import type { Captioner } from "./captioner";
 
+/** Options of `profileTrainStep`: the batch, warm-up steps, seed and how many shapes to list. */
 export interface ProfileOptions {
   /** Videos per step; default the configuration's `batch`. */
   batch?: number;
@@ -12,6 +13,7 @@ export interface ProfileOptions {
   topShapes?: number;
 }
 
+/** One kernel's total time and calls in a profiled step. */
 export interface KernelRow {
   kernel: string;
   calls: number;
@@ -20,11 +22,13 @@ export interface KernelRow {
   share: number;
 }
 
+/** One kernel at one input shape in a profiled step. */
 export interface KernelShapeRow extends KernelRow {
   /** The input shapes, as "[a,b]x[c,d]". */
   shapes: string;
 }
 
+/** A profiled training step: its kernels' time and calls, by kernel and by kernel and shapes. */
 export interface TrainStepProfile {
   backend: string;
   config: string;

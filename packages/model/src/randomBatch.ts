@@ -2,6 +2,7 @@ import { type Key, rng, tf } from "@tavt/core";
 import type { CaptionBatch } from "./batch";
 import type { TavtConfig } from "./config";
 
+/** Options of `randomBatch`: the batch size and whether it has audio. */
 export interface RandomBatchOptions {
   /** Videos in the batch; default `config.batch`. */
   batch?: number;

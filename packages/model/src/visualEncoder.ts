@@ -11,10 +11,12 @@ import {
 /** A plain transformer encoder over one frame sequence (core's sequence encoder): the baselines' encoder. */
 export type FrameEncoderParams = SequenceEncoderParams;
 
+/** The baselines' frame encoder: a sequence encoder's sizes and dropout. */
 export interface FrameEncoderConfig extends SequenceEncoderConfig {
   dropout: number;
 }
 
+/** Initial parameters of the baselines' frame encoder. */
 export function initFrameEncoder(key: Key, config: FrameEncoderConfig): FrameEncoderParams {
   return initSequenceEncoder(key, config);
 }

@@ -147,6 +147,7 @@ export function readConfigFile(file: string): JsonObject {
   return doc;
 }
 
+/** Options of `resolveConfig`: a preset, a YAML file, option overrides and `--set` strings. */
 export interface ResolveConfigOptions {
   /** The preset the rest overrides; default "default" (a file may name one with `preset: quick`). */
   preset?: string;
@@ -158,7 +159,17 @@ export interface ResolveConfigOptions {
   overrides?: Record<string, unknown>;
 }
 
-/** Preset, then YAML file, then option overrides, then `--set`s; validated. */
+/**
+ * Preset, then YAML file, then option overrides, then `--set`s; validated.
+ *
+ * @param options - `preset`, `file`, `overrides` and `sets` (`"key.path=value"`), applied in that order.
+ * @returns The experiment config `tavt` would run.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` naming the key path and what was expected.
+ * @example
+ * ```ts
+ * const config = resolveConfig({ preset: "quick", sets: ["model.dim=64"] });
+ * ```
+ */
 export function resolveConfig(options: ResolveConfigOptions = {}): ExperimentConfig {
   const fileDoc = options.file ? readConfigFile(options.file) : {};
   const { preset: filePreset, ...fileRest } = fileDoc;

@@ -2,6 +2,7 @@ import type { ExperimentConfig } from "./schema";
 
 /** The preset names `--preset` accepts. */
 export const PRESET_NAMES = ["quick", "default", "paper"] as const;
+/** A preset's name: `quick`, `default` or `paper`. */
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const base: ExperimentConfig = {

@@ -243,7 +243,11 @@ export const experimentSchema = z.strictObject({
   metrics: metricsSchema.optional(),
 });
 
+/** A whole experiment config (seed, data, model, space, meta, train, adapt, eval, metrics), as validated by the schema. */
 export type ExperimentConfig = z.infer<typeof experimentSchema>;
+/** The `data` section of an experiment config. */
 export type DataConfig = z.infer<typeof dataSchema>;
+/** The `metrics` section of an experiment config (METEOR's paraphrase table). */
 export type MetricsConfig = z.infer<typeof metricsSchema>;
+/** The `model` section of an experiment config. */
 export type ModelSection = z.infer<typeof modelSchema>;

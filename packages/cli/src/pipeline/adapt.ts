@@ -7,6 +7,7 @@ import { batchOf, domainHasAudio } from "./data";
 import type { Experiment } from "./experiment";
 import { captionLossOf } from "./model";
 
+/** What `adaptExperiment` returns: the adapted parameters and the adaptation's losses. */
 export interface AdaptResult {
   /** Adapted theta (new tensors: the caller owns them). */
   params: ParamTree;

@@ -7,8 +7,11 @@ import type { MetaState } from "@tavt/meta";
 export const STATE_FILE = "checkpoint.safetensors";
 /** The trained parameters alone (what `adapt`, `eval` and `caption` load). */
 export const MODEL_FILE = "model.safetensors";
+/** The vocabulary's file name in a run directory. */
 export const VOCAB_FILE = "vocab.json";
+/** The auditory space's file name in a run directory. */
 export const SPACE_FILE = "space.safetensors";
+/** The resolved config's file name in a run directory. */
 export const CONFIG_FILE = "config.yaml";
 
 /** Where training stands: the next step to take and what the run was started with. */

@@ -16,8 +16,10 @@ export interface CaptionScores {
   CIDEr: number;
 }
 
+/** The score columns of an evaluation table, in order. */
 export const SCORE_COLUMNS = ["BLEU1", "BLEU4", "METEOR", "ROUGE_L", "CIDEr"] as const;
 
+/** One generated caption with its video id and per-word alpha traces. */
 export interface GeneratedCaption {
   id: string;
   domain: string;
@@ -29,11 +31,13 @@ export interface GeneratedCaption {
   references: string[];
 }
 
+/** What evaluating one domain returns: its scores and its captions. */
 export interface EvaluationResult {
   scores: CaptionScores;
   captions: GeneratedCaption[];
 }
 
+/** Options of `captionVideos`: a callback after each batch. */
 export interface CaptionVideosOptions {
   /** Called after each batch with the number of videos captioned so far (of `ids.length`). */
   onBatch?: (videosDone: number) => void;

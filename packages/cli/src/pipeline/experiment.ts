@@ -24,6 +24,7 @@ export interface Experiment {
   dispose(): void;
 }
 
+/** Options of `prepareExperiment`: data or an auditory space already loaded, or a run directory to load them from. */
 export interface PrepareOptions {
   /** Reuse loaded data (benchmarks share one dataset among their rows). */
   data?: ExperimentData;

@@ -13,6 +13,7 @@ import { type FeatureStore, makeSyntheticAudioCorpus, openFeatureStore } from "@
 import type { ExperimentConfig } from "../config/schema";
 import type { ExperimentData } from "./data";
 
+/** An auditory space as @tavt/clusters saves and loads it. */
 export type AuditorySpaceLike = AuditorySpace;
 
 /** The bank M [K, da] the AVMM reconstructs audio from (a constant input, never a parameter). */
@@ -25,6 +26,7 @@ export async function loadSpace(path: string): Promise<AuditorySpace> {
   return await loadAuditorySpace(path);
 }
 
+/** Save an auditory space as safetensors (atomically). */
 export async function saveSpace(path: string, space: AuditorySpace): Promise<void> {
   await saveAuditorySpace(path, space);
 }

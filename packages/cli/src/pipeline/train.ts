@@ -35,6 +35,7 @@ import {
   validationSetOf,
 } from "./validation";
 
+/** Options of `trainExperiment`: the run directory, resume, where to stop, and a progress label. */
 export interface TrainRunOptions {
   out: Output;
   /** Run directory: config, vocabulary, auditory space, checkpoints and the final model go there (none: memory only). */
@@ -47,6 +48,7 @@ export interface TrainRunOptions {
   label?: string;
 }
 
+/** What `trainExperiment` returns: the trained parameters, every step's report, the learning curve and the time taken. */
 export interface TrainRunResult {
   /** Final theta (new tensors: the caller owns them). */
   params: ParamTree;

@@ -5,6 +5,7 @@
 
 type Row = Record<string, string | number | null>;
 
+/** Options of `barChartSvg`: the title and the fields for x, y, colour groups, panels and error bars. */
 export interface BarChartOptions {
   title: string;
   /** The field that names a bar (e.g. the method): a colour, with its full name in the legend. */

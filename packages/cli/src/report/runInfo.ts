@@ -6,7 +6,7 @@ import type { ExperimentConfig } from "../config/schema";
 
 const requireHere = createRequire(import.meta.url);
 
-/** The @tavt packages whose versions every result records. */
+/** The `@tavt` packages whose versions every result records. */
 export const TAVT_PACKAGES = [
   "@tavt/core",
   "@tavt/metrics",
@@ -21,7 +21,7 @@ export const TAVT_PACKAGES = [
   "@tavt/cli",
 ] as const;
 
-/** Versions of node and of the @tavt packages this process runs. */
+/** Versions of node and of the `@tavt` packages this process runs. */
 export function versions(): Record<string, string> {
   const out: Record<string, string> = { node: process.versions.node };
   for (const name of TAVT_PACKAGES) {
@@ -46,6 +46,7 @@ export interface RunInfo {
   configs: Record<string, ExperimentConfig>;
 }
 
+/** What a result records about its run: the command, seeds, configs, backend, versions and start time. */
 export function runInfo(command: string, seeds: number[], configs: Record<string, ExperimentConfig>): RunInfo {
   let backend = "uninitialised";
   try {

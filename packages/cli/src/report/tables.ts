@@ -39,6 +39,7 @@ export function alignedTable(rows: readonly Row[], columns?: readonly string[], 
     .join("\n");
 }
 
+/** Options of `writeResultTable`: the file name, title, columns, digits, the chart and the run info. */
 export interface WriteTableOptions {
   /** File stem: `<name>.md`, `.csv`, `.json`, `.svg`. */
   name: string;

@@ -18,6 +18,7 @@ export interface AttentionConfig {
   dropout?: number;
 }
 
+/** Multi-head attention's parameters: the q, k, v and output projections. */
 export interface AttentionParams {
   [name: string]: LinearParams;
   q: LinearParams;
@@ -26,6 +27,7 @@ export interface AttentionParams {
   o: LinearParams;
 }
 
+/** Multi-head attention's inputs: query, key and value `[B, T, D]`, an optional key-padding mask, causal masking. */
 export interface AttentionInputs {
   query: tf.Tensor; // [B, Tq, dim]
   key: tf.Tensor; // [B, Tk, kvDim]
@@ -36,11 +38,13 @@ export interface AttentionInputs {
   causal?: boolean;
 }
 
+/** Multi-head attention's output `[B, Tq, D]` and its attention weights `[B, H, Tq, Tk]`. */
 export interface AttentionOutput {
   out: tf.Tensor; // [B, Tq, dim]
   weights: tf.Tensor; // [B, heads, Tq, Tk]
 }
 
+/** Initial multi-head attention parameters. */
 export function initAttention(key: Key, config: AttentionConfig): AttentionParams {
   if (config.dim % config.heads !== 0) {
     throw new TavtError("BAD_CONFIG", `attention.init: dim ${config.dim} is not divisible by heads ${config.heads}`, {
@@ -123,4 +127,5 @@ export function applyAttention(
   });
 }
 
+/** Multi-head attention as an `{ init, apply }` pair. */
 export const attention = { init: initAttention, apply: applyAttention };

@@ -7,6 +7,7 @@ import { dropout } from "./dropout";
 import { applyFeedForward, type FeedForwardParams, initFeedForward } from "./feedForward";
 import { applyLayerNorm, initLayerNorm, type LayerNormParams } from "./layerNorm";
 
+/** A pre-LN transformer decoder block's sizes and dropout. */
 export interface DecoderBlockConfig {
   dim: number;
   heads: number;
@@ -18,6 +19,7 @@ export interface DecoderBlockConfig {
   dropout?: number;
 }
 
+/** A decoder block's parameters: self-attention, cross-attention, feed-forward and their layer norms. */
 export interface DecoderBlockParams {
   [name: string]: AttentionParams | LayerNormParams | FeedForwardParams;
   ln1: LayerNormParams;
@@ -28,15 +30,17 @@ export interface DecoderBlockParams {
   ffn: FeedForwardParams;
 }
 
+/** A decoder block's inputs: the tokens' states, the memory, and their masks. */
 export interface DecoderBlockInputs {
   x: tf.Tensor; // [B, T, dim]
   memory: tf.Tensor; // [B, S, memoryDim]
-  /** [B, T]: 1 for real tokens. */
+  /** `[B, T]`: 1 for real tokens. */
   mask?: tf.Tensor;
-  /** [B, S]: 1 for real memory positions. */
+  /** `[B, S]`: 1 for real memory positions. */
   memoryMask?: tf.Tensor;
 }
 
+/** Initial decoder block parameters. */
 export function initDecoderBlock(key: Key, config: DecoderBlockConfig): DecoderBlockParams {
   const k = splitNamed(key, ["selfAttn", "crossAttn", "ffn"]);
   return {
@@ -86,4 +90,5 @@ export function applyDecoderBlock(
   });
 }
 
+/** The pre-LN decoder block as an `{ init, apply }` pair. */
 export const decoderBlock = { init: initDecoderBlock, apply: applyDecoderBlock };

@@ -2,6 +2,7 @@ import type { Key } from "../rng";
 import { normal } from "../rng";
 import { tf } from "../tf";
 
+/** An embedding table's size: vocabulary and width. */
 export interface EmbeddingConfig {
   vocab: number;
   dim: number;
@@ -9,11 +10,13 @@ export interface EmbeddingConfig {
   initStd?: number;
 }
 
+/** An embedding table `[vocab, dim]`. */
 export interface EmbeddingParams {
   [name: string]: tf.Tensor;
   weight: tf.Tensor2D;
 }
 
+/** An initial embedding table. */
 export function initEmbedding(key: Key, config: EmbeddingConfig): EmbeddingParams {
   return { weight: normal(key, [config.vocab, config.dim], 0, config.initStd ?? 0.02) as tf.Tensor2D };
 }
@@ -27,4 +30,5 @@ export function applyEmbedding(params: EmbeddingParams, ids: tf.Tensor): tf.Tens
   });
 }
 
+/** The embedding as an `{ init, apply }` pair. */
 export const embedding = { init: initEmbedding, apply: applyEmbedding };

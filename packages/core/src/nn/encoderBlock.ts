@@ -7,6 +7,7 @@ import { dropout } from "./dropout";
 import { applyFeedForward, type FeedForwardParams, initFeedForward } from "./feedForward";
 import { applyLayerNorm, initLayerNorm, type LayerNormParams } from "./layerNorm";
 
+/** A pre-LN transformer encoder block's sizes and dropout. */
 export interface EncoderBlockConfig {
   dim: number;
   heads: number;
@@ -16,6 +17,7 @@ export interface EncoderBlockConfig {
   dropout?: number;
 }
 
+/** An encoder block's parameters: self-attention, feed-forward and their layer norms. */
 export interface EncoderBlockParams {
   [name: string]: AttentionParams | LayerNormParams | FeedForwardParams;
   ln1: LayerNormParams;
@@ -24,6 +26,7 @@ export interface EncoderBlockParams {
   ffn: FeedForwardParams;
 }
 
+/** Initial encoder block parameters. */
 export function initEncoderBlock(key: Key, config: EncoderBlockConfig): EncoderBlockParams {
   const k = splitNamed(key, ["attn", "ffn"]);
   return {
@@ -63,4 +66,5 @@ export function applyEncoderBlock(
   });
 }
 
+/** The pre-LN encoder block as an `{ init, apply }` pair. */
 export const encoderBlock = { init: initEncoderBlock, apply: applyEncoderBlock };

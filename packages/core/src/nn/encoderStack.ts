@@ -12,6 +12,7 @@ export interface EncoderStackParams {
   lnOut: LayerNormParams;
 }
 
+/** An encoder stack's sizes: a block's, and the number of blocks. */
 export interface EncoderStackConfig extends EncoderBlockConfig {
   /** Number of encoder blocks; 0 gives just the final layer norm. */
   blocks: number;
@@ -48,4 +49,5 @@ export function applyEncoderStack(
   });
 }
 
+/** The encoder stack (blocks and a final layer norm) as an `{ init, apply }` pair. */
 export const encoderStack = { init: initEncoderStack, apply: applyEncoderStack };

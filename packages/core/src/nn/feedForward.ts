@@ -5,6 +5,7 @@ import type { ApplyContext } from "./context";
 import { dropout } from "./dropout";
 import { applyLinear, initLinear, type LinearParams } from "./linear";
 
+/** A feed-forward layer's sizes: width, inner width and dropout. */
 export interface FeedForwardConfig {
   dim: number;
   hidden: number;
@@ -12,12 +13,14 @@ export interface FeedForwardConfig {
   dropout?: number;
 }
 
+/** A feed-forward layer's two linear maps. */
 export interface FeedForwardParams {
   [name: string]: LinearParams;
   fc1: LinearParams;
   fc2: LinearParams;
 }
 
+/** Initial feed-forward parameters. */
 export function initFeedForward(key: Key, config: FeedForwardConfig): FeedForwardParams {
   const k = splitNamed(key, ["fc1", "fc2"]);
   return {
@@ -39,4 +42,5 @@ export function applyFeedForward(
   });
 }
 
+/** The feed-forward layer as an `{ init, apply }` pair. */
 export const feedForward = { init: initFeedForward, apply: applyFeedForward };

@@ -1,18 +1,21 @@
 import { assertShape } from "../shape";
 import { tf } from "../tf";
 
+/** A layer norm's width and epsilon. */
 export interface LayerNormConfig {
   dim: number;
   /** Default 1e-5, as torch.nn.LayerNorm. */
   eps?: number;
 }
 
+/** A layer norm's weight and bias. */
 export interface LayerNormParams {
   [name: string]: tf.Tensor;
   weight: tf.Tensor1D;
   bias: tf.Tensor1D;
 }
 
+/** Initial layer norm parameters: weight 1, bias 0. */
 export function initLayerNorm(config: LayerNormConfig): LayerNormParams {
   return { weight: tf.ones([config.dim]) as tf.Tensor1D, bias: tf.zeros([config.dim]) as tf.Tensor1D };
 }
@@ -28,4 +31,5 @@ export function applyLayerNorm(params: LayerNormParams, x: tf.Tensor, eps = 1e-5
   });
 }
 
+/** The layer norm as an `{ init, apply }` pair. */
 export const layerNorm = { init: initLayerNorm, apply: applyLayerNorm };

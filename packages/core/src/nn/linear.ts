@@ -39,4 +39,5 @@ export function applyLinear(params: LinearParams, x: tf.Tensor): tf.Tensor {
   });
 }
 
+/** The linear map as an `{ init, apply }` pair. */
 export const linear = { init: initLinear, apply: applyLinear };

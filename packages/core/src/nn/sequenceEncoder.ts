@@ -16,11 +16,13 @@ export interface SequenceEncoderParams {
   lnOut: EncoderStackParams["lnOut"];
 }
 
+/** A sequence encoder's sizes: the input width, and the encoder stack's. */
 export interface SequenceEncoderConfig extends EncoderStackConfig {
   /** Feature width of the input sequence. */
   inDim: number;
 }
 
+/** Initial sequence encoder parameters: input projection and encoder stack. */
 export function initSequenceEncoder(key: Key, config: SequenceEncoderConfig): SequenceEncoderParams {
   const k = splitNamed(key, ["proj", "blocks"]);
   return {
@@ -52,4 +54,5 @@ export function applySequenceEncoder(
   });
 }
 
+/** The sequence encoder (input projection, positions, encoder stack) as an `{ init, apply }` pair. */
 export const sequenceEncoder = { init: initSequenceEncoder, apply: applySequenceEncoder };

@@ -5,6 +5,7 @@ export const ADAM_KERNEL = "TavtAdam";
 
 import { flatten, mapTree, type ParamTree, unflatten } from "../tree";
 
+/** Adam's settings: learning rate, betas, epsilon and weight decay (torch's defaults). */
 export interface AdamConfig {
   /** Default 1e-3. */
   lr?: number;
@@ -25,6 +26,12 @@ export interface AdamState {
   v: ParamTree;
 }
 
+/**
+ * A fresh Adam state for a tree: step 0 and zero moments.
+ *
+ * @param params - The tree the optimiser will update.
+ * @returns The state {@link adamStep} takes.
+ */
 export function adamInit(params: ParamTree): AdamState {
   return { step: 0, m: mapTree(params, (p) => tf.zerosLike(p)), v: mapTree(params, (p) => tf.zerosLike(p)) };
 }
@@ -34,6 +41,12 @@ export function adamInit(params: ParamTree): AdamState {
  * p -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
  * Returns new parameters and state; the inputs are left alone (the caller disposes them).
  * Parameters with no gradient in `grads` are carried over unchanged (the same tensors).
+ *
+ * @param params - The current parameters.
+ * @param grads - Their gradients (a tree of the same names).
+ * @param state - The state from {@link adamInit} or the previous step.
+ * @param config - `lr` (default 1e-3), `beta1`, `beta2`, `eps`, `weightDecay` (torch's defaults).
+ * @returns The new parameters and state.
  */
 export function adamStep(
   params: ParamTree,

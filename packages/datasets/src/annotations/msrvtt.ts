@@ -170,6 +170,11 @@ export interface LoadMsrvttOptions extends FeaturePaths, MsrvttSplitOptions {}
 /**
  * MSR-VTT as a `CaptionDataset` of the paper's 10 domains (Table 1 sources and targets), from the annotation
  * release in `annotationsDir` and, when given, feature files (`visual`, `audio`) keyed by "videoN".
+ *
+ * @param annotationsDir - The directory of MSR-VTT's annotation release.
+ * @param options - `visual` and `audio`: the feature stores (`.npy` directory, `.npz` or HDF5).
+ * @returns The dataset in the paper's 10 domains.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` or `BAD_FILE` naming the file.
  */
 export async function loadMsrvtt(annotationsDir: string, options: LoadMsrvttOptions = {}): Promise<CaptionDataset> {
   const videos = loadMsrvttAnnotations(annotationsDir);

@@ -6,6 +6,7 @@ import { NpyDirStore } from "./npyDir";
 import { NpzStore, writeNpz } from "./npz";
 import type { FeatureExpectation, FeatureFormat, FeatureStore } from "./store";
 
+/** Options of `openFeatureStore`: the store's format and HDF5 group, and what its features must look like. */
 export interface OpenFeatureStoreOptions extends FeatureExpectation {
   /** Force a format instead of detecting it from the path. */
   format?: Exclude<FeatureFormat, "memory">;

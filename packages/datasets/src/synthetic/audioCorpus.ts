@@ -14,6 +14,7 @@ export interface SyntheticAudioCorpusOptions {
   maxSegments: number;
 }
 
+/** The external audio corpus's defaults: 3,000 clips, 8 sounds no video has. */
 export const DEFAULT_AUDIO_CORPUS: SyntheticAudioCorpusOptions = { clips: 3000, otherSounds: 8, maxSegments: 3 };
 
 /** The corpus: audio sequences [frames, audioDim] in a feature store, and which source sounds in each frame. */

@@ -47,6 +47,7 @@ export interface MsvdLikeConfig {
   trainFraction: number;
 }
 
+/** The MSVD-like set's defaults (400 videos, one domain, no audio). */
 export const DEFAULT_MSVD_LIKE: MsvdLikeConfig = {
   seed: DEFAULT_SYNTHETIC.seed,
   videos: 400,

@@ -23,6 +23,7 @@ import { stemEnglish } from "./stemmer";
 import { SynonymIndex } from "./synonym-index";
 import { SynonymDictionary } from "./synonyms";
 
+/** Settings of a {@link MeteorScorer}: modules, weights, parameters, normalisation, WordNet and paraphrase files. */
 export interface MeteorOptions {
   /**
    * Matcher modules in order. Default: exact, stem, synonym, plus paraphrase when `paraphraseTable` is given
@@ -51,6 +52,7 @@ export interface MeteorOptions {
   beamSize?: number;
 }
 
+/** Meteor 1.5's default parameters for English: alpha 0.85, beta 0.2, gamma 0.6, delta 0.75. */
 export const METEOR_DEFAULT_PARAMETERS: Readonly<MeteorParameters> = {
   alpha: 0.85,
   beta: 0.2,
@@ -271,6 +273,10 @@ export class MeteorScorer {
    * Score a corpus as coco-caption does: its wrapper strips "|||" and collapses double spaces in each hypothesis,
    * sends "SCORE ||| ref1 ||| ... ||| hyp" (Meteor splits on "|||" and trims), then scores every segment and the
    * summed statistics. Newlines inside captions are treated as spaces.
+   *
+   * @param refs - The references of each item.
+   * @param cands - One candidate per item, in the same order.
+   * @returns `corpus` and `items`, as {@link meteor}.
    */
   score(refs: readonly (readonly string[])[], cands: readonly string[]): MeteorResult {
     const agg = emptyStats(this.modules.length);
@@ -298,7 +304,15 @@ export function defaultMeteorScorer(): MeteorScorer {
   return defaultScorer;
 }
 
-/** METEOR 1.5 of a corpus as coco-caption computes it (see MeteorScorer.score). */
+/**
+ * METEOR 1.5 of a corpus as coco-caption computes it (see MeteorScorer.score).
+ *
+ * @param refs - The references of each item.
+ * @param cands - One candidate per item, in the same order.
+ * @param options - Modules, weights, parameters, a paraphrase table; without options a shared default scorer
+ *   (exact, stem, synonym) is used, so WordNet loads once.
+ * @returns `corpus`: METEOR from the summed statistics; `items`: each item's score.
+ */
 export function meteor(
   refs: readonly (readonly string[])[],
   cands: readonly string[],
