@@ -34,7 +34,7 @@ interface SavedTable {
 
 /** The command as a user would type it: without `--out DIR`, which changes where results go, not what they are. */
 export function displayCommand(command: string): string {
-  return command.replace(/\s--out\s+\S+/g, "").replace(/\s--$/, "");
+  return command.replace(/\s--out\s+[^\s`]+/g, "").replace(/\s--$/, "");
 }
 
 /** Which synthetic world a run used (generator seed and sound events), when it is not the default one. */
@@ -185,7 +185,9 @@ export function section(dir: string, docsDir: string, heading = "##"): string {
   const t = readJson<SavedTable>(join(dir, "table.json"));
   if (!t.run) {
     // A measurement (second-order, wma-batch): its own table.md, written by the benchmark with its command.
-    const md = displayCommand(readFileSync(join(dir, "table.md"), "utf8").trim());
+    const md = displayCommand(readFileSync(join(dir, "table.md"), "utf8").trim())
+      // its links to its own files (charts), made relative to the document it is copied into
+      .replace(/\]\(([^/():]+)\)/g, (_, f: string) => `](${relative(docsDir, join(dir, f)).split("\\").join("/")})`);
     return `${md.replace(/^## /, `${heading} `)}\n`;
   }
   const rel = (f: string) => relative(docsDir, join(dir, f)).split("\\").join("/");

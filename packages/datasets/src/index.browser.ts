@@ -39,7 +39,8 @@ export {
 export { Hdf5FeatureStore } from "./stores/hdf5Store";
 export { MemoryStore } from "./stores/memory";
 export { NpzStore } from "./stores/npz";
-export type { FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
+export type { CheckedStore, FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
+export type { ZipArchive, ZipEntry } from "./stores/zipRead";
 export { UnionStore } from "./stores/union";
 export {
   DEFAULT_AUDIO_CORPUS,

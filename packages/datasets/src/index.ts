@@ -65,7 +65,8 @@ export {
   openFeatureStore,
   writeFeatureStore,
 } from "./stores/open";
-export type { FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
+export type { CheckedStore, FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
+export type { ZipArchive, ZipEntry } from "./stores/zipRead";
 export { UnionStore } from "./stores/union";
 export {
   DEFAULT_AUDIO_CORPUS,
