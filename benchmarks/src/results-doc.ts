@@ -177,7 +177,7 @@ const NOTES: Record<string, string> = {
   "cross-category-world-b": ONE_THREAD,
   "cross-category-world-c": OLD_KERNELS,
   "cross-category-previous-default": ONE_THREAD,
-  "cross-dataset": OLD_KERNELS,
+  "cross-dataset": ONE_THREAD,
 };
 
 /** One results directory as a Markdown section (links relative to `docsDir`). */
