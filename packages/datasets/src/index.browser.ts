@@ -40,8 +40,8 @@ export { Hdf5FeatureStore } from "./stores/hdf5Store";
 export { MemoryStore } from "./stores/memory";
 export { NpzStore } from "./stores/npz";
 export type { CheckedStore, FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
-export type { ZipArchive, ZipEntry } from "./stores/zipRead";
 export { UnionStore } from "./stores/union";
+export type { ZipArchive, ZipEntry } from "./stores/zipRead";
 export {
   DEFAULT_AUDIO_CORPUS,
   makeSyntheticAudioCorpus,

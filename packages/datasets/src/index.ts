@@ -66,8 +66,8 @@ export {
   writeFeatureStore,
 } from "./stores/open";
 export type { CheckedStore, FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
-export type { ZipArchive, ZipEntry } from "./stores/zipRead";
 export { UnionStore } from "./stores/union";
+export type { ZipArchive, ZipEntry } from "./stores/zipRead";
 export {
   DEFAULT_AUDIO_CORPUS,
   makeSyntheticAudioCorpus,
