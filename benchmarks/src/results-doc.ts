@@ -165,7 +165,6 @@ const LABELS: Record<string, string> = {
 };
 
 const ONE_THREAD = "Run with `TAVT_NATIVE_THREADS=1` (one BLAS thread each, two runs sharing the machine).";
-const OLD_KERNELS = `${ONE_THREAD} It ran before the native kernels' semantics fixes now in this tree (the gather gradient summed in double among them), so the same command gives slightly different numbers today.`;
 
 /** How a published run was made, where its command line does not say. */
 const NOTES: Record<string, string> = {
@@ -175,7 +174,7 @@ const NOTES: Record<string, string> = {
   "low-resource": ONE_THREAD,
   "k-sweep": ONE_THREAD,
   "cross-category-world-b": ONE_THREAD,
-  "cross-category-world-c": OLD_KERNELS,
+  "cross-category-world-c": ONE_THREAD,
   "cross-category-previous-default": ONE_THREAD,
   "cross-dataset": ONE_THREAD,
 };
