@@ -73,7 +73,14 @@ export interface AvmmOutput {
   lossRec?: tf.Scalar;
 }
 
-/** Initial AVMM parameters (the mapper and phi) for a configuration. */
+/**
+ * Initial AVMM parameters (the mapper and phi) for a configuration.
+ *
+ * @param key - The random key (split into the mapper's and phi's).
+ * @param config - The AVMM's sizes (defaults filled in by `resolveAvmmConfig`).
+ * @returns The mapper SA and the reconstructor phi (`[clusters, dim]` weight).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration, naming the field.
+ */
 export function initAvmm(key: Key, config: AvmmConfig): AvmmParams {
   const c = resolveAvmmConfig(config);
   const k = rng.splitNamed(key, ["mapper", "phi"]);

@@ -19,6 +19,13 @@ export interface ClipPoolOutput {
  * Clip i covers frames i*T .. i*T+T-1. Ragged lengths: a clip is the mean over its real frames only; a clip with
  * no real frame is zero and masked (clipMask 0). Fewer than l*T frames are padded (as padding); frames after the
  * first l*T are not pooled.
+ *
+ * @param frames - Frame features `[B, Tf, D]`.
+ * @param mask - `[B, Tf]`, 1 for a real frame and 0 for padding.
+ * @param config - `clipLength` T (frames per clip) and `clips` l (clips per video).
+ * @returns `clips` `[B, l, D]` and `clipMask` `[B, l]` (1 where the clip has a real frame).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` when T or l is not a positive integer, `SHAPE_MISMATCH` when
+ *   `frames` is not rank 3 or `mask` is not `[B, Tf]`.
  */
 export function clipPool(frames: tf.Tensor, mask: tf.Tensor, config: ClipPoolConfig): ClipPoolOutput {
   const fn = "avmm.clipPool";

@@ -26,7 +26,14 @@ export interface AvmmConfig {
 /** The configuration with every default filled in. */
 export type ResolvedAvmmConfig = Required<AvmmConfig>;
 
-/** Fill in the defaults and check the sizes; throws BAD_CONFIG naming the field. */
+/**
+ * Fill in the defaults and check the sizes; throws BAD_CONFIG naming the field.
+ *
+ * @param config - The configuration as given.
+ * @returns The configuration with `blocks` (1), `ffn` (4 * dim) and `dropout` (0) filled in where absent.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a size that is not a positive integer, `dim` not divisible
+ *   by `heads`, or dropout outside [0, 1).
+ */
 export function resolveAvmmConfig(config: AvmmConfig): ResolvedAvmmConfig {
   const r: ResolvedAvmmConfig = { blocks: 1, ffn: 4 * config.dim, dropout: 0, ...config };
   const positive = ["visualDim", "audioDim", "dim", "heads", "clusters", "clips", "clipLength", "ffn"] as const;

@@ -18,7 +18,13 @@ function encoderConfig(config: ResolvedAvmmConfig): SequenceEncoderConfig {
   return { inDim: visualDim, dim, heads, ffn, blocks, dropout };
 }
 
-/** Initial parameters of the AVMM's self-attention mapper (eq. 1). */
+/**
+ * Initial parameters of the AVMM's self-attention mapper (eq. 1).
+ *
+ * @param key - The random key.
+ * @param config - The resolved AVMM configuration (`visualDim`, `dim`, `heads`, `ffn`, `blocks`).
+ * @returns The input projection dv -> d, the blocks and the final layer norm.
+ */
 export function initMapper(key: Key, config: ResolvedAvmmConfig): MapperParams {
   return initSequenceEncoder(key, encoderConfig(config));
 }
@@ -27,6 +33,14 @@ export function initMapper(key: Key, config: ResolvedAvmmConfig): MapperParams {
  * Eq. 1: p_i = SA(c_i). clips [B, l, dv], clipMask [B, l] -> prefix p [B, l, d]:
  * p = LN(blocks(W c + PE)), the sinusoidal positions PE giving the clips their temporal order; masked clips are
  * never attended to.
+ *
+ * @param params - The parameters from `initMapper`.
+ * @param clips - The visual clips c `[B, l, dv]`.
+ * @param clipMask - `[B, l]`, 1 for a clip with a real frame.
+ * @param config - The resolved AVMM configuration.
+ * @param ctx - Training flag and dropout key.
+ * @returns The visual prefix p `[B, l, d]`.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` when `clips` or `clipMask` does not fit.
  */
 export function applyMapper(
   params: MapperParams,

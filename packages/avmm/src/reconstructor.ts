@@ -8,7 +8,14 @@ export interface ReconstructorOutput {
   weights: tf.Tensor3D;
 }
 
-/** phi of eq. 2: a linear layer d -> K (PyTorch layout: weight [K, d], bias [K]). */
+/**
+ * phi of eq. 2: a linear layer d -> K (PyTorch layout: weight [K, d], bias [K]).
+ *
+ * @param key - The random key.
+ * @param dim - d, the prefix width.
+ * @param clusters - K, the number of prototypes in the bank.
+ * @returns phi: weight `[K, d]` (Xavier uniform) and bias `[K]` (zeros).
+ */
 export function initReconstructor(key: Key, dim: number, clusters: number): LinearParams {
   return initLinear(key, { inDim: dim, outDim: clusters });
 }
@@ -16,6 +23,12 @@ export function initReconstructor(key: Key, dim: number, clusters: number): Line
 /**
  * Eq. 2: a_rec^i = sum_k w_k m_k with w = softmax(phi(p_i)). prefix p [B, l, d], bank M [K, da] -> A_rec [B, l, da]
  * and w [B, l, K]. The bank is held constant: no gradient flows into it.
+ *
+ * @param phi - The linear layer d -> K.
+ * @param prefix - The visual prefix p `[B, l, d]`.
+ * @param bank - The cluster centres M `[K, da]` (no gradient flows into it).
+ * @returns `aRec` `[B, l, da]` and `weights` w `[B, l, K]`.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` when `prefix` or `bank` does not fit phi.
  */
 export function applyReconstructor(phi: LinearParams, prefix: tf.Tensor, bank: tf.Tensor): ReconstructorOutput {
   const fn = "avmm.applyReconstructor";

@@ -122,7 +122,12 @@ const FUNCTIONS: readonly (keyof NativeAddon)[] = [
   "abiVersion",
 ];
 
-/** Why a loaded module is not this version's addon, or null when it is. */
+/**
+ * Why a loaded module is not this version's addon, or null when it is.
+ *
+ * @param addon - A loaded module.
+ * @returns What it lacks or its other interface version, or null when it is this version's addon.
+ */
 export function addonMismatch(addon: Partial<Record<keyof NativeAddon, unknown>>): string | null {
   const missing = FUNCTIONS.filter((f) => typeof addon[f] !== "function");
   if (missing.length > 0) return `it lacks ${missing.join(", ")}`;
@@ -139,6 +144,9 @@ const requireHere = createRequire(import.meta.url);
 /**
  * The places tried, in order: `TAVT_NATIVE_ADDON`, the addon built at install time (`build/`), then the prebuilt
  * linux-x64 binary that ships in the package (BLAS linked in statically, needs only libc).
+ *
+ * @param env - Read for `TAVT_NATIVE_ADDON` (`process.env` by default); when set, it is the only candidate.
+ * @returns The paths to try, in order.
  */
 export function addonCandidates(env: Record<string, string | undefined> = process.env): string[] {
   const root = join(here, "..");
@@ -151,13 +159,22 @@ export function addonCandidates(env: Record<string, string | undefined> = proces
 
 let cached: AddonLoad | null = null;
 
-/** Loads the addon once per process; never throws (the reason is in the result). */
+/**
+ * Loads the addon once per process; never throws (the reason is in the result).
+ *
+ * @returns The addon and its path, or why none loaded (the same result on later calls).
+ */
 export function loadAddon(): AddonLoad {
   if (!cached) cached = loadAddonFrom(addonCandidates());
   return cached;
 }
 
-/** Tries each path in order; never throws. The reason names every path tried and why it failed. */
+/**
+ * Tries each path in order; never throws. The reason names every path tried and why it failed.
+ *
+ * @param paths - The paths to try, in order.
+ * @returns The first addon that loads and matches this version, with its path, or the reasons every path failed.
+ */
 export function loadAddonFrom(paths: readonly string[]): AddonLoad {
   const reasons: string[] = [];
   for (const path of paths) {

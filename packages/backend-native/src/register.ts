@@ -50,6 +50,10 @@ let status: NativeStatus | null = null;
  * and all of its kernels, with the hot ones replaced by C kernels from the addon. Gradients are registered per
  * kernel name in tfjs-core, so they (and second-order gradients built from them) are the same on every backend.
  * Idempotent; never throws: where the addon cannot load, the result says why.
+ *
+ * @param tf - The tfjs-core registry to register with (the package's own by default).
+ * @returns On success, the addon's path, the BLAS, the native kernel names, and the Threefry, dropout-mask and
+ *   allocation hooks for `@tavt/core`; otherwise why the backend is unavailable.
  */
 export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
   if (status) return status;
@@ -111,6 +115,10 @@ export function registerNativeBackend(tf: TfRegistry = tfc): NativeStatus {
 /**
  * TAVT_NATIVE_THREADS: the BLAS threads, a positive integer; 0 where it is unset or empty (the BLAS's own default).
  * Throws on anything else ("two", "1.5", "-1", "0"), as TAVT_WASM_THREADS does, instead of silently using every core.
+ *
+ * @param env - Read for `TAVT_NATIVE_THREADS` (`process.env` by default).
+ * @returns The thread count, or 0 where the variable is unset or empty.
+ * @throws Error for any value that is not a positive integer.
  */
 export function nativeThreadCount(env: Record<string, string | undefined> = process.env): number {
   const raw = env.TAVT_NATIVE_THREADS;
@@ -122,13 +130,22 @@ export function nativeThreadCount(env: Record<string, string | undefined> = proc
   return n;
 }
 
-/** The BLAS thread count in force, after setting it to `n` when n > 0 (null where the addon is not loaded). */
+/**
+ * The BLAS thread count in force, after setting it to `n` when n > 0 (null where the addon is not loaded).
+ *
+ * @param n - The thread count to set; 0 (the default) only reads it.
+ * @returns The thread count in force, or null where the addon is not loaded.
+ */
 export function nativeThreads(n = 0): number | null {
   const load = loadAddon();
   return load.ok ? load.addon.setThreads(n) : null;
 }
 
-/** How the native kernels' output buffers were reused so far (see pool.ts). */
+/**
+ * How the native kernels' output buffers were reused so far (see pool.ts).
+ *
+ * @returns The pool's counters so far.
+ */
 export function nativePoolStats(): PoolStats {
   return pool.stats();
 }

@@ -16,6 +16,11 @@ export class Output {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
 
+  /**
+   * An output with the `--json` and `--quiet` settings and the streams to write to.
+   *
+   * @param options - `json`, `quiet`, and the `stdout` and `stderr` streams (the process's by default).
+   */
   constructor(options: OutputOptions = {}) {
     this.json = options.json ?? false;
     this.quiet = options.quiet ?? false;
@@ -28,22 +33,39 @@ export class Output {
     return Boolean(this.stderr.isTTY);
   }
 
-  /** A note for a person (stderr), unless `--quiet`. */
+  /**
+   * A note for a person (stderr), unless `--quiet`.
+   *
+   * @param line - The note.
+   */
   note(line: string): void {
     if (!this.quiet) this.stderr.write(`${line}\n`);
   }
 
-  /** A result line or block (stdout), for the human form only (ignored with `--json`). */
+  /**
+   * A result line or block (stdout), for the human form only (ignored with `--json`).
+   *
+   * @param text - The text (a newline is added when it lacks one).
+   */
   print(text: string): void {
     if (!this.json) this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
-  /** The result as JSON on stdout (with `--json`). */
+  /**
+   * The result as JSON on stdout (with `--json`).
+   *
+   * @param value - Any JSON-serialisable value (printed with two-space indentation).
+   */
   printJson(value: unknown): void {
     this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** JSON with `--json`, else the human text. */
+  /**
+   * JSON with `--json`, else the human text.
+   *
+   * @param value - The result as JSON (with `--json`).
+   * @param human - Makes the human-readable text (otherwise).
+   */
   result(value: unknown, human: () => string): void {
     if (this.json) this.printJson(value);
     else this.print(human());

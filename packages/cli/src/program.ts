@@ -8,7 +8,11 @@ import { pipelineCommands } from "./commands/pipelines";
 import { scoreCommand } from "./commands/score";
 import { EXIT, errorLine, isUserError } from "./errors";
 
-/** The `tavt` program (commander), every command registered. */
+/**
+ * The `tavt` program (commander), every command registered.
+ *
+ * @returns The commander program; `main` parses the command line with it.
+ */
 export function buildProgram(): Command {
   const program = new Command("tavt")
     .description(

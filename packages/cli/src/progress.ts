@@ -38,6 +38,10 @@ function formatValues(values: Record<string, number>): string {
 /**
  * A progress display: a cli-progress bar (steps, losses, time left) when stderr is a terminal, plain log lines
  * (`[label] step 10/100 loss=... elapsed 12s left 1m48s`) when it is not, nothing with `--quiet`.
+ *
+ * @param out - Where progress goes (stderr; nothing when quiet).
+ * @param options - A label, the total steps, and how often to print a line when stderr is not a terminal.
+ * @returns The display; update it per step and stop it at the end.
  */
 export function createProgress(out: Output, options: ProgressOptions): Progress {
   const { label, total } = options;

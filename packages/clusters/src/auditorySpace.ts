@@ -99,7 +99,14 @@ export function buildAuditorySpace(
   return fit(units, unit, options);
 }
 
-/** An auditory space from points that are already units ([n, dim], e.g. a 2-D .npy of pooled audio features). */
+/**
+ * An auditory space from points that are already units ([n, dim], e.g. a 2-D .npy of pooled audio features).
+ *
+ * @param points - The units, row-major `[n, dim]`.
+ * @param options - K, and optionally the unit length T recorded (1 by default), seeds, restarts and mini-batch size.
+ * @returns The centres M `[K, dim]`, with the inertia and what was fitted.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for non-finite values, K > n or bad k-means options.
+ */
 export function buildAuditorySpaceFromPoints(points: PointSet, options: AuditorySpaceOptions): BuiltAuditorySpace {
   return fit(points, options.unit ?? 1, options);
 }
@@ -115,6 +122,13 @@ export interface StreamedAuditorySpace extends BuiltAuditorySpace {
 /**
  * An auditory space from a 2-D `.npy` file of units [N, D] too large to hold in memory (the paper clusters 750k
  * Flickr videos): mini-batch k-means reading the file in chunks (`kmeansStream`), so memory holds one chunk.
+ *
+ * @param path - A 2-D `.npy` file of units `[N, D]` (little-endian float32 or float64).
+ * @param options - K and the k-means options, plus `chunkBytes`, `blockRows` and `maxNoImprovement` of the streaming
+ *   k-means.
+ * @returns The auditory space, with the rows held per chunk, the passes begun over the file and the rows read.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for a malformed one, `BAD_INPUT`
+ *   for an array that is not 2-D or is empty, or bad options.
  */
 export function buildAuditorySpaceFromFile(
   path: string,

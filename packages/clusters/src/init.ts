@@ -10,7 +10,12 @@ export interface PlusPlusOptions {
   onStep?: (step: number) => void;
 }
 
-/** The k-means++ candidates per step scikit-learn uses: 2 + floor(ln k). */
+/**
+ * The k-means++ candidates per step scikit-learn uses: 2 + floor(ln k).
+ *
+ * @param k - The number of clusters.
+ * @returns 2 + floor(ln k).
+ */
 export function defaultLocalTrials(k: number): number {
   return 2 + Math.floor(Math.log(k));
 }

@@ -6,7 +6,14 @@ import type { KMeansInit, KMeansOptions, KMeansResult } from "./types";
 import { checkK, checkPoints, checkPositiveInt } from "./validate";
 import { allIndices, Workspace } from "./workspace";
 
-/** Mean over features of the per-feature (population) variance; scikit-learn scales `tol` by it. */
+/**
+ * Mean over features of the per-feature (population) variance; scikit-learn scales `tol` by it.
+ *
+ * @param data - The points, row-major `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @returns The mean over the `dim` features of each feature's population variance.
+ */
 export function meanVariance(data: Float32Array, n: number, dim: number): number {
   const mean = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d]! += data[i * dim + d];
@@ -21,7 +28,16 @@ export function meanVariance(data: Float32Array, n: number, dim: number): number
   return total / n / dim;
 }
 
-/** Sum of squared distances of the points to their labelled centres, accumulated in float64 (direct form). */
+/**
+ * Sum of squared distances of the points to their labelled centres, accumulated in float64 (direct form).
+ *
+ * @param data - The points, row-major `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @param centres - The centres, row-major `[k, dim]`.
+ * @param labels - Each point's centre index.
+ * @returns The sum over points of the squared distance to their centre.
+ */
 export function inertiaOf(
   data: Float32Array,
   n: number,
@@ -142,6 +158,13 @@ function runKeys(seedKey: Key, run: number) {
 /**
  * The initial centres ([k, dim]) that run `run` (default 0) of `kmeans` with the same data and options starts from:
  * k-means++ (as scikit-learn's `kmeans_plusplus`), random points, or the given centres.
+ *
+ * @param data - The points, row-major float32 `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @param options - The `kmeans` options, and `run`: which of the `nInit` runs (0 by default).
+ * @returns The initial centres, row-major `[k, dim]`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for non-finite values, k > n, mismatched sizes or bad options.
  */
 export function initCenters(
   data: Float32Array,

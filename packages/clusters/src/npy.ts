@@ -12,6 +12,11 @@ export interface PointSet {
  * Read a 2-D `.npy` file [N, D] (float32 or float64, as numpy writes them; other numeric types are converted) as N
  * points of dimension D, with @tavt/core's .npy decoder. Throws NOT_FOUND for a missing file, BAD_FILE for a file
  * that is not a valid .npy, and BAD_INPUT for an array that is not 2-D or is empty.
+ *
+ * @param path - A 2-D `.npy` file.
+ * @returns The points as float32, with their count `n` and dimension `dim`.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for an invalid one, `BAD_INPUT`
+ *   for an array that is not 2-D or is empty.
  */
 export function readNpy(path: string): PointSet {
   if (!existsSync(path)) throw new TavtError("NOT_FOUND", `${path}: file not found`, { file: path });

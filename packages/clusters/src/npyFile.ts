@@ -33,6 +33,11 @@ function readFully(fd: number, into: Uint8Array, position: number, path: string)
  * reading rows in chunks: only the header is read here, so a file far larger than memory can be clustered with
  * `kmeansStream`. Throws NOT_FOUND for a missing file, BAD_FILE for a file that is not a valid .npy, is truncated, is
  * in Fortran order or has another dtype, and BAD_INPUT for an array that is not 2-D or is empty.
+ *
+ * @param path - A 2-D `.npy` file.
+ * @returns The open file as a point source (`n`, `dim`, `read`), with its dtype and size; call `close` when done.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for an invalid, truncated,
+ *   Fortran-order or other-dtype file, `BAD_INPUT` for an array that is not 2-D or is empty.
  */
 export function openNpyPoints(path: string): NpyPointFile {
   if (!existsSync(path)) throw new TavtError("NOT_FOUND", `${path}: file not found`, { file: path });

@@ -24,7 +24,18 @@ function centreCount(fn: string, centers: Float32Array, dim: number): number {
   return k;
 }
 
-/** Nearest centre of each of `n` points (`data` [n, dim]) among the centres (`centers` [k, dim]). */
+/**
+ * Nearest centre of each of `n` points (`data` [n, dim]) among the centres (`centers` [k, dim]).
+ *
+ * @param data - The points, row-major float32 `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @param centers - The centres, row-major `[k, dim]`.
+ * @param options - `kernel`: WebAssembly or plain JavaScript distances.
+ * @returns Each point's nearest centre (the first on ties) and its squared distance.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when `centers` is not a whole number of rows of `dim`, or for
+ *   mismatched sizes or non-finite values.
+ */
 export function assign(
   data: Float32Array,
   n: number,
@@ -72,6 +83,15 @@ export function predict(
 /**
  * All squared distances ||x_i - c_j||^2, [n, k] row-major, in the expanded form ||x||^2 - 2 x.c + ||c||^2 with the
  * dot products from the blocked kernel (clamped at 0).
+ *
+ * @param data - The points, row-major float32 `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @param centers - The centres, row-major `[k, dim]`.
+ * @param options - `kernel`: WebAssembly or plain JavaScript distances.
+ * @returns The squared distances, row-major `[n, k]`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when `centers` is not a whole number of rows of `dim`, or for
+ *   mismatched sizes or non-finite values.
  */
 export function squaredDistances(
   data: Float32Array,

@@ -216,7 +216,16 @@ export function kmeansStream(source: PointSource, options: StreamKMeansOptions):
   };
 }
 
-/** A point set held in memory as a `PointSource` (tests, and callers that have the points already). */
+/**
+ * A point set held in memory as a `PointSource` (tests, and callers that have the points already).
+ *
+ * @param data - The points, row-major `[n, dim]`.
+ * @param n - The number of points.
+ * @param dim - Their dimension.
+ * @param name - The source's name, for messages ("points" by default).
+ * @returns A `PointSource` reading from `data`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when `data` does not hold n * dim values.
+ */
 export function memoryPoints(data: Float32Array, n: number, dim: number, name = "points"): PointSource {
   if (data.length !== n * dim) {
     throw new TavtError("BAD_INPUT", `${name}: ${data.length} values but [n=${n}, dim=${dim}] needs ${n * dim}`);

@@ -16,7 +16,13 @@ export interface Units {
   sequence: Int32Array;
 }
 
-/** How many units of `unit` frames a sequence of `frames` frames gives (a shorter last unit counts). */
+/**
+ * How many units of `unit` frames a sequence of `frames` frames gives (a shorter last unit counts).
+ *
+ * @param frames - The sequence's frame count.
+ * @param unit - T, frames per unit.
+ * @returns ceil(frames / unit).
+ */
 export function unitCount(frames: number, unit: number): number {
   return Math.ceil(frames / unit);
 }
@@ -25,6 +31,12 @@ export function unitCount(frames: number, unit: number): number {
  * Cut each sequence into units of `unit` (T) frames and mean-pool each unit, as clip pooling does (eq. 1): unit i
  * covers frames i*T .. i*T+T-1 and a shorter last unit is the mean of the frames it has. Sequences with no frames
  * give no units. Throws BAD_INPUT when dims differ between sequences or a sequence's data has the wrong size.
+ *
+ * @param sequences - The feature sequences (all of one `dim`).
+ * @param unit - T, frames per unit (a positive integer).
+ * @returns The units `[n, dim]` row-major, with the sequence each came from.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for a bad `unit`, no sequences, differing dims or data of the
+ *   wrong size.
  */
 export function cutUnits(sequences: readonly FeatureSequence[], unit: number): Units {
   const fn = "cutUnits";

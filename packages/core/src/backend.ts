@@ -269,7 +269,11 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
   return p;
 }
 
-/** The active tfjs backend's name ("tensorflow", "native", "wasm" or "cpu"). */
+/**
+ * The active tfjs backend's name ("tensorflow", "native", "wasm" or "cpu").
+ *
+ * @returns The name `tf.getBackend()` reports.
+ */
 export function activeBackend(): string {
   return tf.getBackend();
 }

@@ -120,6 +120,11 @@ const disposeSaved = (node: TapeNode) => {
  * gradient for every one of their tensors on top.
  *
  * A leaf `f` does not reach gets a `null` gradient (the caller decides what that means).
+ *
+ * @param f - The scalar function to differentiate (run inside a tidy on a fresh tape).
+ * @param xs - The tensors to differentiate with respect to.
+ * @returns The value of `f` and one gradient per element of `xs` (null where `f` does not reach it).
+ * @throws Error when a kernel on the path has no gradient function or a gradient's shape or dtype is wrong.
  */
 export function leanGradients(
   f: () => tf.Scalar,

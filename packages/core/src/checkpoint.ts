@@ -21,6 +21,11 @@ interface HeaderEntry {
  * Encode tensors in the safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
  * header length, a JSON header (padded with spaces to 8 bytes), then the raw little-endian data.
  * float32 tensors are stored as F32 and int32 as I32.
+ *
+ * @param tensors - The tensors under their names (float32, int32 or bool).
+ * @param metadata - String key-value pairs stored under `__metadata__` (omitted when empty).
+ * @returns The file's bytes.
+ * @throws {@link TavtError} `BAD_INPUT` for a tensor of another dtype.
  */
 export function encodeSafetensors(tensors: FlatParams, metadata: CheckpointMetadata = {}): Uint8Array {
   const names = Object.keys(tensors);
@@ -67,7 +72,14 @@ function fail(source: string, why: string): never {
   throw new TavtError("CHECKPOINT_CORRUPT", `${source}: not a valid safetensors file: ${why}`, { file: source });
 }
 
-/** Decode safetensors bytes; `source` names the file in errors. F64/F16/BF16 become float32, I64/I16/I8/U8 int32. */
+/**
+ * Decode safetensors bytes; `source` names the file in errors. F64/F16/BF16 become float32, I64/I16/I8/U8 int32.
+ *
+ * @param bytes - The whole file.
+ * @param source - The file's name, for errors.
+ * @returns The tensors under their names (new tensors, which the caller disposes) and the header's metadata.
+ * @throws {@link TavtError} `CHECKPOINT_CORRUPT` for a malformed file (naming `source`).
+ */
 export function decodeSafetensors(
   bytes: Uint8Array,
   source = "<bytes>",
@@ -224,6 +236,13 @@ export function loadCheckpoint(
 /**
  * `loadCheckpoint` on bytes already read (a browser's File, a fetch): the same checks and the same errors, naming
  * `source` as the file.
+ *
+ * @param bytes - The whole safetensors file.
+ * @param source - The file's name, for errors.
+ * @param options - `expect`: a tree whose names and shapes the file must match.
+ * @returns The tree (new tensors, which the caller disposes) and the header's metadata.
+ * @throws {@link TavtError} `CHECKPOINT_CORRUPT` for a malformed file, `CHECKPOINT_MISMATCH` when it does not match
+ *   `expect`.
  */
 export function decodeCheckpoint(
   bytes: Uint8Array,

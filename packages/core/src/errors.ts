@@ -17,6 +17,13 @@ export class TavtError extends Error {
   /** Optional structured context (file, field, id, ...). */
   readonly details: Readonly<Record<string, unknown>>;
 
+  /**
+   * A TavtError with a code, a message naming what was wrong, and structured details.
+   *
+   * @param code - The stable machine-readable code.
+   * @param message - One line a user can act on (the file, field or id, what was expected).
+   * @param details - Structured context (`file`, `field`, `id`, ...).
+   */
   constructor(code: TavtErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = "TavtError";

@@ -49,7 +49,14 @@ export function valueAndGrad(loss: (params: ParamTree) => tf.Scalar, params: Par
   return { value, grads: fromLeaves(names, grads as tf.Tensor[]) };
 }
 
-/** The gradient tree only (the loss value is disposed). */
+/**
+ * The gradient tree only (the loss value is disposed).
+ *
+ * @param loss - Maps the parameter tree to a scalar loss.
+ * @param params - The tree to differentiate with respect to.
+ * @returns The gradients as a tree of the same structure (the caller disposes them).
+ * @throws {@link TavtError} `BAD_INPUT` when the loss does not depend on every parameter, as `valueAndGrad`.
+ */
 export function grad(loss: (params: ParamTree) => tf.Scalar, params: ParamTree): ParamTree {
   const { value, grads } = valueAndGrad(loss, params);
   value.dispose();

@@ -76,7 +76,13 @@ function threefry(k0: number, k1: number, c0: number, c1: number, out: Uint32Arr
   out[at + 1] = x1;
 }
 
-/** Threefry-2x32 (20 rounds) of one counter under one key, as two uint32 words (for known-answer tests). */
+/**
+ * Threefry-2x32 (20 rounds) of one counter under one key, as two uint32 words (for known-answer tests).
+ *
+ * @param key - The key (two uint32 words).
+ * @param counter - The counter (two uint32 words).
+ * @returns The two output words.
+ */
 export function threefry2x32(key: Key, counter: readonly [number, number]): [number, number] {
   const out = new Uint32Array(2);
   threefry(key[0], key[1], counter[0], counter[1], out, 0);
@@ -109,6 +115,9 @@ let maskKernel: DropoutMaskKernel | null = null;
  * Installs (or, with null, removes) a faster generator of the same Threefry bits, and optionally of the same dropout
  * mask; `initBackend` installs the native ones when `@tavt/backend-native` loads. The numbers never change: only how
  * fast they come.
+ *
+ * @param kernel - A generator of the same bits as `bits`, or null to use the JavaScript one.
+ * @param mask - A generator of the same masks as `dropoutMask` (used only with a `kernel`).
  */
 export function setThreefryKernel(kernel: ThreefryBitsKernel | null, mask: DropoutMaskKernel | null = null): void {
   bitsKernel = kernel;
@@ -121,6 +130,13 @@ const BITS_STREAM = 0xb175_0000;
 /**
  * Inverted-dropout mask for `count` elements: scale = 1 / (1 - rate) where the uniform of `uniformArray(k, count)` is
  * >= rate, else 0. Written into `out` when given (every element is written).
+ *
+ * @param k - The key.
+ * @param count - The number of elements.
+ * @param rate - The probability that an element is dropped, in [0, 1).
+ * @param out - A buffer of `count` elements to write into (a new one when omitted).
+ * @returns The mask (`out` when given).
+ * @throws {@link TavtError} `BAD_INPUT` when `out` does not have `count` elements.
  */
 export function dropoutMask(k: Key, count: number, rate: number, out?: Float32Array): Float32Array {
   const scale = 1 / (1 - rate);
@@ -137,7 +153,17 @@ export function dropoutMask(k: Key, count: number, rate: number, out?: Float32Ar
   return keep;
 }
 
-/** A key from an integer seed (any safe integer; negative seeds and seeds above 2^32 are fine). */
+/**
+ * A key from an integer seed (any safe integer; negative seeds and seeds above 2^32 are fine).
+ *
+ * @param seed - A safe integer.
+ * @returns The key (two uint32 words).
+ * @throws {@link TavtError} `BAD_CONFIG` when `seed` is not a safe integer.
+ * @example
+ * ```ts
+ * const [kInit, kData] = rng.split(rng.key(0));
+ * ```
+ */
 export function key(seed: number): Key {
   if (!Number.isSafeInteger(seed)) {
     throw new TavtError("BAD_CONFIG", `rng.key: seed must be a safe integer, got ${seed}`, { field: "seed" });
@@ -149,7 +175,13 @@ export function key(seed: number): Key {
   return [out[0]!, out[1]!];
 }
 
-/** `n` independent child keys. */
+/**
+ * `n` independent child keys.
+ *
+ * @param k - The parent key.
+ * @param n - How many children (2 by default).
+ * @returns `n` keys, each a deterministic function of `k` and its index.
+ */
 export function split(k: Key, n = 2): Key[] {
   const out = new Uint32Array(2);
   const keys: Key[] = [];
@@ -170,7 +202,13 @@ function hashString(s: string): number {
   return h >>> 0;
 }
 
-/** A child key derived from data (an integer such as a step number, or a name). */
+/**
+ * A child key derived from data (an integer such as a step number, or a name).
+ *
+ * @param k - The parent key.
+ * @param data - An integer (such as a step number) or a string (such as a name).
+ * @returns The child key.
+ */
 export function foldIn(k: Key, data: number | string): Key {
   const c = typeof data === "string" ? hashString(data) : data >>> 0;
   const c1 = typeof data === "string" ? 0xf01d_0001 : (Math.floor(data / 2 ** 32) ^ 0xf01d_0000) >>> 0;
@@ -179,14 +217,26 @@ export function foldIn(k: Key, data: number | string): Key {
   return [out[0]!, out[1]!];
 }
 
-/** One child key per name, each independent of the others (adding a child never changes a sibling's key). */
+/**
+ * One child key per name, each independent of the others (adding a child never changes a sibling's key).
+ *
+ * @param k - The parent key.
+ * @param names - The children's names.
+ * @returns A key per name (`foldIn(k, name)`).
+ */
 export function splitNamed<N extends string>(k: Key, names: readonly N[]): Record<N, Key> {
   const r = {} as Record<N, Key>;
   for (const n of names) r[n] = foldIn(k, n);
   return r;
 }
 
-/** `count` random uint32 words. */
+/**
+ * `count` random uint32 words.
+ *
+ * @param k - The key.
+ * @param count - How many words.
+ * @returns `count` uint32 words.
+ */
 export function bits(k: Key, count: number): Uint32Array {
   const n2 = Math.ceil(count / 2) * 2;
   const out = new Uint32Array(n2);
@@ -195,7 +245,13 @@ export function bits(k: Key, count: number): Uint32Array {
   return count === n2 ? out : out.subarray(0, count);
 }
 
-/** `count` floats uniform in [0, 1), each with 24 random bits (exact in float32). */
+/**
+ * `count` floats uniform in [0, 1), each with 24 random bits (exact in float32).
+ *
+ * @param k - The key.
+ * @param count - How many floats.
+ * @returns `count` floats in [0, 1).
+ */
 export function uniformArray(k: Key, count: number): Float32Array {
   const b = bits(k, count);
   const out = new Float32Array(count);
@@ -203,7 +259,13 @@ export function uniformArray(k: Key, count: number): Float32Array {
   return out;
 }
 
-/** `count` standard normal floats (Box-Muller). */
+/**
+ * `count` standard normal floats (Box-Muller).
+ *
+ * @param k - The key.
+ * @param count - How many floats.
+ * @returns `count` samples of N(0, 1).
+ */
 export function normalArray(k: Key, count: number): Float32Array {
   const n2 = Math.ceil(count / 2) * 2;
   const b = bits(k, n2);
@@ -218,7 +280,15 @@ export function normalArray(k: Key, count: number): Float32Array {
   return count === n2 ? out : out.slice(0, count);
 }
 
-/** `count` integers uniform in [0, n). */
+/**
+ * `count` integers uniform in [0, n).
+ *
+ * @param k - The key.
+ * @param count - How many integers.
+ * @param n - The exclusive upper bound (a positive integer).
+ * @returns `count` integers in [0, n).
+ * @throws {@link TavtError} `BAD_CONFIG` when `n` is not a positive integer.
+ */
 export function randint(k: Key, count: number, n: number): Int32Array {
   if (!(n >= 1 && Number.isInteger(n))) {
     throw new TavtError("BAD_CONFIG", `rng.randint: n must be a positive integer, got ${n}`);
@@ -229,7 +299,13 @@ export function randint(k: Key, count: number, n: number): Int32Array {
   return out;
 }
 
-/** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
+/**
+ * A uniformly random permutation of 0..n-1 (Fisher-Yates).
+ *
+ * @param k - The key.
+ * @param n - The number of elements.
+ * @returns A permutation of 0..n-1.
+ */
 export function permutation(k: Key, n: number): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
@@ -245,14 +321,30 @@ export function permutation(k: Key, n: number): Int32Array {
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** A float32 tensor uniform in [lo, hi). */
+/**
+ * A float32 tensor uniform in [lo, hi).
+ *
+ * @param k - The key.
+ * @param shape - The tensor's shape.
+ * @param lo - The inclusive lower bound (0 by default).
+ * @param hi - The exclusive upper bound (1 by default).
+ * @returns A float32 tensor of `shape` (the caller disposes it).
+ */
 export function uniform(k: Key, shape: readonly number[], lo = 0, hi = 1): tf.Tensor {
   const u = uniformArray(k, sizeOf(shape));
   if (lo !== 0 || hi !== 1) for (let i = 0; i < u.length; i++) u[i] = lo + (hi - lo) * u[i]!;
   return tf.tensor(u, [...shape], "float32");
 }
 
-/** A float32 tensor of normal samples with the given mean and standard deviation. */
+/**
+ * A float32 tensor of normal samples with the given mean and standard deviation.
+ *
+ * @param k - The key.
+ * @param shape - The tensor's shape.
+ * @param mean - The mean (0 by default).
+ * @param std - The standard deviation (1 by default).
+ * @returns A float32 tensor of `shape` (the caller disposes it).
+ */
 export function normal(k: Key, shape: readonly number[], mean = 0, std = 1): tf.Tensor {
   const z = normalArray(k, sizeOf(shape));
   if (mean !== 0 || std !== 1) for (let i = 0; i < z.length; i++) z[i] = mean + std * z[i]!;

@@ -32,7 +32,15 @@ export function assertShape(fn: string, name: string, t: Tensor | readonly numbe
   }
 }
 
-/** Throws unless `t` has exactly `rank` dimensions. */
+/**
+ * Throws unless `t` has exactly `rank` dimensions.
+ *
+ * @param fn - The calling function's name, for the message.
+ * @param name - The tensor's name, for the message.
+ * @param t - The tensor.
+ * @param rank - The number of dimensions it must have.
+ * @throws {@link TavtError} `SHAPE_MISMATCH` when the rank differs.
+ */
 export function assertRank(fn: string, name: string, t: Tensor, rank: number): void {
   if (t.rank !== rank) {
     throw new TavtError("SHAPE_MISMATCH", `${fn}: ${name} should have rank ${rank}, got shape ${fmt(t.shape)}`, {

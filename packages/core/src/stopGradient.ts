@@ -12,6 +12,9 @@ const zeroGrad = tf.customGrad(((x: tf.Tensor) => ({
  * gradient flows back into `x`. `x` stays in the graph, so differentiating with respect to a stopped tensor gives
  * zeros instead of an error. @tavt/avmm holds the cluster bank M constant and freezes the AVMM with it
  * (Algorithm 1, line 16); @tavt/dccl holds M constant in A- and stops the gradient of W_ma (eq. 8).
+ *
+ * @param x - Any tensor.
+ * @returns A tensor equal to `x` whose gradient is zero.
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
   const y = zeroGrad(x) as T;

@@ -13,7 +13,13 @@ const byName = (a: string, b: string) => a.localeCompare(b, "en", { numeric: tru
 
 const isTensor = (x: unknown): x is tf.Tensor => x instanceof tf.Tensor;
 
-/** The dotted names of all leaves, in stable natural order. */
+/**
+ * The dotted names of all leaves, in stable natural order.
+ *
+ * @param tree - The parameter tree.
+ * @param prefix - A dotted prefix put before every name (none by default).
+ * @returns The leaves' dotted names, sorted naturally (`blocks.2` before `blocks.10`).
+ */
 export function treeNames(tree: ParamTree, prefix = ""): string[] {
   const names: string[] = [];
   for (const k of Object.keys(tree).sort(byName)) {
@@ -25,7 +31,16 @@ export function treeNames(tree: ParamTree, prefix = ""): string[] {
   return names;
 }
 
-/** Flatten to `{dotted.name: tensor}` (the tensors are shared, not copied). */
+/**
+ * Flatten to `{dotted.name: tensor}` (the tensors are shared, not copied).
+ *
+ * @param tree - The parameter tree.
+ * @returns A record from dotted name to leaf, in natural name order; the tensors are the tree's own.
+ * @example
+ * ```ts
+ * Object.keys(flatten({ encoder: { ln: { weight: w, bias: b } } })); // ["encoder.ln.bias", "encoder.ln.weight"]
+ * ```
+ */
 export function flatten(tree: ParamTree): FlatParams {
   const out: FlatParams = {};
   const walk = (t: ParamTree, prefix: string) => {
@@ -40,7 +55,13 @@ export function flatten(tree: ParamTree): FlatParams {
   return out;
 }
 
-/** Inverse of `flatten`. */
+/**
+ * Inverse of `flatten`.
+ *
+ * @param flat - Leaves under dotted names.
+ * @returns The nested tree (tensors shared with `flat`).
+ * @throws {@link TavtError} `BAD_INPUT` when a name nests under another leaf (`a` and `a.b`).
+ */
 export function unflatten(flat: FlatParams): ParamTree {
   const root: ParamTree = {};
   for (const name of Object.keys(flat).sort(byName)) {
@@ -59,12 +80,24 @@ export function unflatten(flat: FlatParams): ParamTree {
   return root;
 }
 
-/** Leaves in `treeNames` order. */
+/**
+ * Leaves in `treeNames` order.
+ *
+ * @param tree - The parameter tree.
+ * @returns The leaves (shared, not copied) in `treeNames` order.
+ */
 export function leaves(tree: ParamTree): tf.Tensor[] {
   return Object.values(flatten(tree));
 }
 
-/** Rebuild a tree with the structure of `names` from a list of leaves (used with `tf.grads`). */
+/**
+ * Rebuild a tree with the structure of `names` from a list of leaves (used with `tf.grads`).
+ *
+ * @param names - Dotted names, one per value.
+ * @param values - The tensors, in the order of `names`.
+ * @returns The nested tree (tensors shared with `values`).
+ * @throws {@link TavtError} `BAD_INPUT` when the lengths differ or a name nests under another leaf.
+ */
 export function fromLeaves(names: readonly string[], values: readonly tf.Tensor[]): ParamTree {
   if (names.length !== values.length) {
     throw new TavtError("BAD_INPUT", `tree.fromLeaves: ${names.length} names but ${values.length} tensors`);
@@ -76,7 +109,13 @@ export function fromLeaves(names: readonly string[], values: readonly tf.Tensor[
   return unflatten(flat);
 }
 
-/** A new tree with `fn` applied to every leaf. */
+/**
+ * A new tree with `fn` applied to every leaf.
+ *
+ * @param tree - The parameter tree.
+ * @param fn - Called with each leaf and its dotted name; returns the new leaf.
+ * @returns A tree of the same structure holding what `fn` returned.
+ */
 export function mapTree(tree: ParamTree, fn: (t: tf.Tensor, name: string) => tf.Tensor): ParamTree {
   const flat = flatten(tree);
   const out: FlatParams = {};
@@ -84,7 +123,15 @@ export function mapTree(tree: ParamTree, fn: (t: tf.Tensor, name: string) => tf.
   return unflatten(out);
 }
 
-/** A new tree combining two trees of identical structure leaf by leaf. */
+/**
+ * A new tree combining two trees of identical structure leaf by leaf.
+ *
+ * @param a - The first tree.
+ * @param b - A tree with exactly the same dotted names as `a`.
+ * @param fn - Called with the two leaves of each name and the name; returns the new leaf.
+ * @returns A tree of the same structure holding what `fn` returned.
+ * @throws {@link TavtError} `BAD_INPUT` when the trees' names differ (naming up to five of them).
+ */
 export function zipTrees(
   a: ParamTree,
   b: ParamTree,
@@ -106,7 +153,13 @@ export function zipTrees(
   return unflatten(out);
 }
 
-/** The subtree of leaves whose dotted name satisfies `keep` (tensors shared). */
+/**
+ * The subtree of leaves whose dotted name satisfies `keep` (tensors shared).
+ *
+ * @param tree - The parameter tree.
+ * @param keep - Called with each dotted name; true keeps the leaf.
+ * @returns The kept leaves as a tree (tensors shared).
+ */
 export function selectTree(tree: ParamTree, keep: (name: string) => boolean): ParamTree {
   const flat = flatten(tree);
   const out: FlatParams = {};
@@ -114,7 +167,14 @@ export function selectTree(tree: ParamTree, keep: (name: string) => boolean): Pa
   return unflatten(out);
 }
 
-/** `base` with the leaves of `override` put in place of the same-named leaves (tensors shared). */
+/**
+ * `base` with the leaves of `override` put in place of the same-named leaves (tensors shared).
+ *
+ * @param base - The tree to start from.
+ * @param override - Leaves that replace the same-named leaves of `base`.
+ * @returns A new tree (tensors shared with both inputs).
+ * @throws {@link TavtError} `BAD_INPUT` when `override` has a name that `base` lacks.
+ */
 export function mergeTrees(base: ParamTree, override: ParamTree): ParamTree {
   const flat = flatten(base);
   for (const [n, t] of Object.entries(flatten(override))) {
@@ -124,28 +184,52 @@ export function mergeTrees(base: ParamTree, override: ParamTree): ParamTree {
   return unflatten(flat);
 }
 
-/** Total number of scalar parameters. */
+/**
+ * Total number of scalar parameters.
+ *
+ * @param tree - The parameter tree.
+ * @returns The sum of the leaves' sizes.
+ */
 export function countParams(tree: ParamTree): number {
   return leaves(tree).reduce((s, t) => s + t.size, 0);
 }
 
-/** Dispose every leaf. */
+/**
+ * Dispose every leaf.
+ *
+ * @param tree - The tree whose tensors are disposed.
+ */
 export function disposeTree(tree: ParamTree): void {
   for (const t of leaves(tree)) t.dispose();
 }
 
-/** A deep copy (new tensors). */
+/**
+ * A deep copy (new tensors).
+ *
+ * @param tree - The parameter tree.
+ * @returns A tree of the same structure with cloned leaves (the caller disposes them).
+ */
 export function cloneTree(tree: ParamTree): ParamTree {
   return mapTree(tree, (t) => t.clone());
 }
 
-/** Keep every leaf out of the enclosing `tf.tidy` (so a tree can be returned from one). */
+/**
+ * Keep every leaf out of the enclosing `tf.tidy` (so a tree can be returned from one).
+ *
+ * @param tree - The tree whose leaves are kept with `tf.keep`.
+ * @returns The same tree.
+ */
 export function keepTree<T extends ParamTree>(tree: T): T {
   for (const t of leaves(tree)) tf.keep(t);
   return tree;
 }
 
-/** `{name: shape}` for every leaf. */
+/**
+ * `{name: shape}` for every leaf.
+ *
+ * @param tree - The parameter tree.
+ * @returns Each leaf's shape under its dotted name.
+ */
 export function treeShapes(tree: ParamTree): Record<string, number[]> {
   const out: Record<string, number[]> = {};
   for (const [n, t] of Object.entries(flatten(tree))) out[n] = [...t.shape];

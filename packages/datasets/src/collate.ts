@@ -123,7 +123,11 @@ export function collate(samples: readonly Sample[], vocab: Vocabulary, options: 
   };
 }
 
-/** Dispose the tensors of a batch. */
+/**
+ * Dispose the tensors of a batch.
+ *
+ * @param batch - The batch whose visual, audio, masks and tokens are disposed.
+ */
 export function disposeBatch(batch: CaptionBatch): void {
   for (const t of [batch.visual, batch.visualMask, batch.audio, batch.audioMask, batch.tokens]) t?.dispose();
 }

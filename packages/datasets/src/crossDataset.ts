@@ -8,6 +8,12 @@ import { UnionStore } from "./stores/union";
  * domains (e.g. MSR-VTT -> MSVD). One `CaptionDataset` holds both: the source's source-domain videos and every
  * video of the target dataset, whose domains become the only target domains. A target without audio is
  * audio-absent. Video ids must not collide (a `TavtError` names the first that does).
+ *
+ * @param source - The dataset whose source domains meta-train.
+ * @param target - The dataset whose domains become the targets.
+ * @returns One dataset holding both (feature stores joined).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for a video id in both datasets, or a target domain that is a
+ *   source domain of `source`.
  */
 export function joinTargetDataset(source: CaptionDataset, target: CaptionDataset): CaptionDataset {
   const sourceVideos = source.videos.filter((v) => source.sourceDomains.includes(v.domain));

@@ -35,6 +35,14 @@ export class CaptionDataset {
   private readonly byId: Map<string, VideoRecord>;
   private dims: { visual?: { dim: number; id: string }; audio?: { dim: number; id: string } } = {};
 
+  /**
+   * A dataset from its videos, its source and target domains and its feature stores.
+   *
+   * @param init - The name, the videos, `sourceDomains`, `targetDomains` (every other domain by default), the `visual`
+   *   and `audio` stores, and `audioAbsentDomains`.
+   * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for a video id listed twice, `BAD_CONFIG` for a source or target
+   *   domain that has no videos.
+   */
   constructor(init: CaptionDatasetInit) {
     this.name = init.name;
     this.videos = init.videos;
@@ -75,23 +83,46 @@ export class CaptionDataset {
     return this.audio !== null && this.domains.some((d) => !this.audioAbsentDomains.has(d));
   }
 
-  /** A domain's role: "source" (meta-train) or "target" (meta-test). */
+  /**
+   * A domain's role: "source" (meta-train) or "target" (meta-test).
+   *
+   * @param domain - A domain's name.
+   * @returns "source" for a source domain, else "target".
+   */
   role(domain: string): DomainRole {
     return this.sourceDomains.includes(domain) ? "source" : "target";
   }
 
+  /**
+   * The record of one video.
+   *
+   * @param id - The video's id.
+   * @returns Its id, domain, split and captions.
+   * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for an unknown id.
+   */
   video(id: string): VideoRecord {
     const v = this.byId.get(id);
     if (!v) throw new TavtError("NOT_FOUND", `dataset "${this.name}": no video "${id}"`, { id });
     return v;
   }
 
-  /** Video records of one domain (optionally one split of it), in dataset order. */
+  /**
+   * Video records of one domain (optionally one split of it), in dataset order.
+   *
+   * @param domain - A domain's name.
+   * @param split - "train" or "test" (both when omitted).
+   * @returns The matching records.
+   */
   domainVideos(domain: string, split?: SplitName): VideoRecord[] {
     return this.videos.filter((v) => v.domain === domain && (split === undefined || v.split === split));
   }
 
-  /** Ids of the videos matching a filter (every argument optional). */
+  /**
+   * Ids of the videos matching a filter (every argument optional).
+   *
+   * @param filter - `domains` and `split` (every video when omitted).
+   * @returns The matching ids, in dataset order.
+   */
   ids(filter: { domains?: readonly string[]; split?: SplitName } = {}): string[] {
     return this.videos
       .filter(
@@ -113,7 +144,14 @@ export class CaptionDataset {
     }
   }
 
-  /** One video with its features read from the stores (lazy: only this video is read). */
+  /**
+   * One video with its features read from the stores (lazy: only this video is read).
+   *
+   * @param id - The video's id.
+   * @returns Its features (row-major, with shapes; audio null where its domain is audio-absent) and captions.
+   * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for an unknown id, `BAD_INPUT` without a visual store,
+   *   `SHAPE_MISMATCH` for features whose dim differs from earlier videos'.
+   */
   sample(id: string): Sample {
     const v = this.video(id);
     if (!this.visual) {
@@ -132,6 +170,13 @@ export class CaptionDataset {
     return { id, domain: v.domain, visual, visualShape, audio, audioShape, captions: v.captions };
   }
 
+  /**
+   * `sample` of each id, in order.
+   *
+   * @param ids - The videos' ids.
+   * @returns Their samples.
+   * @throws `TavtError` (from `@tavt/core`) as `sample`.
+   */
   samples(ids: readonly string[]): Sample[] {
     return ids.map((id) => this.sample(id));
   }
@@ -139,6 +184,10 @@ export class CaptionDataset {
   /**
    * Check that every video has features of consistent dims, reading headers only; throws naming the file and
    * the first video that fails. Returns the dims found.
+   *
+   * @returns The visual and audio dims (null where there are none).
+   * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` for dims that differ, and the stores' `NOT_FOUND` or
+   *   `BAD_FILE`.
    */
   validate(): { visualDim: number | null; audioDim: number | null } {
     for (const v of this.videos) {

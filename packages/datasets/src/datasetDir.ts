@@ -32,6 +32,12 @@ export interface DatasetAnnotationsFile {
  * Write a dataset as a directory: `annotations.json` plus visual and audio feature stores in one of the three
  * layouts (`visual/` and `audio/` of `.npy` files, `visual.npz`/`audio.npz`, or `visual.h5`/`audio.h5`).
  * Features are read and written one video at a time; each file is written atomically, annotations last.
+ *
+ * @param dir - The directory to write (created when missing).
+ * @param dataset - The dataset to write.
+ * @param options - `format`: "npy" (default), "npz" or "hdf5".
+ * @returns What was written to `annotations.json`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for a video id that cannot be a file name ("npy" format).
  */
 export async function writeDataset(
   dir: string,
@@ -86,7 +92,15 @@ function stringList(obj: Record<string, unknown>, key: string, file: string): st
   return v as string[];
 }
 
-/** Read a dataset directory written by `writeDataset` (or by hand in the same layout); features open lazily. */
+/**
+ * Read a dataset directory written by `writeDataset` (or by hand in the same layout); features open lazily.
+ *
+ * @param dir - A directory holding `annotations.json`.
+ * @param options - `visualDim` and `audioDim`: dims checked on every read.
+ * @returns The dataset.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for malformed annotations or
+ *   feature files.
+ */
 export async function loadDataset(
   dir: string,
   options: { visualDim?: number; audioDim?: number } = {},

@@ -76,7 +76,12 @@ export const MSRVTT_CATEGORY_NAMES: Readonly<Record<number, string>> = {
   19: "advertisement",
 };
 
-/** Category id -> domain name (Table 6, inverted). */
+/**
+ * Category id -> domain name (Table 6, inverted).
+ *
+ * @param category - An MSR-VTT category id (0-19).
+ * @returns The paper domain that holds it, or undefined for an unknown id.
+ */
 export function msrvttCategoryDomain(category: number): PaperDomain | undefined {
   for (const d of PAPER_DOMAINS) if (MSRVTT_DOMAIN_CATEGORIES[d].includes(category)) return d;
   return undefined;

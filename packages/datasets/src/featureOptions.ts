@@ -15,7 +15,13 @@ export interface FeaturePaths {
   group?: string;
 }
 
-/** Open the stores named in `paths` (null where none is given). */
+/**
+ * Open the stores named in `paths` (null where none is given).
+ *
+ * @param paths - `visual` and `audio` paths, with the dims to expect and the HDF5 group.
+ * @returns The opened stores (null where no path is given).
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing path, `BAD_FILE` for an unknown or malformed file.
+ */
 export async function openFeaturePaths(
   paths: FeaturePaths,
 ): Promise<{ visual: FeatureStore | null; audio: FeatureStore | null }> {

@@ -8,7 +8,12 @@ export interface MetaSplit {
   metaTest: Record<string, { train: string[]; test: string[] }>;
 }
 
-/** Split a dataset by domain into meta-train and meta-test, with each target's per-domain train/test parts. */
+/**
+ * Split a dataset by domain into meta-train and meta-test, with each target's per-domain train/test parts.
+ *
+ * @param dataset - The dataset.
+ * @returns Each source domain's train ids, and each target domain's train and test ids.
+ */
 export function splitByDomain(dataset: CaptionDataset): MetaSplit {
   const metaTrain: MetaSplit["metaTrain"] = {};
   const metaTest: MetaSplit["metaTest"] = {};

@@ -65,6 +65,14 @@ export class EpisodicSampler {
   private readonly dataset: CaptionDataset;
   private nextStep = 0;
 
+  /**
+   * A sampler over a dataset's source domains.
+   *
+   * @param dataset - The dataset.
+   * @param options - The source domains, split, batch sizes, support-domain count, seed and `evalBatches`.
+   * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for fewer than 2 source domains, a support count outside
+   *   1..K-1, or a batch size that is not a positive integer.
+   */
   constructor(dataset: CaptionDataset, options: EpisodicSamplerOptions = {}) {
     this.dataset = dataset;
     this.sourceDomains = options.sourceDomains ?? dataset.sourceDomains;
@@ -133,7 +141,12 @@ export class EpisodicSampler {
     return { batch, fresh };
   }
 
-  /** The ids of meta-batch `step` (no features read). */
+  /**
+   * The ids of meta-batch `step` (no features read).
+   *
+   * @param step - The meta-step.
+   * @returns The query and support domains and their batches' ids (and fresh batches with `evalBatches`).
+   */
   episodeIds(step: number): MetaBatchIds {
     const stepKey = rng.foldIn(this.key, step);
     const order = rng.permutation(rng.foldIn(stepKey, "domains"), this.sourceDomains.length);
@@ -150,7 +163,12 @@ export class EpisodicSampler {
     };
   }
 
-  /** Meta-batch `step`, with its samples' features read. */
+  /**
+   * Meta-batch `step`, with its samples' features read.
+   *
+   * @param step - The meta-step.
+   * @returns The meta-batch with its samples.
+   */
   episode(step: number): MetaBatch {
     const ids = this.episodeIds(step);
     return {
@@ -168,7 +186,11 @@ export class EpisodicSampler {
     };
   }
 
-  /** The next meta-batch (episodes 0, 1, 2, ... in turn). */
+  /**
+   * The next meta-batch (episodes 0, 1, 2, ... in turn).
+   *
+   * @returns The next meta-batch.
+   */
   next(): MetaBatch {
     return this.episode(this.nextStep++);
   }
@@ -177,6 +199,12 @@ export class EpisodicSampler {
 /**
  * Cut ids into batches of `batchSize` (the last may be shorter), shuffled with `key` when one is given: for
  * meta-test adaptation epochs and evaluation passes.
+ *
+ * @param ids - The video ids.
+ * @param batchSize - Ids per batch (a positive integer).
+ * @param key - Shuffles the ids first when given.
+ * @returns The batches, in order.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a bad `batchSize`.
  */
 export function miniBatches(ids: readonly string[], batchSize: number, key?: Key): string[][] {
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) {

@@ -12,7 +12,12 @@ export interface SplitOptions {
 /** The default train/test split: seed 0, 70% of each domain's videos for training. */
 export const DEFAULT_SPLIT: Required<SplitOptions> = { seed: 0, trainFraction: 0.7 };
 
-/** Ids in natural order ("video2" before "video10"), so a split does not depend on file order. */
+/**
+ * Ids in natural order ("video2" before "video10"), so a split does not depend on file order.
+ *
+ * @param ids - The ids.
+ * @returns A sorted copy.
+ */
 export function naturalSort(ids: readonly string[]): string[] {
   return [...ids].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
@@ -22,6 +27,11 @@ export function naturalSort(ids: readonly string[]): string[] {
  * natural order are permuted with a key derived from (seed, domain name) and the first
  * `round(n * trainFraction)` go to train, the rest to test. Adding or removing one domain never changes
  * another's split; the same seed gives the same split on every machine.
+ *
+ * @param videos - Each video's id and domain.
+ * @param options - `seed` (0) and `trainFraction` (0.7).
+ * @returns Each id's split, "train" or "test".
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a `trainFraction` outside [0, 1].
  */
 export function splitByDomainRandom(
   videos: readonly { id: string; domain: string }[],

@@ -24,7 +24,12 @@ export interface VocabularyFile {
   counts: number[];
 }
 
-/** The caption tokens, exactly as `@tavt/metrics` tokenizes for evaluation (PTB-style, lowercased). */
+/**
+ * The caption tokens, exactly as `@tavt/metrics` tokenizes for evaluation (PTB-style, lowercased).
+ *
+ * @param caption - One caption.
+ * @returns Its tokens.
+ */
 export function captionTokens(caption: string): string[] {
   const out: unknown = tokenize(caption);
   return Array.isArray(out)
@@ -57,7 +62,14 @@ export class Vocabulary {
     this.index = new Map(words.map((w, i) => [w, i]));
   }
 
-  /** Build from captions (the paper's joint vocabulary: pass source and target captions alike). */
+  /**
+   * Build from captions (the paper's joint vocabulary: pass source and target captions alike).
+   *
+   * @param captions - Every caption to count words in.
+   * @param options - `minCount`: the fewest occurrences a word needs to be kept (3 by default).
+   * @returns The vocabulary: the special tokens, then the kept words.
+   * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a `minCount` that is not a positive integer.
+   */
   static build(captions: Iterable<string>, options: BuildVocabularyOptions = {}): Vocabulary {
     const minCount = options.minCount ?? 3;
     if (!(Number.isInteger(minCount) && minCount >= 1)) {
@@ -83,12 +95,23 @@ export class Vocabulary {
     return this.words.length;
   }
 
-  /** The id of a word (`<unk>`'s id for words not kept). */
+  /**
+   * The id of a word (`<unk>`'s id for words not kept).
+   *
+   * @param word - A token.
+   * @returns Its id, or `<unk>`'s.
+   */
   id(word: string): number {
     return this.index.get(word) ?? UNK_ID;
   }
 
-  /** The token of an id. */
+  /**
+   * The token of an id.
+   *
+   * @param id - A token id.
+   * @returns The token.
+   * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for an id out of range.
+   */
   word(id: number): string {
     const w = this.words[id];
     if (w === undefined) {
@@ -97,12 +120,22 @@ export class Vocabulary {
     return w;
   }
 
-  /** A caption's word ids (no `<bos>`/`<eos>`), words not kept mapped to `<unk>`. */
+  /**
+   * A caption's word ids (no `<bos>`/`<eos>`), words not kept mapped to `<unk>`.
+   *
+   * @param caption - One caption.
+   * @returns Its word ids.
+   */
   encode(caption: string): number[] {
     return captionTokens(caption).map((w) => this.id(w));
   }
 
-  /** Ids back to text: stops at `<eos>`, skips `<pad>` and `<bos>`, keeps `<unk>`. */
+  /**
+   * Ids back to text: stops at `<eos>`, skips `<pad>` and `<bos>`, keeps `<unk>`.
+   *
+   * @param ids - Token ids.
+   * @returns The words joined by spaces.
+   */
   decode(ids: Iterable<number>): string {
     const out: string[] = [];
     for (const id of ids) {
@@ -123,7 +156,14 @@ export class Vocabulary {
     };
   }
 
-  /** Rebuild from `toJSON()`'s output; `file` names the source in errors. */
+  /**
+   * Rebuild from `toJSON()`'s output; `file` names the source in errors.
+   *
+   * @param json - The parsed file.
+   * @param file - The file's name, for errors.
+   * @returns The vocabulary.
+   * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for a file that is not a vocabulary.
+   */
   static fromJSON(json: unknown, file = "vocabulary"): Vocabulary {
     const o = json as Partial<VocabularyFile> | null;
     const words = o?.words;
@@ -151,11 +191,22 @@ export class Vocabulary {
     return new Vocabulary([...words], [...counts], typeof o.minCount === "number" ? o.minCount : 3);
   }
 
-  /** Save as JSON (atomically). */
+  /**
+   * Save as JSON (atomically).
+   *
+   * @param path - The JSON file to write.
+   */
   save(path: string): void {
     writeFileAtomic(path, `${JSON.stringify(this.toJSON())}\n`);
   }
 
+  /**
+   * Load a vocabulary saved by `save`.
+   *
+   * @param path - The JSON file.
+   * @returns The vocabulary.
+   * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for a malformed one.
+   */
   static load(path: string): Vocabulary {
     let text: string;
     try {

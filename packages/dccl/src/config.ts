@@ -32,7 +32,14 @@ export type ResolvedContrastiveConfig = Required<ContrastiveConfig>;
 /** The temperature tau of eq. 6-7 (appendix C.3): 0.4. */
 export const DEFAULT_TAU = 0.4;
 
-/** A contrastive loss's settings with defaults, checked. */
+/**
+ * A contrastive loss's settings with defaults, checked.
+ *
+ * @param fn - The calling loss's name, for error messages.
+ * @param config - The settings as given.
+ * @returns `tau` (0.4), `inBatchNegatives` (false) and `eps` (1e-8), each defaulted where absent.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a non-positive or non-finite `tau` or a non-positive `eps`.
+ */
 export function resolveContrastiveConfig(fn: string, config: ContrastiveConfig = {}): ResolvedContrastiveConfig {
   const r = { tau: DEFAULT_TAU, inBatchNegatives: false, eps: 1e-8, ...config };
   if (!(r.tau > 0 && Number.isFinite(r.tau))) {

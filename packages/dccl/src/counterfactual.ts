@@ -10,6 +10,12 @@ export interface CounterfactualConfig {
 /**
  * Section 3.3: the counterfactual weights w- [.., K] from w [.., K] (rows summing to 1), pairing weights and
  * prototypes the other way round; differentiable with respect to w (the permutation itself is piecewise constant).
+ *
+ * @param weights - w `[.., K]` (rows summing to 1).
+ * @param config - Which construction (`rank-inverse` by default).
+ * @returns w- of the same shape `[.., K]`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an unknown construction or `complement` with K < 2,
+ *   `SHAPE_MISMATCH` for a scalar `weights`.
  */
 export function counterfactualWeights(weights: tf.Tensor, config: CounterfactualConfig = {}): tf.Tensor {
   const fn = "dccl.counterfactualWeights";

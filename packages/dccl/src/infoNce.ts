@@ -7,6 +7,15 @@ import { cosineSimilarity } from "./similarity";
  * over the real anchors. anchor, positive, negative [N, D], mask [N] (1 = real anchor). The candidates x_i of anchor
  * j are its positive and its negative (n = 2), or with `inBatchNegatives` every real positive and negative (n = 2N').
  * Masked logits use the lowest finite float32, so a padded anchor contributes 0 and never NaN.
+ *
+ * @param fn - The calling loss's name, for error messages.
+ * @param anchor - The anchors x `[N, D]`.
+ * @param positive - Each anchor's positive x+ `[N, D]`.
+ * @param negative - Each anchor's negative `[N, D]`.
+ * @param mask - `[N]`, 1 for a real anchor and 0 for padding.
+ * @param config - The resolved settings (`tau`, `inBatchNegatives`, `eps`).
+ * @returns The scalar loss, the mean over real anchors (0 when there are none).
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` when the shapes disagree.
  */
 export function infoNce(
   fn: string,

@@ -1,6 +1,14 @@
 import { assertRank, tf } from "@tavt/core";
 
-/** s(p, q) = p^T q / max(|p| |q|, eps) for every pair (section 3.3, eq. 6-7): a [N, D], b [M, D] -> [N, M]. */
+/**
+ * s(p, q) = p^T q / max(|p| |q|, eps) for every pair (section 3.3, eq. 6-7): a [N, D], b [M, D] -> [N, M].
+ *
+ * @param a - `[N, D]`.
+ * @param b - `[M, D]`.
+ * @param eps - The guard of the denominator (1e-8 by default).
+ * @returns The similarities `[N, M]`.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` when `a` or `b` is not rank 2.
+ */
 export function cosineSimilarity(a: tf.Tensor, b: tf.Tensor, eps = 1e-8): tf.Tensor2D {
   assertRank("dccl.cosineSimilarity", "a", a, 2);
   assertRank("dccl.cosineSimilarity", "b", b, 2);

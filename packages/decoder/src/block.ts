@@ -58,7 +58,14 @@ export interface GatedDecoderBlockOutput {
   alphaVa: tf.Tensor; // [B, L, d]
 }
 
-/** Initial gated decoder block parameters. */
+/**
+ * Initial gated decoder block parameters.
+ *
+ * @param key - The random key.
+ * @param config - The resolved decoder configuration (`streams` and `fusion` decide which parameters exist).
+ * @returns The block's layer norms, self-attention, `crossAv`, feed-forward, and `crossVa`, `gateAv`, `gateVa` where
+ *   the configuration uses them.
+ */
 export function initGatedDecoderBlock(key: Key, config: ResolvedDecoderConfig): GatedDecoderBlockParams {
   const k = rng.splitNamed(key, ["selfAttn", "crossAv", "crossVa", "gateAv", "gateVa", "ffn"]);
   const { dim, heads, memoryDim } = config;
@@ -91,7 +98,16 @@ export function initGatedDecoderBlock(key: Key, config: ResolvedDecoderConfig): 
  * `pre` is this block's `applyDecoderBlockPrefix` (same x, mask and key), computed once for passes that share it;
  * x may then be null.
  */
-/** x1 and Y of one block (see `DecoderBlockPrefix`). */
+/**
+ * x1 and Y of one block (see `DecoderBlockPrefix`).
+ *
+ * @param params - The block's parameters.
+ * @param x - The block's input `[B, L, d]`.
+ * @param tokenMask - `[B, L]`, 1 for real tokens; null for none masked.
+ * @param config - The resolved decoder configuration.
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @returns x1 and Y, each `[B, L, d]`.
+ */
 export function applyDecoderBlockPrefix(
   params: GatedDecoderBlockParams,
   x: tf.Tensor,
@@ -116,7 +132,19 @@ export function applyDecoderBlockPrefix(
   });
 }
 
-/** One gated decoder block (eq. 4-5): self-attention, attention to x_av and x_va mixed by the gates, feed-forward. */
+/**
+ * One gated decoder block (eq. 4-5): self-attention, attention to x_av and x_va mixed by the gates, feed-forward.
+ *
+ * @param params - The block's parameters.
+ * @param x - The block's input `[B, L, d]`; may be null when `options.pre` is given.
+ * @param tokenMask - `[B, L]`, 1 for real tokens; null for none masked.
+ * @param memory - x_av `[B, Sav, m]` and (dual streams) x_va `[B, Sva, m]` with their masks.
+ * @param config - The resolved decoder configuration.
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @param options - `gatesOnly`: stop after the gates; `pre`: this block's `applyDecoderBlockPrefix`, computed once.
+ * @returns The output states `[B, L, d]` (x2 with `gatesOnly`) and the gates alpha_av, alpha_va `[B, L, d]`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when neither `x` nor `options.pre` is given.
+ */
 export function applyGatedDecoderBlock(
   params: GatedDecoderBlockParams,
   x: tf.Tensor | null,

@@ -34,7 +34,15 @@ export interface DecoderConfig {
 /** The configuration with every default filled in. */
 export type ResolvedDecoderConfig = Required<DecoderConfig>;
 
-/** Fill in the defaults and check the sizes; throws BAD_CONFIG naming the field. */
+/**
+ * Fill in the defaults and check the sizes; throws BAD_CONFIG naming the field.
+ *
+ * @param config - The configuration as given.
+ * @returns The configuration with `ffn` (4 * dim), `memoryDim` (dim), `dropout` (0), `fusion` ("gated"), `streams`
+ *   ("dual") and `tieEmbedding` (false) filled in where absent.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a size that is not a positive integer, `dim` not divisible
+ *   by `heads`, a vocabulary under 4, or an unknown `fusion` or `streams`.
+ */
 export function resolveDecoderConfig(config: DecoderConfig): ResolvedDecoderConfig {
   const r: ResolvedDecoderConfig = {
     ffn: 4 * config.dim,

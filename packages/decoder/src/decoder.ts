@@ -72,7 +72,15 @@ export interface DecoderApplyOptions {
   lastOnly?: boolean;
 }
 
-/** Initial decoder parameters: embedding, gated blocks, output layer. */
+/**
+ * Initial decoder parameters: embedding, gated blocks, output layer.
+ *
+ * @param key - The random key.
+ * @param config - The decoder's sizes (defaults filled in by `resolveDecoderConfig`).
+ * @returns The embedding `[V, d]`, the blocks ("0", "1", ...), the final layer norm, and the output layer `out`
+ *   unless `tieEmbedding`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration.
+ */
 export function initDecoder(key: Key, config: DecoderConfig): DecoderParams {
   const c = resolveDecoderConfig(config);
   const k = rng.splitNamed(key, ["embed", "blocks", "out"]);
@@ -103,6 +111,14 @@ function embedTokens(params: DecoderParams, tokens: tf.Tensor, dim: number): tf.
  * The first block's memory-free half (embedding, positions, LN1, causal self-attention, LN2): x1 and Y [B, L, d].
  * Give it to `applyDecoder` / `applyDecoderGates` as `inputs.prefix` in passes with these tokens, this mask and the
  * same `ctx` (dropout keys) that differ only in their memories.
+ *
+ * @param params - The decoder's parameters.
+ * @param inputs - `tokens` `[B, L]` int32 and an optional `tokenMask` `[B, L]`.
+ * @param config - The configuration the parameters were made with.
+ * @param ctx - Training flag and dropout key (the same as the passes that use the result).
+ * @returns The first block's x1 and Y, each `[B, L, d]`.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` for tokens that are not rank 2 or a mask of another
+ *   shape, `BAD_CONFIG` for an invalid configuration.
  */
 export function applyDecoderPrefix(
   params: DecoderParams,
@@ -201,6 +217,14 @@ export function applyDecoder(
  * Only the last block's gates alpha_av, alpha_va [B, L, d] of a teacher-forced pass, equal to `applyDecoder`'s (same
  * dropout keys): the last block stops after its gates, and no final layer norm or vocabulary projection is computed.
  * DCCL's (V, A+) and (V, A-) passes need nothing else (eq. 7), and the projection alone is 2 B L d V flops a pass.
+ *
+ * @param params - The decoder's parameters.
+ * @param inputs - The memories, `tokens` `[B, L]`, an optional `tokenMask` and an optional `prefix`.
+ * @param config - The configuration the parameters were made with.
+ * @param ctx - Training flag and dropout key.
+ * @returns The last block's alpha_av and alpha_va, each `[B, L, d]`.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` for inputs that do not fit, `BAD_CONFIG` for an invalid
+ *   configuration.
  */
 export function applyDecoderGates(
   params: DecoderParams,

@@ -9,7 +9,13 @@ export interface ShiftedTokens {
   targetMask: tf.Tensor2D; // [B, L-1] float32, 1 where the target is not <pad>
 }
 
-/** Split caption rows [B, L] into teacher-forced decoder inputs (all but the last column) and targets (all but the first). */
+/**
+ * Split caption rows [B, L] into teacher-forced decoder inputs (all but the last column) and targets (all but the first).
+ *
+ * @param tokens - Caption rows `[B, L]` (`<bos>` w1 .. wn `<eos>` `<pad>` ..).
+ * @returns `input` and `target` `[B, L-1]` int32 with their masks `[B, L-1]` (1 where the id is not `<pad>`).
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` when `tokens` is not rank 2.
+ */
 export function shiftTokens(tokens: tf.Tensor): ShiftedTokens {
   assertRank("decoder.shiftTokens", "tokens", tokens, 2);
   const [b, len] = tokens.shape as [number, number];
@@ -30,6 +36,13 @@ export function shiftTokens(tokens: tf.Tensor): ShiftedTokens {
  * Eq. 9: L_cap = -sum_t W_ma,t * log p(w_t = y_t | y_<t), averaged over the real target tokens of the batch
  * (sum over tokens of weight * NLL, divided by the number of tokens with mask 1). Without `weights` it is the
  * plain token-level cross-entropy. logits [B, L, V], target [B, L] int32, mask and weights [B, L].
+ *
+ * @param logits - The decoder's logits `[B, L, V]`.
+ * @param target - The target ids `[B, L]`.
+ * @param mask - `[B, L]`, 1 for real target tokens.
+ * @param weights - W_ma `[B, L]` (eq. 8); absent or null for the plain cross-entropy.
+ * @returns The scalar loss.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` when the shapes disagree.
  */
 export function captionCrossEntropy(
   logits: tf.Tensor,

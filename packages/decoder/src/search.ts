@@ -127,6 +127,12 @@ function nextLogProbs(
 /**
  * Teacher-forced gate traces of given captions: for each caption (word ids, no `<bos>`/`<eos>`) the mean over d
  * of the last block's alpha_av and alpha_va at the step that generated each word. memory rows match `captions`.
+ *
+ * @param params - The decoder's parameters.
+ * @param memory - The encoder's outputs, one row per caption.
+ * @param config - The decoder's sizes.
+ * @param captions - Word ids of each caption (no `<bos>` or `<eos>`).
+ * @returns Per caption, per word: the mean over d of alpha_av and of alpha_va.
  */
 export function gateTraces(
   params: DecoderParams,
@@ -202,7 +208,18 @@ function assertFinite(where: string, values: ArrayLike<number>): void {
   }
 }
 
-/** Greedy decoding, batched over videos: at each step the most probable token, until `<eos>` or maxLen words. */
+/**
+ * Greedy decoding, batched over videos: at each step the most probable token, until `<eos>` or maxLen words.
+ *
+ * @param params - The decoder's parameters.
+ * @param memory - The encoder's outputs for the batch.
+ * @param config - The decoder's sizes.
+ * @param options - `maxLen`, `minLen`, `lengthPenalty`, and `vocab` or `decode` to turn ids into words (`beam` is
+ *   ignored).
+ * @returns The caption of each video: ids, words, log-probability, score, and per-word alpha traces.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a bad `maxLen` or `minLen`, or when the log-probabilities
+ *   are NaN (diverged parameters).
+ */
 export function greedySearch(
   params: DecoderParams,
   memory: DecoderMemory,

@@ -25,7 +25,15 @@ export interface EncoderConfig {
 /** The configuration with every default filled in. */
 export type ResolvedEncoderConfig = Required<EncoderConfig>;
 
-/** Fill in the defaults and check the sizes; throws BAD_CONFIG naming the field. */
+/**
+ * Fill in the defaults and check the sizes; throws BAD_CONFIG naming the field.
+ *
+ * @param config - The configuration as given.
+ * @returns The configuration with `blocks` (1), `crossBlocks` (1), `ffn` (4 * dim), `dropout` (0) and `visualOnly`
+ *   (false) filled in where absent.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a size that is not a positive integer, a negative block
+ *   count, `dim` not divisible by `heads`, or dropout outside [0, 1).
+ */
 export function resolveEncoderConfig(config: EncoderConfig): ResolvedEncoderConfig {
   const r: ResolvedEncoderConfig = {
     blocks: 1,

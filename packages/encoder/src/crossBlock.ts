@@ -34,7 +34,13 @@ export interface CrossBlockParams {
   ffn: FeedForwardParams;
 }
 
-/** Initial cross-attention block parameters. */
+/**
+ * Initial cross-attention block parameters.
+ *
+ * @param key - The random key.
+ * @param config - `dim`, `heads` and `ffn` (4 * dim by default).
+ * @returns Layer norms ln1 and ln2 (weight 1, bias 0), the attention and the feed-forward layer.
+ */
 export function initCrossBlock(key: Key, config: CrossBlockConfig): CrossBlockParams {
   const k = rng.splitNamed(key, ["attn", "ffn"]);
   return {
@@ -50,6 +56,15 @@ export function initCrossBlock(key: Key, config: CrossBlockConfig): CrossBlockPa
  *   x1 = x + MHA(LN1(x), f_j, f_j)   (keys masked by memoryMask)
  *   out = x1 + FFN(LN2(x1)).
  * x [B, Tq, d] (the query stream), memory [B, Tk, d] (the other stream, already normalised), memoryMask [B, Tk].
+ *
+ * @param params - The parameters from `initCrossBlock`.
+ * @param x - The query stream `[B, Tq, d]`.
+ * @param memory - The other stream `[B, Tk, d]` (keys and values).
+ * @param memoryMask - `[B, Tk]`, 1 for real positions; undefined for none masked.
+ * @param config - The block's configuration; `dropout` applies to the residual branches and attention weights.
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @returns The new query stream `[B, Tq, d]`.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` for inputs that do not fit the configuration.
  */
 export function applyCrossBlock(
   params: CrossBlockParams,

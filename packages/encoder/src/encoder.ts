@@ -71,7 +71,14 @@ export interface EncoderOutput {
   vaMask: tf.Tensor2D | null;
 }
 
-/** Initial encoder parameters: projections, self-attention stacks and cross-attention stacks. */
+/**
+ * Initial encoder parameters: projections, self-attention stacks and cross-attention stacks.
+ *
+ * @param key - The random key.
+ * @param config - The encoder's sizes (defaults filled in by `resolveEncoderConfig`).
+ * @returns `visualProj` and `selfV`, and unless `visualOnly` also `audioProj`, `selfA`, `crossAv` and `crossVa`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration.
+ */
 export function initEncoder(key: Key, config: EncoderConfig): EncoderParams {
   const c = resolveEncoderConfig(config);
   const k = rng.splitNamed(key, ["visualProj", "audioProj", "selfV", "selfA", "crossAv", "crossVa"]);
@@ -203,6 +210,15 @@ function visualStream(
  * The encoder's visual stream alone (eq. 12 for V' = [p; V]): what `applyEncoder` computes before it reads the audio.
  * Give the result to `applyEncoder` as `inputs.visualStream` (with the same params, visual inputs and context) to
  * encode several audios against one video without computing it again.
+ *
+ * @param params - The parameters from `initEncoder`.
+ * @param inputs - `visual` `[B, Tv, dv]`, `visualMask` `[B, Tv]`, and optionally `prefix` `[B, l, d]` and
+ *   `prefixMask` `[B, l]`.
+ * @param config - The configuration the parameters were made with.
+ * @param ctx - Training flag and dropout key (must match the `applyEncoder` call it is given to).
+ * @returns f'_v `[B, l+Tv, d]` and its mask `[B, l+Tv]`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration, `SHAPE_MISMATCH` for visual
+ *   inputs that do not fit it.
  */
 export function applyVisualStream(
   params: EncoderParams,
@@ -223,7 +239,12 @@ export function applyVisualStream(
   );
 }
 
-/** The decoder's memory (@tavt/decoder `DecoderMemory`) from the encoder output: `{xAv, xAvMask, xVa, xVaMask}`. */
+/**
+ * The decoder's memory (@tavt/decoder `DecoderMemory`) from the encoder output: `{xAv, xAvMask, xVa, xVaMask}`.
+ *
+ * @param out - The encoder's output.
+ * @returns `xAv` with `xAvMask` (`avMask`), and `xVa` with `xVaMask` (`vaMask`; both null in the visual-only mode).
+ */
 export function toDecoderMemory(out: EncoderOutput): {
   xAv: tf.Tensor;
   xAvMask: tf.Tensor;

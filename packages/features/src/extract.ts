@@ -80,7 +80,13 @@ export interface ExtractSummary {
   seconds: number;
 }
 
-/** The video files of a directory (sorted), or the list given. */
+/**
+ * The video files of a directory (sorted), or the list given.
+ *
+ * @param videos - A directory, or a list of video files (returned as given).
+ * @returns The paths of the directory's files with a video extension, sorted.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` when the directory does not exist.
+ */
 export function listVideos(videos: string | readonly string[]): string[] {
   if (typeof videos !== "string") return [...videos];
   if (!existsSync(videos) || !statSync(videos).isDirectory()) {
@@ -92,10 +98,25 @@ export function listVideos(videos: string | readonly string[]): string[] {
     .map((f) => join(videos, f));
 }
 
-/** A video's id: its file name without the extension (`video17.mp4` -> `video17`). */
+/**
+ * A video's id: its file name without the extension (`video17.mp4` -> `video17`).
+ *
+ * @param file - The video file's path.
+ * @returns Its base name without the extension.
+ */
 export const videoId = (file: string) => basename(file, extname(file));
 
-/** Normalised NCHW float32 `[n, 3, H, W]` from RGB bytes `[n, H, W, 3]`. */
+/**
+ * Normalised NCHW float32 `[n, 3, H, W]` from RGB bytes `[n, H, W, 3]`.
+ *
+ * @param rgb - RGB bytes `[n, H, W, 3]`.
+ * @param n - The number of frames.
+ * @param h - H, the frame height.
+ * @param w - W, the frame width.
+ * @param mean - Per channel, subtracted after scaling to [0, 1].
+ * @param std - Per channel, divided by after subtracting the mean.
+ * @returns float32 `[n, 3, H, W]`.
+ */
 export function normaliseFrames(
   rgb: Uint8Array,
   n: number,
@@ -136,7 +157,17 @@ async function runBatched(model: OnnxModel, data: Float32Array, item: readonly n
   return { data: out, dim };
 }
 
-/** Visual features of one video: `[frames, dim]`. */
+/**
+ * Visual features of one video: `[frames, dim]`.
+ *
+ * @param bins - The ffmpeg and ffprobe binaries.
+ * @param model - The image model.
+ * @param file - The video file.
+ * @param o - The frame sampling, normalisation and batch size.
+ * @returns The features, row-major `[frames, dim]`, with their shape.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for an unreadable video; Error when it has no video stream or no
+ *   frame decodes.
+ */
 export async function visualFeatures(
   bins: FfmpegBinaries,
   model: OnnxModel,
@@ -152,7 +183,18 @@ export async function visualFeatures(
   return { data: r.data, shape: [fr.frames, r.dim] };
 }
 
-/** Audio features of one video: VGGish log-mel examples through the audio model, `[examples, dim]`. */
+/**
+ * Audio features of one video: VGGish log-mel examples through the audio model, `[examples, dim]`.
+ *
+ * @param bins - The ffmpeg and ffprobe binaries.
+ * @param model - The audio model.
+ * @param file - The video file.
+ * @param o - The example shape, batch size, and whether PCA and quantisation apply.
+ * @param pca - VGGish's PCA parameters (from `loadVggishPca`), or null.
+ * @returns The features, row-major `[examples, dim]`, with their shape.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for an unreadable video, `BAD_INPUT` for an example shape that
+ *   does not fit or `o.pca`/`o.quantize` without `pca`; Error for no audio stream, silent or too short audio.
+ */
 export async function audioFeatures(
   bins: FfmpegBinaries,
   model: OnnxModel,
@@ -190,6 +232,11 @@ export async function audioFeatures(
  * `--features` / `--audio-features`. Videos already in the stores are skipped (resume); a video that cannot be
  * decoded, has no stream the run needs, or is silent is reported in `failed` and written to neither store, so the
  * two stores always hold the same videos. Up to `concurrency` videos are processed at once.
+ *
+ * @param o - The videos, the visual and/or audio options, `concurrency` (2), the binaries and `onEvent`.
+ * @returns How many videos there were, were extracted, skipped and failed (with why), and the seconds taken.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` with neither model or two videos of one id, `NOT_FOUND` for a
+ *   missing video directory or ffmpeg.
  */
 export async function extractFeatures(o: ExtractOptions): Promise<ExtractSummary> {
   const t0 = performance.now();

@@ -11,7 +11,13 @@ export interface FfmpegBinaries {
   ffprobe: string;
 }
 
-/** Find ffmpeg and ffprobe (run `-version` once); throws NOT_FOUND with install instructions when missing. */
+/**
+ * Find ffmpeg and ffprobe (run `-version` once); throws NOT_FOUND with install instructions when missing.
+ *
+ * @param env - Read for `TAVT_FFMPEG` and `TAVT_FFPROBE` (`process.env` by default).
+ * @returns The paths or names of ffmpeg and ffprobe.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` with install instructions when either does not run.
+ */
 export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegBinaries {
   const ffmpeg = env.TAVT_FFMPEG ?? "ffmpeg";
   const ffprobe =
@@ -53,7 +59,14 @@ export interface VideoInfo {
   hasAudio: boolean;
 }
 
-/** A video's duration and streams, from ffprobe. */
+/**
+ * A video's duration and streams, from ffprobe.
+ *
+ * @param bins - The ffmpeg and ffprobe binaries.
+ * @param file - The video file.
+ * @returns Its duration and whether it has video and audio streams.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` when ffprobe cannot read it.
+ */
 export async function probeVideo(bins: FfmpegBinaries, file: string): Promise<VideoInfo> {
   let json: { streams?: { codec_type?: string; duration?: string }[]; format?: { duration?: string } };
   try {
@@ -112,7 +125,13 @@ function filterOf(o: FrameOptions, duration: number): { filter: string; max?: nu
   return { filter: parts.join(","), max: o.count };
 }
 
-/** Split a stream of binary PPM images (P6, maxval 255) into RGB frames of one size. */
+/**
+ * Split a stream of binary PPM images (P6, maxval 255) into RGB frames of one size.
+ *
+ * @param buf - Concatenated P6 images.
+ * @returns The frames' RGB bytes `[frames, height, width, 3]`, with their count and size.
+ * @throws Error for an image that is not P6 with maxval 255, or frames of different sizes.
+ */
 export function parsePpmStream(buf: Uint8Array): Frames {
   const chunks: Uint8Array[] = [];
   let width = 0;
@@ -150,7 +169,16 @@ export function parsePpmStream(buf: Uint8Array): Frames {
   return { data, frames: chunks.length, height, width };
 }
 
-/** Decode a video's frames to RGB24 with ffmpeg (`fps`, `scale`, `crop` filters), as a PPM stream. */
+/**
+ * Decode a video's frames to RGB24 with ffmpeg (`fps`, `scale`, `crop` filters), as a PPM stream.
+ *
+ * @param bins - The ffmpeg and ffprobe binaries.
+ * @param file - The video file.
+ * @param info - What `probeVideo` said about it.
+ * @param o - How frames are sampled and sized.
+ * @returns The decoded frames.
+ * @throws Error when ffmpeg fails (its last stderr line) or the stream is malformed.
+ */
 export async function decodeFrames(
   bins: FfmpegBinaries,
   file: string,
@@ -165,7 +193,15 @@ export async function decodeFrames(
   return parsePpmStream(await run(bins.ffmpeg, args));
 }
 
-/** Decode a video's audio to mono float32 PCM at `sampleRate` (16 kHz for VGGish). */
+/**
+ * Decode a video's audio to mono float32 PCM at `sampleRate` (16 kHz for VGGish).
+ *
+ * @param bins - The ffmpeg and ffprobe binaries.
+ * @param file - The video file.
+ * @param sampleRate - Samples per second (16000 by default).
+ * @returns The samples.
+ * @throws Error when ffmpeg fails (its last stderr line).
+ */
 export async function decodeAudio(bins: FfmpegBinaries, file: string, sampleRate = 16000): Promise<Float32Array> {
   const raw = await run(bins.ffmpeg, [
     "-v",

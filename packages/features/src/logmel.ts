@@ -58,7 +58,13 @@ function linspace(start: number, stop: number, n: number): Float64Array {
   return out;
 }
 
-/** mel_features.spectrogram_to_mel_matrix: `[spectrogramBins, melBands]` row-major, float64. */
+/**
+ * mel_features.spectrogram_to_mel_matrix: `[spectrogramBins, melBands]` row-major, float64.
+ *
+ * @param spectrogramBins - The FFT bins (nfft / 2 + 1).
+ * @param p - The front end's parameters (`VGGISH_LOG_MEL` by default).
+ * @returns The weights, row-major `[spectrogramBins, melBands]`.
+ */
 export function melMatrix(spectrogramBins: number, p: LogMelParams = VGGISH_LOG_MEL): Float64Array {
   const nyquist = p.sampleRate / 2;
   const binsMel = linspace(0, nyquist, spectrogramBins).map(hertzToMel);
@@ -109,7 +115,13 @@ function fft(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64
   }
 }
 
-/** mel_features.log_mel_spectrogram: `[frames, melBands]` for a mono waveform at `p.sampleRate`. */
+/**
+ * mel_features.log_mel_spectrogram: `[frames, melBands]` for a mono waveform at `p.sampleRate`.
+ *
+ * @param wave - Mono samples at `p.sampleRate`.
+ * @param p - The front end's parameters (`VGGISH_LOG_MEL` by default).
+ * @returns The log-mel spectrogram `[frames, melBands]`.
+ */
 export function logMelSpectrogram(wave: ArrayLike<number>, p: LogMelParams = VGGISH_LOG_MEL): Matrix {
   const win = Math.round(p.sampleRate * p.windowSeconds);
   const hop = Math.round(p.sampleRate * p.hopSeconds);
@@ -147,6 +159,10 @@ export function logMelSpectrogram(wave: ArrayLike<number>, p: LogMelParams = VGG
 /**
  * vggish_input.waveform_to_examples for mono audio already at `p.sampleRate` (16 kHz): the log-mel spectrogram cut
  * into examples of 0.96 s (96 frames); trailing frames that do not fill an example are dropped, as VGGish does.
+ *
+ * @param wave - Mono samples at `p.sampleRate`.
+ * @param p - The front end's parameters (`VGGISH_LOG_MEL` by default).
+ * @returns The examples, row-major `[examples, frames, bands]`, with their sizes.
  */
 export function logMelExamples(wave: ArrayLike<number>, p: LogMelParams = VGGISH_LOG_MEL): LogMelExamples {
   const spec = logMelSpectrogram(wave, p);

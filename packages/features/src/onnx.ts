@@ -23,7 +23,13 @@ export const ORT_INSTALL =
 
 let ort: Promise<Ort> | null = null;
 
-/** Load onnxruntime-node once; a clear error where it is not installed. */
+/**
+ * Load onnxruntime-node once; a clear error where it is not installed.
+ *
+ * @returns The onnxruntime-node module (the same promise on later calls).
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` with install instructions when it cannot be loaded (the promise
+ *   rejects).
+ */
 export function loadOnnxRuntime(): Promise<Ort> {
   ort ??= import("onnxruntime-node").then(
     (m) => ((m as { default?: Ort }).default ?? m) as unknown as Ort,
@@ -48,7 +54,15 @@ export class OnnxModel {
     readonly output: string,
   ) {}
 
-  /** Open `path`; `output` (default the model's first output) must be one of its output names. */
+  /**
+   * Open `path`; `output` (default the model's first output) must be one of its output names.
+   *
+   * @param path - The `.onnx` file.
+   * @param output - The output to keep (the model's first by default).
+   * @returns The model.
+   * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` when onnxruntime-node is missing, `BAD_FILE` for a model that
+   *   does not load or has more than one input, `BAD_INPUT` when it has no output `output`.
+   */
   static async open(path: string, output?: string): Promise<OnnxModel> {
     const rt = await loadOnnxRuntime();
     let session: OrtSession;
@@ -74,7 +88,14 @@ export class OnnxModel {
     return new OnnxModel(path, rt, session, session.inputNames[0]!, out);
   }
 
-  /** Run on `[n, ...itemShape]` float32 input; returns `[n, dim]` (the output flattened per item). */
+  /**
+   * Run on `[n, ...itemShape]` float32 input; returns `[n, dim]` (the output flattened per item).
+   *
+   * @param data - The input, row-major.
+   * @param dims - Its shape `[n, ...itemShape]`.
+   * @returns The output flattened per item: row-major `[rows, dim]`.
+   * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for an output that is not float32.
+   */
   async run(data: Float32Array, dims: readonly number[]): Promise<{ data: Float32Array; rows: number; dim: number }> {
     const result = await this.session.run({ [this.input]: new this.ort.Tensor("float32", data, dims) });
     const t = result[this.output]!;

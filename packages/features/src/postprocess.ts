@@ -13,7 +13,14 @@ export interface VggishPca {
   dim: number;
 }
 
-/** VGGish's PCA parameters from the release's `vggish_pca_params.npz`. */
+/**
+ * VGGish's PCA parameters from the release's `vggish_pca_params.npz`.
+ *
+ * @param file - The release's `vggish_pca_params.npz`.
+ * @returns The eigenvectors `[d, d]`, the means `[d]` and d.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` when it lacks the arrays or their
+ *   shapes do not match.
+ */
 export async function loadVggishPca(file: string): Promise<VggishPca> {
   const store = await openFeatureStore(file);
   try {
@@ -44,7 +51,16 @@ export async function loadVggishPca(file: string): Promise<VggishPca> {
   }
 }
 
-/** Apply VGGish's PCA (and, with `quantize`, its 8-bit quantisation) to `[n, dim]` embeddings. */
+/**
+ * Apply VGGish's PCA (and, with `quantize`, its 8-bit quantisation) to `[n, dim]` embeddings.
+ *
+ * @param data - The embeddings, row-major `[n, dim]`.
+ * @param n - The number of embeddings.
+ * @param pca - The PCA parameters.
+ * @param quantize - Whether to clip and quantise to 0..255.
+ * @returns The post-processed embeddings `[n, dim]`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when the embeddings' dim is not the PCA's.
+ */
 export function postprocessVggish(data: Float32Array, n: number, pca: VggishPca, quantize: boolean): Float32Array {
   const d = pca.dim;
   if (data.length !== n * d) {

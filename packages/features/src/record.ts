@@ -15,15 +15,30 @@ export interface ExtractorRecord {
   audio?: { model: string; output?: string; exampleShape?: number[]; pca?: string; quantize?: boolean };
 }
 
-/** The path of a store's `<store>.extractor.json`. */
+/**
+ * The path of a store's `<store>.extractor.json`.
+ *
+ * @param store - The feature store's path (trailing slashes are dropped).
+ * @returns `<store>.extractor.json`.
+ */
 export const recordPath = (store: string) => `${store.replace(/[/\\]+$/, "")}.extractor.json`;
 
-/** The record of how frame features were made, from the visual options. */
+/**
+ * The record of how frame features were made, from the visual options.
+ *
+ * @param v - The visual options.
+ * @returns The model path (absolute), output, frame options, mean and std.
+ */
 export function recordOfVisual(v: VisualOptions): NonNullable<ExtractorRecord["visual"]> {
   return { model: resolve(v.model), output: v.output, frames: { ...v.frames }, mean: [...v.mean], std: [...v.std] };
 }
 
-/** The record of how audio features were made, from the audio options. */
+/**
+ * The record of how audio features were made, from the audio options.
+ *
+ * @param a - The audio options.
+ * @returns The model and PCA paths (absolute), output, example shape and quantisation.
+ */
 export function recordOfAudio(a: AudioOptions): NonNullable<ExtractorRecord["audio"]> {
   return {
     model: resolve(a.model),
@@ -34,13 +49,24 @@ export function recordOfAudio(a: AudioOptions): NonNullable<ExtractorRecord["aud
   };
 }
 
-/** Write (or update) a store's extractor record. */
+/**
+ * Write (or update) a store's extractor record.
+ *
+ * @param store - The feature store's path.
+ * @param part - The `visual` and/or `audio` records.
+ */
 export function writeExtractorRecord(store: string, part: Omit<ExtractorRecord, "format" | "version">): void {
   const record: ExtractorRecord = { format: "tavt-extractor", version: 1, ...part };
   writeFileAtomic(recordPath(store), `${JSON.stringify(record, null, 1)}\n`);
 }
 
-/** The record beside a store, or null where there is none (features made some other way). */
+/**
+ * The record beside a store, or null where there is none (features made some other way).
+ *
+ * @param store - The feature store's path.
+ * @returns The record, or null when there is no `<store>.extractor.json`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for a record that is not valid JSON or not an extractor record.
+ */
 export function readExtractorRecord(store: string): ExtractorRecord | null {
   const file = recordPath(store);
   if (!existsSync(file)) return null;

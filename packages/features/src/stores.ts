@@ -6,7 +6,12 @@ import { type FeatureStore, NpyDirStore, openFeatureStore, writeHdf5 } from "@ta
 /** Where extracted features go: `.h5`/`.hdf5` is one HDF5 file, anything else a directory of `<id>.npy`. */
 export type StoreKind = "hdf5" | "npy";
 
-/** Which kind of store a path names: HDF5 for `.h5`/`.hdf5`, else a `.npy` directory. */
+/**
+ * Which kind of store a path names: HDF5 for `.h5`/`.hdf5`, else a `.npy` directory.
+ *
+ * @param path - The store's path.
+ * @returns "hdf5" or "npy".
+ */
 export function storeKind(path: string): StoreKind {
   return /\.(h5|hdf5)$/i.test(path) ? "hdf5" : "npy";
 }
@@ -29,6 +34,13 @@ export class StoreWriter {
     this.dir = this.kind === "npy" ? path : `${path}.parts`;
   }
 
+  /**
+   * Open a store for writing, noting the videos an earlier run already stored.
+   *
+   * @param path - A `.h5`/`.hdf5` file, or a directory of `<id>.npy`.
+   * @returns The writer.
+   * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for an earlier `.h5` that cannot be read.
+   */
   static async open(path: string): Promise<StoreWriter> {
     const w = new StoreWriter(path);
     if (existsSync(w.dir)) {
@@ -41,12 +53,25 @@ export class StoreWriter {
     return w;
   }
 
-  /** Whether a video's features are already stored (from this run or an earlier one). */
+  /**
+   * Whether a video's features are already stored (from this run or an earlier one).
+   *
+   * @param id - The video's id.
+   * @returns Whether it is stored.
+   */
   has(id: string): boolean {
     return this.done.has(id);
   }
 
-  /** Store one video's `[frames, dim]` features atomically. */
+  /**
+   * Store one video's `[frames, dim]` features atomically.
+   *
+   * @param id - The video's id.
+   * @param data - Its features, row-major `[frames, dim]`.
+   * @param shape - `[frames, dim]`.
+   * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for an id that cannot be a file name, `SHAPE_MISMATCH` for data
+   *   that does not fill `shape`.
+   */
   write(id: string, data: Float32Array, shape: readonly [number, number]): void {
     if (!/^[^/\\\0]+$/.test(id) || id.startsWith(".")) {
       throw new TavtError("BAD_INPUT", `${this.path}: video id ${JSON.stringify(id)} cannot be a file name`, { id });

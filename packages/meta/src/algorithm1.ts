@@ -33,7 +33,12 @@ export type Algorithm1Reading = "paper" | "paper-same-batch" | "maml";
 /** Every reading `episodeTasks` accepts. */
 export const ALGORITHM1_READINGS: readonly Algorithm1Reading[] = ["paper", "paper-same-batch", "maml"];
 
-/** Whether a reading evaluates each adapted theta' on a fresh batch of its own domain (the episode then needs them). */
+/**
+ * Whether a reading evaluates each adapted theta' on a fresh batch of its own domain (the episode then needs them).
+ *
+ * @param reading - A reading of Algorithm 1.
+ * @returns True for "paper".
+ */
 export const readingNeedsEvalBatches = (reading: Algorithm1Reading): boolean => reading === "paper";
 
 /** Options of `episodeTasks`: the reading of Algorithm 1 and the query term. */
@@ -47,7 +52,17 @@ export interface EpisodeTaskOptions {
   queryTerm?: "perSupport" | "once";
 }
 
-/** Turn an episode into the tasks a meta-learner's `step` takes, under a reading of Algorithm 1. */
+/**
+ * Turn an episode into the tasks a meta-learner's `step` takes, under a reading of Algorithm 1.
+ *
+ * @param episode - The support batches with their domains, the query batch, and (for "paper") the fresh batches
+ *   `supportEval` and `queryEval`.
+ * @param options - `reading` ("paper" by default) and `queryTerm` ("perSupport" by default).
+ * @returns One task per support domain, then the query task (for "maml": one task per support batch, each with the
+ *   query batch as its query).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for an episode without support batches, with mismatched counts,
+ *   or without the fresh batches "paper" needs; `BAD_CONFIG` for an unknown reading.
+ */
 export function episodeTasks<B>(episode: Episode<B>, options: EpisodeTaskOptions = {}): Task<B>[] {
   const reading = options.reading ?? "paper";
   const k1 = episode.support.length;

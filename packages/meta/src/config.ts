@@ -16,7 +16,14 @@ function check(ok: boolean, field: string, value: unknown, expected: string): vo
   }
 }
 
-/** Fill in defaults (`defaults` first, then the shared ones) and validate; selectors become predicates. */
+/**
+ * Fill in defaults (`defaults` first, then the shared ones) and validate; selectors become predicates.
+ *
+ * @param config - The learner's settings as given (undefined fields are ignored).
+ * @param defaults - The learner's own defaults, applied before `DEFAULT_META_CONFIG`'s.
+ * @returns The settings with every default filled in, `innerParams` and `frozen` as name predicates.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` naming the first field out of range.
+ */
 export function resolveMetaConfig(config: MetaLearnerConfig, defaults: MetaLearnerConfig = {}): ResolvedMetaConfig {
   const c = { ...DEFAULT_META_CONFIG, ...defaults, ...stripUndefined(config) };
   check(Number.isFinite(c.innerLr) && c.innerLr >= 0, "innerLr", c.innerLr, "a finite number >= 0");

@@ -6,6 +6,11 @@ import { type FlatParams, leanGradients, TavtError, tf } from "@tavt/core";
  * leaf the loss does not reach gets a zero gradient instead of an error: a caption-only loss leaves AVMM's
  * reconstructor unreached, and a meta-learner cannot know that in advance. Back-propagation is `leanGradients`
  * (same gradients as tfjs' own, less memory held while it runs).
+ *
+ * @param loss - Maps the flat parameters to a scalar loss.
+ * @param xs - The leaves to differentiate with respect to, by dotted name.
+ * @returns The loss and one gradient per name of `xs` (zeros where the loss does not reach it).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` when `loss` does not return a scalar.
  */
 export function valueAndGradFlat(
   loss: (xs: FlatParams) => tf.Scalar,

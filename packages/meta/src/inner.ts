@@ -100,7 +100,12 @@ export function innerLoop<B>(
   return { adapted: { ...rest, ...current }, firstLoss: first.loss };
 }
 
-/** Dispose the leaves an inner loop created (those that are not the tensors it was given). */
+/**
+ * Dispose the leaves an inner loop created (those that are not the tensors it was given).
+ *
+ * @param result - What the inner loop returned.
+ * @param given - The leaves it was given (not disposed).
+ */
 export function disposeAdapted(result: InnerLoopResult, given: FlatParams): void {
   for (const [n, t] of Object.entries(result.adapted)) if (given[n] !== t) t.dispose();
 }

@@ -27,7 +27,11 @@ export function checkInnerOptimizer(value: unknown, field: string): InnerOptimiz
   });
 }
 
-/** A fresh inner-optimiser state (step 0, no moments). */
+/**
+ * A fresh inner-optimiser state (step 0, no moments).
+ *
+ * @returns `{ step: 0, m: {}, v: {} }`.
+ */
 export function innerOptInit(): InnerOptState {
   return { step: 0, m: {}, v: {} };
 }
@@ -47,6 +51,14 @@ function safeSqrt(v: tf.Tensor): tf.Tensor {
  * - sgd: theta - alpha g (Algorithm 1, line 5);
  * - adam: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, theta - (alpha / (1 - b1^t)) m / (sqrt(v / (1 - b2^t)) + eps),
  *   computed as torch.optim.Adam does. Returns new tensors; the inputs are left alone.
+ *
+ * @param optimizer - "sgd" or "adam".
+ * @param params - The leaves to update, by dotted name.
+ * @param grads - Their gradients, by the same names.
+ * @param state - The state after the previous step (`innerOptInit()` before the first).
+ * @param lr - The step size alpha.
+ * @param adam - Adam's beta1 (0.9), beta2 (0.999) and eps (1e-8).
+ * @returns The new leaves and the new state (new tensors).
  */
 export function innerOptStep(
   optimizer: InnerOptimizer,

@@ -113,6 +113,16 @@ export function makeMetaLearner(name: string, config: ResolvedMetaConfig, metaGr
  * Meta-test adaptation: `steps` steps theta = theta - alpha grad L(f_theta) on the support batches (Algorithm 1,
  * line 14), or Adam steps with `optimizer: "adam"` (section 4.2). The name is historical: the rule is
  * `options.optimizer ?? config.innerOptimizer`.
+ *
+ * @param params - theta (not disposed).
+ * @param support - The support batches, cycled one per step.
+ * @param loss - The adaptation loss.
+ * @param config - The learner's resolved settings (`innerSteps`, `innerLr`, `innerOptimizer`, `innerParams`, `frozen`).
+ * @param options - `steps`, `lr`, `optimizer`, `trainable` and `frozen` override the learner's settings.
+ * @param key - The dropout key (folded with each step).
+ * @returns The adapted tree (new tensors where adapted, the given ones elsewhere).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an unknown optimiser or a selection of no parameter;
+ *   TypeError for a bad step count or no support batch.
  */
 export function sgdAdapt<B>(
   params: ParamTree,

@@ -57,6 +57,11 @@ export interface MetaTestResult<R> {
 /**
  * Meta-test on a target domain (paper section 3.4, Algorithm 1 lines 12-17): adapt theta on the target's support
  * set with the full loss when it has audio, or with L_cap and AVMM frozen when it has none; then evaluate.
+ *
+ * @param options - The learner, theta, whether the target has audio, the full loss and `captionLoss`, the support
+ *   batches, the key, and optionally `steps`, `lr`, `optimizer`, `trainable`, `query`, `evaluate` and `keepParams`.
+ * @returns The adapted parameters (or null), which loss adapted, what was frozen, the query loss and the evaluation.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` without `captionLoss` when the target has no audio.
  */
 export async function metaTest<B, R = undefined>(options: MetaTestOptions<B, R>): Promise<MetaTestResult<R>> {
   const { learner, params, withAudio } = options;

@@ -122,7 +122,12 @@ export async function metaTrain<B>(options: MetaTrainOptions<B>): Promise<MetaTr
   };
 }
 
-/** A deep copy of an outer state (new tensors). */
+/**
+ * A deep copy of an outer state (new tensors).
+ *
+ * @param state - The outer state (step and Adam moments).
+ * @returns A copy with cloned moment trees (the caller disposes them).
+ */
 export function cloneMetaState(state: MetaState): MetaState {
   return {
     step: state.step,

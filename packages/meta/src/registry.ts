@@ -50,7 +50,12 @@ export function registerMetaLearner(
   factories.set(name, factory);
 }
 
-/** Remove a registered learner; returns whether one was there. */
+/**
+ * Remove a registered learner; returns whether one was there.
+ *
+ * @param name - The learner's name.
+ * @returns True when a learner of that name was registered.
+ */
 export function unregisterMetaLearner(name: string): boolean {
   return factories.delete(name);
 }
@@ -79,7 +84,11 @@ export function getMetaLearner(name: string, config: MetaLearnerConfig = {}): Me
   return factory(config);
 }
 
-/** The registered names: built-ins first, then the user's in registration order. */
+/**
+ * The registered names: built-ins first, then the user's in registration order.
+ *
+ * @returns The names, built-ins first.
+ */
 export function listMetaLearners(): string[] {
   return [...factories.keys()];
 }

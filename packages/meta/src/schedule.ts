@@ -37,7 +37,14 @@ function bad(field: string, value: unknown, expected: string): never {
   });
 }
 
-/** Fill in the defaults and validate (BAD_CONFIG naming the field). */
+/**
+ * Fill in the defaults and validate (BAD_CONFIG naming the field).
+ *
+ * @param s - The schedule as given (constant by default).
+ * @returns `warmupSteps` (0), `decay` ("none"), `totalSteps` (null) and `minLrRatio` (0.1) where absent.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` naming the field out of range, or `totalSteps` missing for a
+ *   decay.
+ */
 export function resolveOuterSchedule(s: OuterSchedule = {}): ResolvedOuterSchedule {
   const warmupSteps = s.warmupSteps ?? 0;
   const decay = s.decay ?? "none";
@@ -53,7 +60,13 @@ export function resolveOuterSchedule(s: OuterSchedule = {}): ResolvedOuterSchedu
   return { warmupSteps, decay, totalSteps, minLrRatio };
 }
 
-/** The multiplier of the peak step size at outer step `step` (0-based): in (0, 1]. */
+/**
+ * The multiplier of the peak step size at outer step `step` (0-based): in (0, 1].
+ *
+ * @param schedule - The resolved schedule.
+ * @param step - The outer step, counted from 0.
+ * @returns The factor the peak learning rate is multiplied by.
+ */
 export function outerLrFactor(schedule: ResolvedOuterSchedule, step: number): number {
   const { warmupSteps, decay, totalSteps, minLrRatio } = schedule;
   if (step < warmupSteps) return (step + 1) / warmupSteps;

@@ -38,6 +38,10 @@ export interface MetaStepTiming {
 /**
  * Times `steps` meta-steps of a learner on a fixed meta-batch after `warmup` untimed ones: median step time and
  * samples (support + query) per second. For benchmarks (`tavt bench speed`), never for unit tests.
+ *
+ * @param options - The learner, theta (borrowed), the meta-batch, the loss, `batchSize`, and `steps` (5), `warmup`
+ *   (2), `key` and `onStep`.
+ * @returns The median step time, the samples per step and per second, and each timed step's loss.
  */
 export function timeMetaSteps<B>(options: TimeMetaStepsOptions<B>): MetaStepTiming {
   const steps = options.steps ?? 5;

@@ -8,6 +8,12 @@ export class MetricsInputError extends Error {
   /** Structured context: `file`, `id`, `field` where they apply. */
   readonly details: Readonly<Record<string, unknown>>;
 
+  /**
+   * A BAD_INPUT error with a message and structured details.
+   *
+   * @param message - One line naming the file (when known), the id and what was wrong.
+   * @param details - Structured context (`file`, `id`, `field`).
+   */
   constructor(message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = "MetricsInputError";
@@ -15,7 +21,12 @@ export class MetricsInputError extends Error {
   }
 }
 
-/** True for MetricsInputError (also across bundle copies: checks the name and code). */
+/**
+ * True for MetricsInputError (also across bundle copies: checks the name and code).
+ *
+ * @param e - Anything caught.
+ * @returns Whether `e` is a MetricsInputError, or an Error named "MetricsInputError" with code "BAD_INPUT".
+ */
 export function isMetricsInputError(e: unknown): e is MetricsInputError {
   return (
     e instanceof MetricsInputError ||

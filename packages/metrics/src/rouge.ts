@@ -7,7 +7,13 @@ export interface RougeResult {
 
 const BETA = 1.2;
 
-/** Length of the longest common subsequence of two token lists (pycocoevalcap `my_lcs`). */
+/**
+ * Length of the longest common subsequence of two token lists (pycocoevalcap `my_lcs`).
+ *
+ * @param a - The first token list.
+ * @param b - The second token list.
+ * @returns The length of their longest common subsequence.
+ */
 export function lcsLength(a: readonly string[], b: readonly string[]): number {
   const [long, short] = a.length < b.length ? [b, a] : [a, b];
   const m = short.length;

@@ -30,7 +30,12 @@ function encoderConfig(kind: BaselineKind, c: TavtConfig): FrameEncoderConfig {
   return { inDim, dim: c.dim, heads: c.heads, blocks: c.encoderBlocks, ffn: c.ffn, dropout: c.dropout };
 }
 
-/** The single-stream decoder configuration every baseline (and TAVT "w/o audio") uses. */
+/**
+ * The single-stream decoder configuration every baseline (and TAVT "w/o audio") uses.
+ *
+ * @param c - The TAVT configuration.
+ * @returns A decoder configuration with `streams: "single"` and the configuration's sizes.
+ */
 export function singleStreamDecoderConfig(c: TavtConfig): DecoderConfig {
   return {
     vocab: c.vocab,
@@ -121,12 +126,25 @@ function makeBaseline(kind: BaselineKind, config: TavtConfig): Captioner {
   };
 }
 
-/** A transformer encoder-decoder captioner on the visual frames only (a baseline; not one of the paper's). */
+/**
+ * A transformer encoder-decoder captioner on the visual frames only (a baseline; not one of the paper's).
+ *
+ * @param config - The configuration whose sizes the captioner takes (its AVMM and DCCL settings are unused).
+ * @returns The captioner (`init`, `lossParts`, `lossFn`, `caption`), trained on the plain cross-entropy.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration.
+ */
 export function vanillaTransformer(config: TavtConfig): Captioner {
   return makeBaseline("vanillaTransformer", config);
 }
 
-/** A transformer encoder-decoder captioner on per-frame [visual, audio] concatenations (a baseline; not one of the paper's). */
+/**
+ * A transformer encoder-decoder captioner on per-frame [visual, audio] concatenations (a baseline; not one of the paper's).
+ *
+ * @param config - The configuration whose sizes the captioner takes (its AVMM and DCCL settings are unused).
+ * @returns The captioner (`init`, `lossParts`, `lossFn`, `caption`); its loss throws `BAD_INPUT` for a batch whose
+ *   audio and visual frame counts differ.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration.
+ */
 export function concatAvTransformer(config: TavtConfig): Captioner {
   return makeBaseline("concatAvTransformer", config);
 }

@@ -47,7 +47,14 @@ export interface TrainStepper {
   dispose(): void;
 }
 
-/** The training step `benchmarkTrainStep` times and `profileTrainStep` profiles. */
+/**
+ * The training step `benchmarkTrainStep` times and `profileTrainStep` profiles.
+ *
+ * @param model - The captioner.
+ * @param batchSize - Videos in the random batch.
+ * @param seed - Seeds the parameters, the batch and the dropout keys.
+ * @returns The stepper; call `dispose` when done.
+ */
 export function trainStepper(model: Captioner, batchSize: number, seed: number): TrainStepper {
   const k = rng.splitNamed(rng.key(seed), ["init", "batch", "dropout"]);
   let params: ParamTree = model.init(k.init);
@@ -81,6 +88,10 @@ export function trainStepper(model: Captioner, batchSize: number, seed: number):
  * Times full training steps of a captioner on random inputs of its configuration's sizes: the loss of eq. 10
  * (for TAVT: AVMM, the (V, A), (V, A+), (V, A-) encoder-decoder passes and all four losses), its gradient,
  * and an Adam update; median over `steps` after `warmup`.
+ *
+ * @param model - The captioner to time.
+ * @param options - `steps` (5), `warmup` (2), `batch` (the configuration's), `seed` and `onStep`.
+ * @returns The backend, configuration, model kind, parameter count, median step time and samples per second.
  */
 export function benchmarkTrainStep(model: Captioner, options: TrainStepBenchmarkOptions = {}): TrainStepBenchmark {
   const steps = options.steps ?? 5;

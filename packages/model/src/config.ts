@@ -204,7 +204,12 @@ export function makeConfig(base: TavtConfig | ConfigName, overrides: ConfigOverr
   return c;
 }
 
-/** Throws BAD_CONFIG naming the field when a size is not a positive integer or the clips do not fit the frames. */
+/**
+ * Throws BAD_CONFIG naming the field when a size is not a positive integer or the clips do not fit the frames.
+ *
+ * @param c - The configuration to check.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` naming the first field that is out of range.
+ */
 export function validateConfig(c: TavtConfig): void {
   const ints = [
     "dim",

@@ -46,7 +46,12 @@ import { type ConfigName, makeConfig, type TavtConfig } from "./config";
 /** Does this variant have an AVMM (prefix and A_rec)? Not "w/o AVMM" and not "w/o audio". */
 const hasAvmm = (c: TavtConfig) => !c.ablation.noAvmm && !c.ablation.visualOnly;
 
-/** The @tavt/avmm configuration of a TAVT configuration. */
+/**
+ * The @tavt/avmm configuration of a TAVT configuration.
+ *
+ * @param c - The TAVT configuration.
+ * @returns The AVMM's sizes (clips, clip length, clusters, blocks, ...) taken from `c`.
+ */
 export function avmmConfigOf(c: TavtConfig): AvmmConfig {
   return {
     visualDim: c.visualDim,
@@ -62,7 +67,12 @@ export function avmmConfigOf(c: TavtConfig): AvmmConfig {
   };
 }
 
-/** The @tavt/encoder configuration of a TAVT configuration. */
+/**
+ * The @tavt/encoder configuration of a TAVT configuration.
+ *
+ * @param c - The TAVT configuration.
+ * @returns The encoder's sizes, `visualOnly` when the ablation drops the audio.
+ */
 export function encoderConfigOf(c: TavtConfig): EncoderConfig {
   return {
     visualDim: c.visualDim,
@@ -77,7 +87,12 @@ export function encoderConfigOf(c: TavtConfig): EncoderConfig {
   };
 }
 
-/** The @tavt/decoder configuration of a TAVT configuration. */
+/**
+ * The @tavt/decoder configuration of a TAVT configuration.
+ *
+ * @param c - The TAVT configuration.
+ * @returns The decoder's sizes, fusion, and `streams` ("single" when the ablation drops the audio, else "dual").
+ */
 export function decoderConfigOf(c: TavtConfig): DecoderConfig {
   return {
     vocab: c.vocab,
@@ -98,7 +113,21 @@ const resolve = (config: TavtConfig | ConfigName) => makeConfig(config);
 // ----------------------------------------------------------------------------------------------------------------
 // Parameters.
 
-/** Initial TAVT parameters: the branches `avmm`, `encoder` and `decoder`. */
+/**
+ * Initial TAVT parameters: the branches `avmm`, `encoder` and `decoder`.
+ *
+ * @param key - The random key (split into one per branch).
+ * @param config - A configuration or its name.
+ * @returns The parameter tree (`avmm` is absent in the "w/o AVMM" and "w/o audio" variants).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration.
+ * @example
+ * ```ts
+ * const config = makeConfig("tiny");
+ * const params = initTavt(rng.key(0), config);
+ * const bank = randomBank(rng.key(1), config);
+ * const parts = tavtLoss(params, randomBatch(rng.key(2), config), rng.key(3), { config, bank });
+ * ```
+ */
 export function initTavt(key: Key, config: TavtConfig | ConfigName): ParamTree {
   const c = resolve(config);
   const k = rng.splitNamed(key, ["avmm", "encoder", "decoder"]);
@@ -273,6 +302,15 @@ export interface TavtLossOptions extends LossOptions {
  * - L_dep (eq. 7): psi = alpha_av / alpha_va of the (V, A), (V, A+), (V, A-) passes as anchor, positive, negative.
  * The three passes share the dropout key, so they differ only in their audio. Without real audio (audio-absent batch,
  * or realAudio=false) A_rec stands in for A and L = L_cap.
+ *
+ * @param params - TAVT's parameters.
+ * @param batch - The batch (audio may be absent).
+ * @param key - The dropout key (split per branch; the three passes share it).
+ * @param options - The bank, the configuration, `training` (default true) and `freezeAvmm`.
+ * @returns `cap`, `rec`, `dis`, `dep` and `total` as scalars (and `nll`, the unweighted L_cap, when evaluating with
+ *   W_ma); the caller disposes them.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration, `BAD_INPUT` when the bank is
+ *   missing or a "w/o AVMM" batch has no audio.
  */
 export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, options: TavtLossOptions): LossParts {
   const c = resolve(options.config);
@@ -355,7 +393,12 @@ export function tavtLoss(params: ParamTree, batch: CaptionBatch, key: Key, optio
   return parts as LossParts;
 }
 
-/** Contract 4: the total loss of eq. 10 as `(params, batch, key) => scalar`, for meta-learners. */
+/**
+ * Contract 4: the total loss of eq. 10 as `(params, batch, key) => scalar`, for meta-learners.
+ *
+ * @param options - As for `tavtLoss`.
+ * @returns `(params, batch, key) => total` (the parts other than the total are disposed).
+ */
 export function tavtLossFn(options: TavtLossOptions): LossFn<CaptionBatch> {
   return (params, batch, key) => {
     const p = tavtLoss(params, batch, key, options);
@@ -377,6 +420,13 @@ export interface TokenGateRatios {
 /**
  * The per-token gate ratio psi of the (V, A) pass, teacher-forced on the batch's captions without dropout: the
  * quantity W_ma (eq. 8) averages per word. Lets a caller compare eq. 8 over one batch with eq. 8 over the data.
+ *
+ * @param params - TAVT's parameters.
+ * @param batch - The batch.
+ * @param options - The configuration and the bank.
+ * @returns psi per predicted token `[B, L-1]`, the targets `[B, L-1]` and their mask `[B, L-1]`.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` when the model has no modality gates (visual-only or sum
+ *   fusion).
  */
 export function tokenGateRatios(
   params: ParamTree,
@@ -420,6 +470,13 @@ export interface CaptionBatchOptions extends CaptionOptions {
 /**
  * Captions for a batch (beam search, width 5 by default; or greedy), each with its score and the per-word traces of
  * alpha_av and alpha_va (mean over d; Figure 11). Audio-absent batches use A_rec in place of audio.
+ *
+ * @param params - TAVT's parameters.
+ * @param batch - The batch of videos to caption.
+ * @param options - The bank, the configuration, and the search options (`greedy`, `beam`, `maxLen`, ...).
+ * @returns One caption per video, with its score and per-word gate traces.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for an invalid configuration or search options, `BAD_INPUT`
+ *   when the bank is missing.
  */
 export function captionBatch(params: ParamTree, batch: CaptionBatch, options: CaptionBatchOptions): DecodedCaption[] {
   const c = resolve(options.config);

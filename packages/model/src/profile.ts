@@ -50,6 +50,10 @@ const shapeKey = (shapes: readonly (readonly number[] | undefined)[]) =>
 /**
  * Profiles one full training step (the loss of eq. 10, its gradient and an Adam update) with `tf.profile`: kernel
  * time added up by kernel name, and by kernel name and input shapes. The table behind `tavt bench profile`.
+ *
+ * @param model - The captioner to profile.
+ * @param options - `batch` (the configuration's), `warmup` (1), `seed` and `topShapes` (30).
+ * @returns The step's wall time, kernel time and calls, by kernel and by kernel and input shapes.
  */
 export async function profileTrainStep(model: Captioner, options: ProfileOptions = {}): Promise<TrainStepProfile> {
   const batchSize = options.batch ?? model.config.batch;

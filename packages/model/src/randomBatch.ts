@@ -13,6 +13,11 @@ export interface RandomBatchOptions {
 /**
  * A batch of random inputs with the configuration's sizes (normal features, full masks, captions of random
  * length with random word ids): for speed benchmarks and smoke tests, not for learning anything.
+ *
+ * @param key - The random key.
+ * @param config - The configuration whose sizes the batch takes.
+ * @param options - `batch` (the configuration's by default) and `audioAbsent`.
+ * @returns The batch; the caller disposes it with `disposeBatch`.
  */
 export function randomBatch(key: Key, config: TavtConfig, options: RandomBatchOptions = {}): CaptionBatch {
   const b = options.batch ?? config.batch;
@@ -42,12 +47,22 @@ export function randomBatch(key: Key, config: TavtConfig, options: RandomBatchOp
   };
 }
 
-/** Dispose the tensors of a batch. */
+/**
+ * Dispose the tensors of a batch.
+ *
+ * @param batch - The batch whose visual, audio, masks and tokens are disposed.
+ */
 export function disposeBatch(batch: CaptionBatch): void {
   for (const t of [batch.visual, batch.visualMask, batch.audio, batch.audioMask, batch.tokens]) t?.dispose();
 }
 
-/** A random cluster bank M [K, da] of a configuration's sizes (benchmarks; the real one comes from @tavt/clusters). */
+/**
+ * A random cluster bank M [K, da] of a configuration's sizes (benchmarks; the real one comes from @tavt/clusters).
+ *
+ * @param key - The random key.
+ * @param config - The configuration (`clusters` and `audioDim`).
+ * @returns M `[clusters, audioDim]` of standard normal values.
+ */
 export function randomBank(key: Key, config: TavtConfig): tf.Tensor2D {
   return rng.normal(key, [config.clusters, config.audioDim]) as tf.Tensor2D;
 }

@@ -43,6 +43,14 @@ function cachedBatchIndex(dims: readonly number[], out: readonly number[]): Int3
 /**
  * a [..., M, K] (or [..., K, M] with transposeA) times b [..., K, N] (or [..., N, K] with transposeB), the batch
  * dimensions broadcast as numpy does; one BLAS sgemm per output matrix. Returns the output's shape and values.
+ *
+ * @param addon - The loaded addon.
+ * @param a - `[..., M, K]` (`[..., K, M]` with `transposeA`): its shape and row-major values.
+ * @param b - `[..., K, N]` (`[..., N, K]` with `transposeB`): its shape and row-major values.
+ * @param transposeA - Whether `a`'s last two dimensions are swapped.
+ * @param transposeB - Whether `b`'s last two dimensions are swapped.
+ * @returns The output `[...batch, M, N]`: its shape and row-major values.
+ * @throws Error for inputs of rank under 2, inner dimensions that differ, or batch dimensions that do not broadcast.
  */
 export function nativeMatMul(
   addon: NativeAddon,

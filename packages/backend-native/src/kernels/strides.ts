@@ -13,6 +13,10 @@ export function stridesOf(shape: readonly number[]): number[] {
  * Merges neighbouring dimensions that every operand walks contiguously (stride[d] = stride[d+1] * shape[d+1]) and
  * drops size-1 dimensions, so the C loops run over few, long dimensions. Returns rank >= 1, as Float64Arrays: merged
  * sizes and strides of tensors above 2^31 elements stay exact (an Int32Array would wrap them).
+ *
+ * @param shape - The iteration shape.
+ * @param strides - Each operand's strides over `shape`.
+ * @returns The merged shape and each operand's merged strides (rank at least 1).
  */
 export function collapse(
   shape: readonly number[],

@@ -68,7 +68,16 @@ export function parseInt10(name: string, v: string | undefined): number | undefi
   return int(name, v);
 }
 
-/** The resolved config of a command: preset, file, dedicated options, then `--set`s. */
+/**
+ * The resolved config of a command: preset, file, dedicated options, then `--set`s.
+ *
+ * @param o - The command's options: `--preset`, `--config`, `--set`, `--seed`, `--data`, `--annotations`,
+ *   `--features`, `--audio-features`, `--meta-learner`.
+ * @param extra - Overrides applied before the dedicated options.
+ * @returns The validated experiment config.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for a `--seed` that is not an integer, `BAD_CONFIG` or
+ *   `NOT_FOUND` from `resolveConfig`.
+ */
 export function configOf(o: ConfigOptions, extra: Record<string, unknown> = {}): ExperimentConfig {
   const overrides: Record<string, unknown> = { ...extra };
   const seed = int("--seed", o.seed);
@@ -87,7 +96,14 @@ export function configOf(o: ConfigOptions, extra: Record<string, unknown> = {}):
 
 let backendReady: Promise<string> | null = null;
 
-/** Initialise the tensor backend once per process; returns its name. */
+/**
+ * Initialise the tensor backend once per process; returns its name.
+ *
+ * @param out - Where the backend's one-line note goes (none when omitted).
+ * @returns The backend's name (the same promise on later calls).
+ * @throws `TavtError` (from `@tavt/core`) `BACKEND_UNAVAILABLE` (the promise rejects) when the backend asked for cannot
+ *   load.
+ */
 export function ensureBackend(out?: Output): Promise<string> {
   backendReady ??= initBackend().then((r) => {
     // the reason says why where the backend is not what its package's name promises (tfjs-node-gpu without a GPU)

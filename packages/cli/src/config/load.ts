@@ -10,7 +10,13 @@ type JsonObject = { [key: string]: Json };
 
 const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** `over` merged into `base`: objects key by key, everything else (arrays too) replaced. */
+/**
+ * `over` merged into `base`: objects key by key, everything else (arrays too) replaced.
+ *
+ * @param base - The value to start from.
+ * @param over - The value merged in.
+ * @returns The merged value (new objects; `base` is unchanged).
+ */
 export function deepMerge(base: Json, over: Json): Json {
   if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
   const out: JsonObject = { ...base };
@@ -53,6 +59,11 @@ function keysAt(path: string[]): string[] {
 /**
  * Parse one `--set key.path=value` override, typing the value by the schema: numbers, booleans, enums, strings,
  * arrays (YAML flow syntax, `[a, b]`), `null` where the key is nullable. Throws BAD_CONFIG naming the key.
+ *
+ * @param assignment - `key.path=value`.
+ * @returns The key path and the typed value.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a missing `=`, an unknown key, or a value of the wrong
+ *   type.
  */
 export function parseSet(assignment: string): { path: string[]; value: Json } {
   const eq = assignment.indexOf("=");
@@ -111,7 +122,13 @@ function nest(path: string[], value: Json): Json {
   return path.reduceRight<Json>((acc, k) => ({ [k]: acc }), value);
 }
 
-/** One line per zod issue: `model.dim: expected number, received string`. */
+/**
+ * One line per zod issue: `model.dim: expected number, received string`.
+ *
+ * @param error - zod's validation error.
+ * @param where - What was validated (a file name or "preset ..."), put first.
+ * @returns The issues on one line.
+ */
 export function formatIssues(error: z.ZodError, where: string): string {
   const lines = error.issues.map((i) => {
     const path = i.path.map(String).join(".") || "(top level)";
@@ -120,14 +137,28 @@ export function formatIssues(error: z.ZodError, where: string): string {
   return `${where}: ${lines.join("; ")}`;
 }
 
-/** Validate a plain object as an experiment config; BAD_CONFIG names each key path and what was expected. */
+/**
+ * Validate a plain object as an experiment config; BAD_CONFIG names each key path and what was expected.
+ *
+ * @param value - A plain object.
+ * @param where - What it came from, for the message ("config" by default).
+ * @returns The config, with the schema's defaults filled in.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` listing every issue.
+ */
 export function validateConfig(value: unknown, where = "config"): ExperimentConfig {
   const r = experimentSchema.safeParse(value);
   if (!r.success) throw new TavtError("BAD_CONFIG", formatIssues(r.error, where), { issues: r.error.issues });
   return r.data;
 }
 
-/** Read a YAML config file (BAD_CONFIG naming the file, line and column on a syntax error). */
+/**
+ * Read a YAML config file (BAD_CONFIG naming the file, line and column on a syntax error).
+ *
+ * @param file - A YAML file.
+ * @returns Its top-level mapping (empty for an empty file).
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a file that cannot be read, `BAD_CONFIG` for invalid YAML or
+ *   a top level that is not a mapping.
+ */
 export function readConfigFile(file: string): JsonObject {
   let text: string;
   try {
@@ -189,7 +220,12 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ExperimentCon
   return validateConfig(doc, options.file ?? `preset ${presetName}`);
 }
 
-/** The config as YAML (what is saved beside every result as `config.yaml`). */
+/**
+ * The config as YAML (what is saved beside every result as `config.yaml`).
+ *
+ * @param config - The experiment config.
+ * @returns Its YAML text.
+ */
 export function configToYaml(config: ExperimentConfig): string {
   return stringifyYaml(config);
 }

@@ -20,7 +20,14 @@ export interface AdaptResult {
   seconds: number;
 }
 
-/** The target's support set D_s: its train split, a seeded `adapt.fraction` of it (Figure 5). */
+/**
+ * The target's support set D_s: its train split, a seeded `adapt.fraction` of it (Figure 5).
+ *
+ * @param exp - The prepared experiment.
+ * @param domains - One target domain, or several adapted together.
+ * @param fraction - The share of the train split to use (`adapt.fraction` by default); at least one video.
+ * @returns The support set's video ids.
+ */
 export function supportIds(
   exp: Experiment,
   domains: string | readonly string[],
@@ -38,6 +45,12 @@ export function supportIds(
 /**
  * Meta-test adaptation on a target domain (Algorithm 1, lines 12-16): `adapt.steps` SGD or Adam steps over its support
  * set, with the full loss where the target has audio, else L_cap with the AVMM frozen (A_rec stands in).
+ *
+ * @param exp - The prepared experiment.
+ * @param params - The meta-trained theta (not disposed).
+ * @param domains - One target domain, or several adapted together.
+ * @param options - `out` for progress, a progress `label`, and the support `fraction`.
+ * @returns The adapted parameters, the domains, which loss adapted, the support size, the losses and the seconds.
  */
 export async function adaptExperiment(
   exp: Experiment,

@@ -28,6 +28,11 @@ export interface TrainStateMeta {
  * Save theta and the outer optimiser's state (Adam step and moments) in one safetensors file, atomically (temp
  * file + rename), so a run killed at any moment leaves the previous checkpoint or the new one, never half a file.
  * The RNG needs no state: every step's keys are derived from (seed, step).
+ *
+ * @param dir - The run directory (the file is `checkpoint.safetensors` in it).
+ * @param params - theta.
+ * @param state - The outer state (step, Adam step and moments).
+ * @param meta - The next step, the run's total steps, seed and learner.
  */
 export function saveTrainState(dir: string, params: ParamTree, state: MetaState, meta: TrainStateMeta): void {
   saveCheckpoint(
@@ -45,7 +50,14 @@ export function saveTrainState(dir: string, params: ParamTree, state: MetaState,
   );
 }
 
-/** Load a training state written by `saveTrainState`; CHECKPOINT_CORRUPT names the file when it is not one. */
+/**
+ * Load a training state written by `saveTrainState`; CHECKPOINT_CORRUPT names the file when it is not one.
+ *
+ * @param dir - The run directory.
+ * @returns theta, the outer state and where training stands (new tensors, which the caller disposes).
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` when there is no checkpoint, `CHECKPOINT_CORRUPT` for a file
+ *   that is not a training checkpoint.
+ */
 export function loadTrainState(dir: string): { params: ParamTree; state: MetaState; meta: TrainStateMeta } {
   const file = join(dir, STATE_FILE);
   if (!existsSync(file)) {
@@ -72,12 +84,26 @@ export function loadTrainState(dir: string): { params: ParamTree; state: MetaSta
   };
 }
 
-/** Save trained parameters with the model config and the run's seed as metadata. */
+/**
+ * Save trained parameters with the model config and the run's seed as metadata.
+ *
+ * @param path - The safetensors file to write.
+ * @param params - The parameters.
+ * @param metadata - String metadata (with `format: "tavt-model"` added).
+ */
 export function saveModel(path: string, params: ParamTree, metadata: Record<string, string>): void {
   saveCheckpoint(path, params, { format: "tavt-model", ...metadata });
 }
 
-/** Load trained parameters (CHECKPOINT_CORRUPT / CHECKPOINT_MISMATCH name the file and the problem). */
+/**
+ * Load trained parameters (CHECKPOINT_CORRUPT / CHECKPOINT_MISMATCH name the file and the problem).
+ *
+ * @param path - A file written by `saveModel`.
+ * @param expect - A tree whose names and shapes the file must match.
+ * @returns The parameters (new tensors) and the metadata.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `CHECKPOINT_CORRUPT` for a malformed one,
+ *   `CHECKPOINT_MISMATCH` when it does not match `expect`.
+ */
 export function loadModel(path: string, expect?: ParamTree): { params: ParamTree; metadata: Record<string, string> } {
   if (!existsSync(path)) throw new TavtError("NOT_FOUND", `${path}: model checkpoint not found`, { file: path });
   return loadCheckpoint(path, expect ? { expect } : {});

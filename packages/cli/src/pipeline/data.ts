@@ -38,7 +38,14 @@ function requireAnnotations(c: DataConfig): string {
   return c.annotations;
 }
 
-/** Open the dataset a config names (synthetic by default; MSR-VTT, MSVD or a dataset directory). */
+/**
+ * Open the dataset a config names (synthetic by default; MSR-VTT, MSVD or a dataset directory).
+ *
+ * @param config - The experiment config (`data` section).
+ * @returns The dataset, joined with the cross-dataset target when `data.target` names one.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a source that lacks its annotations or features,
+ *   `NOT_FOUND` or `BAD_FILE` for files that cannot be read.
+ */
 export async function openDataset(config: ExperimentConfig): Promise<CaptionDataset> {
   const c = config.data;
   const f = c.features;
@@ -138,7 +145,14 @@ async function openTarget(config: ExperimentConfig): Promise<CaptionDataset> {
   }
 }
 
-/** The dataset, the joint vocabulary (words seen fewer than `minCount` times become `<unk>`) and the dims. */
+/**
+ * The dataset, the joint vocabulary (words seen fewer than `minCount` times become `<unk>`) and the dims.
+ *
+ * @param config - The experiment config.
+ * @param vocab - A vocabulary to use instead of building one (a trained model's).
+ * @returns The dataset, the vocabulary, the visual and audio dims and a description.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for a dataset without videos, and the errors of `openDataset`.
+ */
 export async function loadExperimentData(config: ExperimentConfig, vocab?: Vocabulary): Promise<ExperimentData> {
   const dataset = await openDataset(config);
   if (dataset.videos.length === 0) throw new TavtError("BAD_INPUT", `dataset "${dataset.name}" has no videos`);
@@ -160,7 +174,15 @@ export function loadVocabulary(path: string): Vocabulary {
   return Vocabulary.load(path);
 }
 
-/** Collate samples the way every pipeline does: fixed frames, captions cut to `data.maxLen` tokens. */
+/**
+ * Collate samples the way every pipeline does: fixed frames, captions cut to `data.maxLen` tokens.
+ *
+ * @param samples - The videos' samples.
+ * @param data - The experiment's data (its vocabulary).
+ * @param config - The experiment config (`data.maxLen`, `data.frames`).
+ * @param key - Picks one caption per video when given.
+ * @returns The batch; the caller disposes it.
+ */
 export function batchOf(
   samples: readonly Sample[],
   data: ExperimentData,
@@ -175,7 +197,13 @@ export function batchOf(
   });
 }
 
-/** Whether a domain's videos have audio. */
+/**
+ * Whether a domain's videos have audio.
+ *
+ * @param dataset - The dataset.
+ * @param domain - A domain's name.
+ * @returns True when the dataset has an audio store and the domain is not audio-absent.
+ */
 export function domainHasAudio(dataset: CaptionDataset, domain: string): boolean {
   return dataset.audio !== null && !dataset.audioAbsentDomains.has(domain);
 }

@@ -5,6 +5,12 @@ import type { Experiment } from "./experiment";
 /**
  * What is not finite when a step diverged: the parameters theta the step started from (by leaf name), or the loss
  * parts at theta on each task's query batch.
+ *
+ * @param exp - The prepared experiment.
+ * @param params - The parameters the diverged step started from.
+ * @param queries - Each task's query batch.
+ * @returns A phrase naming up to three non-finite leaves, else the non-finite loss parts, else saying that all were
+ *   finite (the update overflowed).
  */
 export function explainNonFinite(exp: Experiment, params: ParamTree, queries: CaptionBatch[]): string {
   const bad: string[] = [];

@@ -43,7 +43,15 @@ export interface CaptionVideosOptions {
   onBatch?: (videosDone: number) => void;
 }
 
-/** Caption videos (beam search, or greedy) in batches, keeping the alpha traces. */
+/**
+ * Caption videos (beam search, or greedy) in batches, keeping the alpha traces.
+ *
+ * @param exp - The prepared experiment.
+ * @param params - The parameters to caption with.
+ * @param ids - The videos to caption.
+ * @param options - `onBatch`, called after each batch.
+ * @returns One caption per video, with its words, alpha traces and references.
+ */
 export function captionVideos(
   exp: Experiment,
   params: ParamTree,
@@ -86,6 +94,11 @@ const paraphraseScorers = new Map<string, MeteorScorer>();
 /**
  * The METEOR scorer with Meteor's paraphrase module on `table` (a Meteor 1.5 paraphrase table), loaded once per
  * file and reused. A missing or unreadable file is a user error naming `field`.
+ *
+ * @param table - The paraphrase table file.
+ * @param field - The config key or option that named it, for errors.
+ * @returns The scorer.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for an unreadable one.
  */
 export function paraphraseMeteor(table: string, field = "metrics.meteor.paraphraseTable"): MeteorScorer {
   const cached = paraphraseScorers.get(table);
@@ -112,6 +125,11 @@ export function paraphraseMeteor(table: string, field = "metrics.meteor.paraphra
 /**
  * BLEU-4, METEOR, ROUGE-L and CIDEr-D (coco-caption's definitions, @tavt/metrics) of generated captions, x100.
  * `metrics` is the config's `metrics` section: `meteor.paraphraseTable` adds METEOR's paraphrase module.
+ *
+ * @param captions - The generated captions with their references.
+ * @param metrics - The config's `metrics` section.
+ * @returns BLEU-1, BLEU-4, METEOR, ROUGE-L and CIDEr-D, each x100.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` or `BAD_FILE` for the paraphrase table.
  */
 export function scoreCaptions(captions: readonly GeneratedCaption[], metrics?: MetricsConfig): CaptionScores {
   const refs: Record<string, string[]> = {};
@@ -131,7 +149,13 @@ export function scoreCaptions(captions: readonly GeneratedCaption[], metrics?: M
   };
 }
 
-/** The ids of a domain's split, at most `eval.limit` of them (a seeded choice when limited). */
+/**
+ * The ids of a domain's split, at most `eval.limit` of them (a seeded choice when limited).
+ *
+ * @param exp - The prepared experiment.
+ * @param domain - A domain's name.
+ * @returns The ids of the domain's `eval.split`, at most `eval.limit` (a seeded choice, sorted).
+ */
 export function evalIds(exp: Experiment, domain: string): string[] {
   const ids = exp.data.dataset.ids({ domains: [domain], split: exp.config.eval.split });
   const limit = exp.config.eval.limit;
@@ -140,13 +164,27 @@ export function evalIds(exp: Experiment, domain: string): string[] {
   return Array.from(perm.subarray(0, limit), (i) => ids[i]!).sort();
 }
 
-/** Caption and score the eval split of some domains. */
+/**
+ * Caption and score the eval split of some domains.
+ *
+ * @param exp - The prepared experiment.
+ * @param params - The parameters to caption with.
+ * @param domains - The domains to evaluate together.
+ * @returns The scores over all their captions, and the captions.
+ */
 export function evaluateDomains(exp: Experiment, params: ParamTree, domains: readonly string[]): EvaluationResult {
   const captions = domains.flatMap((d) => captionVideos(exp, params, evalIds(exp, d)));
   return { scores: scoreCaptions(captions, exp.config.metrics), captions };
 }
 
-/** Alpha traces of the first `n` captions that have them (Figure 11). */
+/**
+ * Alpha traces of the first `n` captions that have them (Figure 11).
+ *
+ * @param captions - The generated captions.
+ * @param n - How many traces (4 by default).
+ * @param label - Put before each caption's id in its label.
+ * @returns The first `n` captions' alpha traces (single-stream captions have none and are skipped).
+ */
 export function tracesOf(captions: readonly GeneratedCaption[], n = 4, label = ""): AlphaTrace[] {
   return captions
     .filter((c) => c.alphaAv.length > 0 && c.words.length > 0)

@@ -37,6 +37,11 @@ export interface PrepareOptions {
 /**
  * The meta-learner a config names, with its settings. `meta.learner` is a registered name or a learner file; a file
  * must have been loaded (`prepareExperiment` does it, or `resolveLearnerName`).
+ *
+ * @param config - The experiment config (`meta` section).
+ * @returns A new learner with the config's settings.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for an unknown learner name, `BAD_CONFIG` for settings out of
+ *   range.
  */
 export function learnerOf(config: ExperimentConfig): MetaLearner {
   const m = config.meta;
@@ -55,7 +60,15 @@ export function learnerOf(config: ExperimentConfig): MetaLearner {
   });
 }
 
-/** Load data, build (or load) the auditory space, and make the captioner and the learner of a config. */
+/**
+ * Load data, build (or load) the auditory space, and make the captioner and the learner of a config.
+ *
+ * @param config - The experiment config.
+ * @param options - Data or an auditory space to reuse, or `fromDir`, a run directory to load them from.
+ * @returns The experiment: config, data, auditory space and bank, model config, captioner, learner and root key.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for an unknown learner or a missing file, `BAD_CONFIG` or
+ *   `BAD_INPUT` for a config or data that does not fit, `BAD_FILE` for a malformed file.
+ */
 export async function prepareExperiment(config: ExperimentConfig, options: PrepareOptions = {}): Promise<Experiment> {
   await resolveLearnerName(config.meta.learner); // a learner file is loaded and registered
   const learner = learnerOf(config); // fails early on an unknown learner name

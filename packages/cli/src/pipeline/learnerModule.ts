@@ -7,12 +7,23 @@ import { type MetaLearner, type MetaLearnerFactory, registerMetaLearner } from "
 /** The export names a learner module may use for its factory, in the order they are looked up. */
 export const LEARNER_EXPORTS = ["default", "createMetaLearner", "factory"] as const;
 
-/** Whether `--meta-learner` / `meta.learner` names a file (a path, or a name ending in .mjs/.js/.cjs) rather than a registered learner. */
+/**
+ * Whether `--meta-learner` / `meta.learner` names a file (a path, or a name ending in .mjs/.js/.cjs) rather than a registered learner.
+ *
+ * @param spec - The `meta.learner` value.
+ * @returns True for a path or a `.mjs`/`.js`/`.cjs` name.
+ */
 export function isLearnerFile(spec: string): boolean {
   return spec.includes("/") || spec.includes("\\") || /\.(mjs|cjs|js)$/.test(spec);
 }
 
-/** The registry name a learner file gets: its file name without the extension, e.g. `my-learner`. */
+/**
+ * The registry name a learner file gets: its file name without the extension, e.g. `my-learner`.
+ *
+ * @param spec - A learner file's path.
+ * @returns Its base name without the extension, other characters than letters, digits, `_` and `-` replaced by `_`
+ *   ("custom" when empty).
+ */
 export function learnerFileName(spec: string): string {
   const base = basename(spec, extname(spec)).replace(/[^A-Za-z0-9_-]/g, "_");
   return base.length > 0 ? base : "custom";
@@ -25,6 +36,12 @@ const loaded = new Map<string, string>();
  * `(config) => MetaLearner`) under the file's name; returns that name. The module exports the factory as
  * `default`, `createMetaLearner` or `factory`. A missing file, a module that fails to load, or one without such an
  * export is a one-line `TavtError` (exit 2 from the CLI) naming the file.
+ *
+ * @param spec - The module's path.
+ * @param baseDir - What a relative path is resolved against (the working directory by default).
+ * @returns The name the factory is registered under.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_INPUT` for a module that fails to load
+ *   or exports no factory.
  */
 export async function loadLearnerFile(spec: string, baseDir: string = process.cwd()): Promise<string> {
   const file = isAbsolute(spec) ? spec : resolve(baseDir, spec);
@@ -75,7 +92,13 @@ function checkedFactory(spec: string, factory: MetaLearnerFactory): MetaLearnerF
   };
 }
 
-/** The registry name of `meta.learner`: itself for a registered name, the file's name for a file (loaded first). */
+/**
+ * The registry name of `meta.learner`: itself for a registered name, the file's name for a file (loaded first).
+ *
+ * @param spec - The `meta.learner` value.
+ * @returns The name to pass to `getMetaLearner`.
+ * @throws `TavtError` (from `@tavt/core`) as `loadLearnerFile` for a file.
+ */
 export async function resolveLearnerName(spec: string): Promise<string> {
   return isLearnerFile(spec) ? loadLearnerFile(spec) : spec;
 }

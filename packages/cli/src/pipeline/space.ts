@@ -16,17 +16,33 @@ import type { ExperimentData } from "./data";
 /** An auditory space as @tavt/clusters saves and loads it. */
 export type AuditorySpaceLike = AuditorySpace;
 
-/** The bank M [K, da] the AVMM reconstructs audio from (a constant input, never a parameter). */
+/**
+ * The bank M [K, da] the AVMM reconstructs audio from (a constant input, never a parameter).
+ *
+ * @param space - The auditory space.
+ * @returns M `[K, da]` as a new tensor (the caller disposes it).
+ */
 export function bankOf(space: AuditorySpace): tf.Tensor2D {
   return tf.tensor2d(space.centers, [space.k, space.dim]);
 }
 
-/** Load a saved space (awaits, so a synchronous or an asynchronous @tavt/clusters loader both fit). */
+/**
+ * Load a saved space (awaits, so a synchronous or an asynchronous @tavt/clusters loader both fit).
+ *
+ * @param path - A space saved by `saveSpace` or `tavt clusters build`.
+ * @returns The space.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for a malformed one.
+ */
 export async function loadSpace(path: string): Promise<AuditorySpace> {
   return await loadAuditorySpace(path);
 }
 
-/** Save an auditory space as safetensors (atomically). */
+/**
+ * Save an auditory space as safetensors (atomically).
+ *
+ * @param path - The safetensors file to write.
+ * @param space - The auditory space.
+ */
 export async function saveSpace(path: string, space: AuditorySpace): Promise<void> {
   await saveAuditorySpace(path, space);
 }
@@ -106,6 +122,12 @@ async function fromSpaceFile(path: string): Promise<AuditorySpace> {
  * mean-pooled, clustered into K prototypes with k-means++. By default (`space.source: external`) from audio outside
  * the training data, as the paper's Flickr videos: `space.corpus`, or for the synthetic data its external audio
  * corpus; `space.source: source-domains` fits it on the source domains' training audio instead.
+ *
+ * @param config - The experiment config (`space` and `data` sections).
+ * @param data - The experiment's data (for `space.source: source-domains`).
+ * @returns The fitted space.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for real data without `space.corpus`, `NOT_FOUND` for a missing
+ *   corpus, `BAD_INPUT` for audio that cannot be clustered.
  */
 export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentData): Promise<AuditorySpace> {
   const unit = config.space.unit ?? config.model.clipLen ?? 5;
@@ -133,6 +155,11 @@ export async function buildSpaceFor(config: ExperimentConfig, data: ExperimentDa
 /**
  * The auditory space a config names: the prebuilt one at `space.path` (a `tavt clusters build` file), or one built
  * as `buildSpaceFor` does. Every pipeline and benchmark gets its space here, so `space.path` works everywhere.
+ *
+ * @param config - The experiment config.
+ * @param data - The experiment's data.
+ * @returns The auditory space.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` or `BAD_FILE` for `space.path`, and the errors of `buildSpaceFor`.
  */
 export async function spaceFor(config: ExperimentConfig, data: ExperimentData): Promise<AuditorySpaceLike> {
   if (config.space.path) return fromSpaceFile(config.space.path);

@@ -65,6 +65,12 @@ export interface TrainRunResult {
 /**
  * The tasks of meta-step `step` (Algorithm 1, lines 2-9): episode from the sampler, collated, read as tasks. Under
  * the "paper" reading the sampler also draws a fresh batch of every domain, on which line 9 evaluates its theta'.
+ *
+ * @param exp - The prepared experiment.
+ * @param sampler - The episodic sampler (`samplerOf`).
+ * @param step - The meta-step.
+ * @param key - Picks each video's caption.
+ * @returns The tasks, under `meta.reading`; the caller disposes their batches.
  */
 export function tasksOf(exp: Experiment, sampler: EpisodicSampler, step: number, key: Key): Task<CaptionBatch>[] {
   const mb = sampler.episode(step);
@@ -87,7 +93,12 @@ export function tasksOf(exp: Experiment, sampler: EpisodicSampler, step: number,
   );
 }
 
-/** Algorithm 1's sampler for a config: k = batchSize, m = queryBatchSize (default 2k > k, section 3.1). */
+/**
+ * Algorithm 1's sampler for a config: k = batchSize, m = queryBatchSize (default 2k > k, section 3.1).
+ *
+ * @param exp - The prepared experiment.
+ * @returns The sampler over the dataset's source domains.
+ */
 export function samplerOf(exp: Experiment): EpisodicSampler {
   const { config } = exp;
   return new EpisodicSampler(exp.data.dataset, {
@@ -109,6 +120,13 @@ function releaseTasks(tasks: Task<CaptionBatch>[]): void {
  * Meta-train on the source domains (Algorithm 1, lines 1-11) with the configured learner: checkpoints of theta,
  * the outer optimiser's state and the step every `train.checkpointEvery` steps (atomic), so `resume` continues to
  * exactly the parameters an uninterrupted run reaches.
+ *
+ * @param exp - The prepared experiment.
+ * @param options - `out`, the run directory `dir`, `resume`, `stopAfter` and a progress `label`.
+ * @returns theta (the caller's), every step's report, the steps done, the seconds, whether it stopped early and the
+ *   learning curve.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` or `CHECKPOINT_CORRUPT` when resuming without a valid checkpoint,
+ *   `DIVERGED` when a step diverges.
  */
 export async function trainExperiment(exp: Experiment, options: TrainRunOptions): Promise<TrainRunResult> {
   const { config, captioner, learner } = exp;

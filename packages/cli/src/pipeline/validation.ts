@@ -38,7 +38,13 @@ export interface LearningCurve {
   validationSet: string;
 }
 
-/** The curve entry of a meta-step report. */
+/**
+ * The curve entry of a meta-step report.
+ *
+ * @param step - The meta-step.
+ * @param r - Its report.
+ * @returns The report's numbers without the per-task ones, with the step.
+ */
 export function curveStep(step: number, r: MetaStepReport): CurveStep {
   const { tasks: _tasks, ...rest } = r;
   return { step, ...rest };
@@ -57,6 +63,9 @@ export interface ValidationSet {
  * The validation set of an experiment: up to `train.validationVideos` videos of each source domain's test split
  * (the episodic sampler draws only from the train split, so these are never trained on), one fixed caption each.
  * Null when no source domain has test videos.
+ *
+ * @param exp - The prepared experiment.
+ * @returns The batches, their sizes and a description; null when no source domain has test videos.
  */
 export function validationSetOf(exp: Experiment): ValidationSet | null {
   const { dataset } = exp.data;
@@ -85,7 +94,14 @@ export function validationSetOf(exp: Experiment): ValidationSet | null {
   };
 }
 
-/** theta's loss (eq. 10, no dropout), its parts and the plain cross-entropy on a validation set: means over videos. */
+/**
+ * theta's loss (eq. 10, no dropout), its parts and the plain cross-entropy on a validation set: means over videos.
+ *
+ * @param exp - The prepared experiment.
+ * @param params - theta.
+ * @param set - The validation set.
+ * @returns The means over videos of the total loss, its parts and the plain cross-entropy.
+ */
 export function validationLoss(exp: Experiment, params: ParamTree, set: ValidationSet): LossValues {
   const sum: LossValues = { total: 0, cap: 0, rec: 0, dis: 0, dep: 0, nll: 0 };
   let videos = 0;

@@ -31,7 +31,12 @@ const NO_TRUNCATION = {
   title: { limit: 0 },
 };
 
-/** Render a vega-lite spec to an SVG string. */
+/**
+ * Render a vega-lite spec to an SVG string.
+ *
+ * @param spec - A vega-lite specification.
+ * @returns The SVG text.
+ */
 export async function renderVegaLite(spec: Record<string, unknown>): Promise<string> {
   const vl = await import("vega-lite");
   const vega = await import("vega");
@@ -48,6 +53,10 @@ export async function renderVegaLite(spec: Record<string, unknown>): Promise<str
  * A bar chart of a results table: one bar per `x` (a method), grouped by `group` (a target) when given, one panel
  * per `column` (a metric) stacked top to bottom with its own y scale, optional error bars (mean ± `error`), the
  * methods' full names in the legend.
+ *
+ * @param rows - The table's rows.
+ * @param o - The title, and the fields for `x`, `y`, `group`, `column` and `error`.
+ * @returns The SVG text.
  */
 export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Promise<string> {
   const order = (field: string) => [...new Set(rows.map((r) => String(r[field])))];
@@ -164,6 +173,10 @@ const GATES = ["audio (alpha_av)", "visual (alpha_va)"];
  * Figure 11 of the paper: per word of a generated caption, the dependency on audio (alpha_av, red) and on vision
  * (alpha_va, blue) as side-by-side bars; one row per caption with its words, in order, on the horizontal axis and
  * its label above it; one y-axis title and one legend.
+ *
+ * @param traces - One per caption: its label, words and per-word alpha_av and alpha_va.
+ * @param title - The chart's title.
+ * @returns The SVG text.
  */
 export async function alphaTraceSvg(traces: readonly AlphaTrace[], title = "Modality gates per word (Figure 11)") {
   const values = traces.flatMap((t) => {
@@ -239,6 +252,10 @@ export async function alphaTraceSvg(traces: readonly AlphaTrace[], title = "Moda
  * Figure 10 of the paper as a bar chart: words ranked by their mean alpha_av / alpha_va, drawn as
  * log2(ratio) (right, red: leans on sound; left, blue: leans on sight); the `top` most audio- and visual-leaning
  * words when there are more than 2 * top.
+ *
+ * @param words - Words with their count and mean alpha_av / alpha_va, most audio-leaning first.
+ * @param o - `title`, and `top`: how many words of each end to show (15 by default).
+ * @returns The SVG text.
  */
 export async function wordModalitySvg(
   words: readonly { word: string; count: number; ratio: number }[],
@@ -346,6 +363,10 @@ export interface CurvePoint {
  * Learning curves: one panel per series (stacked, each with its own y scale), one colour per method, one line per
  * (method, seed). Shows whether a run is under-trained (still falling), over-trained (validation rising) or
  * diverging.
+ *
+ * @param points - The curves' points: method, seed, series, step and value (non-finite values are left out).
+ * @param title - The chart's title.
+ * @returns The SVG text.
  */
 export async function learningCurveSvg(points: readonly CurvePoint[], title = "Learning curves") {
   const series = [...new Set(points.map((p) => p.series))];

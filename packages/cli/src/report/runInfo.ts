@@ -21,7 +21,11 @@ export const TAVT_PACKAGES = [
   "@tavt/cli",
 ] as const;
 
-/** Versions of node and of the `@tavt` packages this process runs. */
+/**
+ * Versions of node and of the `@tavt` packages this process runs.
+ *
+ * @returns The node version and each `@tavt` package's version ("unavailable" where it cannot be read).
+ */
 export function versions(): Record<string, string> {
   const out: Record<string, string> = { node: process.versions.node };
   for (const name of TAVT_PACKAGES) {
@@ -46,7 +50,14 @@ export interface RunInfo {
   configs: Record<string, ExperimentConfig>;
 }
 
-/** What a result records about its run: the command, seeds, configs, backend, versions and start time. */
+/**
+ * What a result records about its run: the command, seeds, configs, backend, versions and start time.
+ *
+ * @param command - The command line.
+ * @param seeds - The seeds used.
+ * @param configs - The resolved configs, by name.
+ * @returns The run info, with the active backend (or "uninitialised"), versions and start time.
+ */
 export function runInfo(command: string, seeds: number[], configs: Record<string, ExperimentConfig>): RunInfo {
   let backend = "uninitialised";
   try {
@@ -60,6 +71,9 @@ export function runInfo(command: string, seeds: number[], configs: Record<string
 /**
  * Save the resolved config and seed beside a result: `config.yaml` (one config) or `config.<name>.yaml`
  * (several), and `run.json` with seeds, backend and versions. Atomic writes.
+ *
+ * @param dir - The result directory.
+ * @param info - The run info.
  */
 export function saveRunInfo(dir: string, info: RunInfo): void {
   const names = Object.keys(info.configs);

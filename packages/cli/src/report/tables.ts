@@ -6,7 +6,12 @@ import type { RunInfo } from "./runInfo";
 
 type Row = Record<string, string | number | null>;
 
-/** An arquero table from plain rows (arquero is an ES module, loaded on first use). */
+/**
+ * An arquero table from plain rows (arquero is an ES module, loaded on first use).
+ *
+ * @param rows - Plain rows.
+ * @returns An arquero table.
+ */
 export async function toTable(rows: readonly Row[]): Promise<ColumnTable> {
   const aq = await import("arquero");
   return aq.from(rows as Row[]);
@@ -18,7 +23,14 @@ function fmt(v: unknown, digits: number): string {
   return v === null || v === undefined ? "" : String(v);
 }
 
-/** A Markdown table of rows (numbers with `digits` decimals). */
+/**
+ * A Markdown table of rows (numbers with `digits` decimals).
+ *
+ * @param rows - Plain rows.
+ * @param columns - Column order (the first row's keys by default).
+ * @param digits - Decimals of non-integer numbers (2 by default).
+ * @returns The Markdown table.
+ */
 export function markdownTable(rows: readonly Row[], columns?: readonly string[], digits = 2): string {
   const cols = columns ?? Object.keys(rows[0] ?? {});
   const head = `| ${cols.join(" | ")} |`;
@@ -27,7 +39,14 @@ export function markdownTable(rows: readonly Row[], columns?: readonly string[],
   return [head, rule, ...body].join("\n");
 }
 
-/** An aligned plain-text table (for terminals). */
+/**
+ * An aligned plain-text table (for terminals).
+ *
+ * @param rows - Plain rows.
+ * @param columns - Column order (the first row's keys by default).
+ * @param digits - Decimals of non-integer numbers (2 by default).
+ * @returns The table, numeric columns right-aligned.
+ */
 export function alignedTable(rows: readonly Row[], columns?: readonly string[], digits = 2): string {
   const cols = columns ?? Object.keys(rows[0] ?? {});
   const cells = [cols.map(String), ...rows.map((r) => cols.map((c) => fmt(r[c], digits)))];
@@ -57,6 +76,11 @@ export interface WriteTableOptions {
 /**
  * Write a results table under `dir` as Markdown, CSV and JSON (with the run's config, seeds, backend and
  * versions), and an SVG bar chart; every file atomic. Returns the Markdown.
+ *
+ * @param dir - The result directory.
+ * @param table - The results.
+ * @param o - The file name stem, title, columns, digits, chart and run info.
+ * @returns The Markdown written.
  */
 export async function writeResultTable(dir: string, table: ColumnTable, o: WriteTableOptions): Promise<string> {
   const rows = table.objects() as Row[];

@@ -21,6 +21,10 @@ export interface GatedCaption {
  * Words ranked by their mean alpha_av / alpha_va over generated captions (Figure 10: which words depend on sound and
  * which on sight), most audio-leaning first. Words generated fewer than `minCount` times and special tokens
  * (`<eos>`, `<unk>`, ...) are left out; captions without gates (single-stream models) add nothing.
+ *
+ * @param captions - Generated captions with their words and per-word gates.
+ * @param minCount - The fewest times a word must be generated to be ranked (3 by default).
+ * @returns The words with their count, mean gates and mean ratio, most audio-leaning first.
  */
 export function wordModality(captions: readonly GatedCaption[], minCount = 3): WordModality[] {
   const acc = new Map<string, { count: number; av: number; va: number; ratio: number }>();

@@ -70,7 +70,11 @@ function wasmModule(): object | null {
   return compiled;
 }
 
-/** True where the WebAssembly SIMD kernels can run here. */
+/**
+ * True where the WebAssembly SIMD kernels can run here.
+ *
+ * @returns Whether the WebAssembly module compiled here.
+ */
 export function wasmKernelsAvailable(): boolean {
   return wasmModule() !== null;
 }

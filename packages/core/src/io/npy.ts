@@ -22,6 +22,11 @@ function bad(file: string, what: string, details: Record<string, unknown> = {}):
 /**
  * Parse the header of an `.npy` file (format versions 1.0, 2.0 and 3.0, as numpy's `lib.format` writes them).
  * `bytes` needs only to hold the header (the first few hundred bytes); returns null if it is too short to.
+ *
+ * @param bytes - The start of the file (at least the whole header).
+ * @param file - The file's name, for errors.
+ * @returns The header, or null when `bytes` is too short to hold it.
+ * @throws `TavtError` `BAD_FILE` for a file that is not a valid `.npy` header.
  */
 export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader | null {
   if (bytes.length < 10) return null;
@@ -122,6 +127,11 @@ function fromFortranOrder(data: Float32Array, shape: readonly number[]): Float32
  * Decode a whole `.npy` file held in memory into float32 data in C (row-major) order and its shape. Reads numpy's
  * float (f2, f4, f8) and integer (i1, u1, i2, u2, i4, u4, i8) types in either byte order and either memory order;
  * `file` names the source in errors (BAD_FILE for a file that is not a valid .npy, truncated, or of another dtype).
+ *
+ * @param bytes - The whole file.
+ * @param file - The file's name, for errors.
+ * @returns The values as float32 in C order and the shape.
+ * @throws `TavtError` `BAD_FILE` for a file that is not a valid `.npy`, is truncated, or holds another dtype.
  */
 export function decodeNpy(bytes: Uint8Array, file: string): { data: Float32Array; shape: number[] } {
   const header = parseNpyHeader(bytes, file);
@@ -135,6 +145,11 @@ export function decodeNpy(bytes: Uint8Array, file: string): { data: Float32Array
 /**
  * Encode float32 data as an `.npy` file (format 1.0, little-endian `<f4`, C order), with the header padded so the
  * data starts on a 64-byte boundary, as numpy >= 1.26 writes it.
+ *
+ * @param data - The values in C (row-major) order.
+ * @param shape - The array's shape.
+ * @returns The file's bytes.
+ * @throws `TavtError` `SHAPE_MISMATCH` when `shape` does not hold `data.length` values.
  */
 export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);

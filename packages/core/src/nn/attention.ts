@@ -44,7 +44,14 @@ export interface AttentionOutput {
   weights: tf.Tensor; // [B, heads, Tq, Tk]
 }
 
-/** Initial multi-head attention parameters. */
+/**
+ * Initial multi-head attention parameters.
+ *
+ * @param key - The random key (split into one per projection).
+ * @param config - `dim`, `heads` and `kvDim` (the key/value width; `dim` by default).
+ * @returns q, k, v, o linear maps (`[dim, dim]`, k and v `[dim, kvDim]`), Xavier-initialised.
+ * @throws {@link TavtError} `BAD_CONFIG` when `dim` is not divisible by `heads`.
+ */
 export function initAttention(key: Key, config: AttentionConfig): AttentionParams {
   if (config.dim % config.heads !== 0) {
     throw new TavtError("BAD_CONFIG", `attention.init: dim ${config.dim} is not divisible by heads ${config.heads}`, {
@@ -64,6 +71,14 @@ export function initAttention(key: Key, config: AttentionConfig): AttentionParam
 /**
  * The attention mask [B or 1, 1, Tq, Tk] as float 1 (attend) / 0 (masked), or null when nothing is masked.
  * Exported so decoders that cache keys can build the same mask.
+ *
+ * @param batch - B, the batch size.
+ * @param tq - Tq, the number of queries.
+ * @param tk - Tk, the number of keys.
+ * @param keyMask - `[B, Tk]`, 1 for a real key and 0 for padding.
+ * @param causal - Whether query i may only attend to keys j <= i + (Tk - Tq).
+ * @returns The float mask `[B or 1, 1, Tq, Tk]` (the caller disposes it), or null when neither mask is asked for.
+ * @throws {@link TavtError} `SHAPE_MISMATCH` when `keyMask` is not `[batch, tk]`.
  */
 export function attentionMask(
   batch: number,
@@ -93,6 +108,14 @@ export function attentionMask(
  * Multi-head scaled dot-product attention (Vaswani et al. 2017; TAVT eq. 14-15):
  * softmax(Q K^T / sqrt(d_head)) V per head, heads concatenated and projected by `o`.
  * Masked scores are set to the lowest finite float32, so a fully masked row gives uniform weights, never NaN.
+ *
+ * @param params - The projections from {@link initAttention}.
+ * @param inputs - `query` `[B, Tq, dim]`, `key` and `value` `[B, Tk, kvDim]`, optional `keyMask` `[B, Tk]` and
+ *   `causal`.
+ * @param config - The same configuration the parameters were made with; `dropout` applies to the attention weights.
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @returns `out` `[B, Tq, dim]` and the attention weights `[B, heads, Tq, Tk]` (before dropout).
+ * @throws {@link TavtError} `SHAPE_MISMATCH` for inputs of the wrong rank or width.
  */
 export function applyAttention(
   params: AttentionParams,

@@ -40,7 +40,13 @@ export interface DecoderBlockInputs {
   memoryMask?: tf.Tensor;
 }
 
-/** Initial decoder block parameters. */
+/**
+ * Initial decoder block parameters.
+ *
+ * @param key - The random key.
+ * @param config - `dim`, `heads`, `ffn` (4 * dim by default) and `memoryDim` (`dim` by default).
+ * @returns Layer norms ln1-ln3 (weight 1, bias 0), self- and cross-attention and the feed-forward layer.
+ */
 export function initDecoderBlock(key: Key, config: DecoderBlockConfig): DecoderBlockParams {
   const k = splitNamed(key, ["selfAttn", "crossAttn", "ffn"]);
   return {
@@ -53,7 +59,17 @@ export function initDecoderBlock(key: Key, config: DecoderBlockConfig): DecoderB
   };
 }
 
-/** Pre-LN transformer decoder block: causal self-attention, cross-attention to memory, feed-forward; each residual. */
+/**
+ * Pre-LN transformer decoder block: causal self-attention, cross-attention to memory, feed-forward; each residual.
+ *
+ * @param params - The parameters from `initDecoderBlock`.
+ * @param inputs - `x` `[B, T, dim]`, `memory` `[B, S, memoryDim]`, optional `mask` `[B, T]` and `memoryMask` `[B, S]`
+ *   (1 = real).
+ * @param config - The block's configuration; `dropout` applies to the residual branches and attention weights.
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @returns The new token states `[B, T, dim]`.
+ * @throws `TavtError` `SHAPE_MISMATCH` for inputs whose shapes do not fit the configuration.
+ */
 export function applyDecoderBlock(
   params: DecoderBlockParams,
   inputs: DecoderBlockInputs,

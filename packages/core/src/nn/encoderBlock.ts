@@ -26,7 +26,13 @@ export interface EncoderBlockParams {
   ffn: FeedForwardParams;
 }
 
-/** Initial encoder block parameters. */
+/**
+ * Initial encoder block parameters.
+ *
+ * @param key - The random key.
+ * @param config - `dim`, `heads` and `ffn` (4 * dim by default).
+ * @returns Layer norms ln1 and ln2 (weight 1, bias 0), self-attention and the feed-forward layer.
+ */
 export function initEncoderBlock(key: Key, config: EncoderBlockConfig): EncoderBlockParams {
   const k = splitNamed(key, ["attn", "ffn"]);
   return {
@@ -37,7 +43,17 @@ export function initEncoderBlock(key: Key, config: EncoderBlockConfig): EncoderB
   };
 }
 
-/** Pre-LN transformer encoder block: x + SelfAtt(LN(x)), then + FFN(LN(x)). x [B, T, dim], mask [B, T]. */
+/**
+ * Pre-LN transformer encoder block: x + SelfAtt(LN(x)), then + FFN(LN(x)). x [B, T, dim], mask [B, T].
+ *
+ * @param params - The parameters from `initEncoderBlock`.
+ * @param x - The states `[B, T, dim]`.
+ * @param config - The block's configuration; `dropout` applies to the residual branches and attention weights.
+ * @param mask - `[B, T]`, 1 for real positions and 0 for padding (none masked when omitted).
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @returns The new states `[B, T, dim]`.
+ * @throws `TavtError` `SHAPE_MISMATCH` for inputs whose shapes do not fit the configuration.
+ */
 export function applyEncoderBlock(
   params: EncoderBlockParams,
   x: tf.Tensor,

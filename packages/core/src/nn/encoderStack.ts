@@ -18,7 +18,13 @@ export interface EncoderStackConfig extends EncoderBlockConfig {
   blocks: number;
 }
 
-/** Block i is initialised from the i-th of `split(key, blocks)`. */
+/**
+ * Block i is initialised from the i-th of `split(key, blocks)`.
+ *
+ * @param key - The random key.
+ * @param config - A block's configuration and the number of `blocks`.
+ * @returns The blocks under "0", "1", ... and the final layer norm `lnOut`.
+ */
 export function initEncoderStack(key: Key, config: EncoderStackConfig): EncoderStackParams {
   const blocks: Record<string, EncoderBlockParams> = {};
   (config.blocks > 0 ? split(key, config.blocks) : []).forEach((k, i) => {
@@ -30,6 +36,14 @@ export function initEncoderStack(key: Key, config: EncoderStackConfig): EncoderS
 /**
  * LN(Block_n(...Block_1(x))): x [B, T, dim], mask [B, T] (1 = real) -> [B, T, dim]. Block i's dropout key is
  * `foldIn(ctx.key, i)`. The number of blocks is read from the parameters.
+ *
+ * @param params - The parameters from `initEncoderStack`.
+ * @param x - The states `[B, T, dim]`.
+ * @param config - A block's configuration.
+ * @param mask - `[B, T]`, 1 for real positions and 0 for padding (none masked when omitted).
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @returns The encoded states `[B, T, dim]`.
+ * @throws `TavtError` `SHAPE_MISMATCH` for inputs whose shapes do not fit the configuration.
  */
 export function applyEncoderStack(
   params: EncoderStackParams,

@@ -20,7 +20,13 @@ export interface FeedForwardParams {
   fc2: LinearParams;
 }
 
-/** Initial feed-forward parameters. */
+/**
+ * Initial feed-forward parameters.
+ *
+ * @param key - The random key.
+ * @param config - `dim` and `hidden`, the inner width.
+ * @returns fc1 (`dim` to `hidden`) and fc2 (`hidden` to `dim`), Xavier-initialised.
+ */
 export function initFeedForward(key: Key, config: FeedForwardConfig): FeedForwardParams {
   const k = splitNamed(key, ["fc1", "fc2"]);
   return {
@@ -29,7 +35,15 @@ export function initFeedForward(key: Key, config: FeedForwardConfig): FeedForwar
   };
 }
 
-/** fc2(dropout(relu(fc1(x)))): [..., dim] -> [..., dim]. */
+/**
+ * fc2(dropout(relu(fc1(x)))): [..., dim] -> [..., dim].
+ *
+ * @param params - The parameters from `initFeedForward`.
+ * @param x - The input `[..., dim]`.
+ * @param config - The layer's configuration; `dropout` applies after the activation.
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @returns The output `[..., dim]`.
+ */
 export function applyFeedForward(
   params: FeedForwardParams,
   x: tf.Tensor,

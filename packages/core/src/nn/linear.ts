@@ -17,7 +17,13 @@ export interface LinearParams {
   weight: tf.Tensor2D;
 }
 
-/** Xavier/Glorot-uniform weight, zero bias. */
+/**
+ * Xavier/Glorot-uniform weight, zero bias.
+ *
+ * @param key - The random key.
+ * @param config - `inDim`, `outDim` and `bias` (true by default).
+ * @returns `weight` `[outDim, inDim]`, uniform in +-sqrt(6 / (inDim + outDim)), and `bias` `[outDim]` of zeros.
+ */
 export function initLinear(key: Key, config: LinearConfig): LinearParams {
   const [kw] = split(key, 1);
   const limit = Math.sqrt(6 / (config.inDim + config.outDim));
@@ -26,7 +32,14 @@ export function initLinear(key: Key, config: LinearConfig): LinearParams {
   return params;
 }
 
-/** y = x W^T + b over the last axis; x is [..., in], y is [..., out]. */
+/**
+ * y = x W^T + b over the last axis; x is [..., in], y is [..., out].
+ *
+ * @param params - `weight` `[out, in]` and an optional `bias` `[out]`.
+ * @param x - The input `[..., in]`.
+ * @returns The output `[..., out]`.
+ * @throws `TavtError` `SHAPE_MISMATCH` when the last axis of `x` is not `in`.
+ */
 export function applyLinear(params: LinearParams, x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [outDim, inDim] = params.weight.shape;

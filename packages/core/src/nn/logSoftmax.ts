@@ -9,6 +9,9 @@ import { tf } from "../tf";
  * The max subtracted for stability is held constant: log softmax does not depend on the shift (its gradient through
  * the shift is 1 - sum(softmax) = 0), so this is the same function and gradient, without differentiating the max
  * (an equality mask over the whole [.., V] input, and its own gradients one order up).
+ *
+ * @param x - Logits `[..., V]`.
+ * @returns Log-probabilities `[..., V]`.
  */
 export function logSoftmax(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {

@@ -1,6 +1,12 @@
 import { tf } from "../tf";
 
-/** Sinusoidal position encodings [length, dim] (Vaswani et al. 2017): PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(...). */
+/**
+ * Sinusoidal position encodings [length, dim] (Vaswani et al. 2017): PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(...).
+ *
+ * @param length - The number of positions.
+ * @param dim - The encoding's width.
+ * @returns The encodings `[length, dim]` (the caller disposes them).
+ */
 export function sinusoidalPositions(length: number, dim: number): tf.Tensor2D {
   const pe = new Float32Array(length * dim);
   for (let p = 0; p < length; p++) {

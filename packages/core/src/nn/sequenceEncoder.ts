@@ -22,7 +22,13 @@ export interface SequenceEncoderConfig extends EncoderStackConfig {
   inDim: number;
 }
 
-/** Initial sequence encoder parameters: input projection and encoder stack. */
+/**
+ * Initial sequence encoder parameters: input projection and encoder stack.
+ *
+ * @param key - The random key.
+ * @param config - The input width `inDim` and the encoder stack's configuration.
+ * @returns The input projection `proj` (`inDim` to `dim`), the `blocks` and `lnOut`.
+ */
 export function initSequenceEncoder(key: Key, config: SequenceEncoderConfig): SequenceEncoderParams {
   const k = splitNamed(key, ["proj", "blocks"]);
   return {
@@ -34,6 +40,14 @@ export function initSequenceEncoder(key: Key, config: SequenceEncoderConfig): Se
 /**
  * x [B, T, inDim], mask [B, T] (1 = real) -> LN(blocks(dropout(W x + PE))) [B, T, dim]. The input dropout's key is
  * `foldIn(ctx.key, "in")`, block i's `foldIn(ctx.key, i)`.
+ *
+ * @param params - The parameters from `initSequenceEncoder`.
+ * @param x - The features `[B, T, inDim]`.
+ * @param mask - `[B, T]`, 1 for real frames and 0 for padding.
+ * @param config - The configuration the parameters were made with.
+ * @param ctx - Training flag and dropout key (dropout is off without both).
+ * @returns The encoded sequence `[B, T, dim]`.
+ * @throws `TavtError` `SHAPE_MISMATCH` when `x` or `mask` does not fit `config`.
  */
 export function applySequenceEncoder(
   params: SequenceEncoderParams,

@@ -56,6 +56,11 @@ function readCategories(file: string): Map<number, string> {
 /**
  * Read the MSR-VTT annotation release from `dir` (`train_val_videodatainfo.json`, `test_videodatainfo.json`,
  * `category.txt`) and give every video its paper domain (Table 6). Videos in natural id order.
+ *
+ * @param dir - The directory of MSR-VTT's annotation release.
+ * @returns Every video with its category, paper domain, official split, URL and captions.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for a malformed one (naming the
+ *   file and, where it applies, the video).
  */
 export function loadMsrvttAnnotations(dir: string): MsrvttVideo[] {
   const categories = readCategories(join(dir, "category.txt"));
@@ -112,12 +117,24 @@ export interface MsrvttSplitOptions extends SplitOptions {
   strategy?: "random" | "official";
 }
 
-/** The role of a paper domain in Table 1. */
+/**
+ * The role of a paper domain in Table 1.
+ *
+ * @param domain - A paper domain's name.
+ * @returns "target" for the target domains of Table 1, else "source".
+ */
 export function paperDomainRole(domain: string): DomainRole {
   return (TARGET_DOMAINS as readonly string[]).includes(domain) ? "target" : "source";
 }
 
-/** MSR-VTT videos as `VideoRecord`s with their per-domain split. */
+/**
+ * MSR-VTT videos as `VideoRecord`s with their per-domain split.
+ *
+ * @param videos - The videos from `loadMsrvttAnnotations`.
+ * @param options - `strategy` ("random" by default, or "official"), and the random split's `seed` and `trainFraction`.
+ * @returns One record per video: id, domain, captions and split.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a `trainFraction` outside [0, 1].
+ */
 export function msrvttRecords(videos: readonly MsrvttVideo[], options: MsrvttSplitOptions = {}): VideoRecord[] {
   const split =
     options.strategy === "official"
@@ -139,6 +156,12 @@ export interface DomainCount {
 /**
  * Videos per paper domain (Table 1) with their train/test split sizes, in Table 1's order. `source` is an
  * annotation directory or videos already loaded. This is what `tavt domains msrvtt --json` prints.
+ *
+ * @param source - An annotation directory, or videos already loaded.
+ * @param options - The split, as for `msrvttRecords`.
+ * @returns Per paper domain: video count, train and test sizes, role and MSR-VTT categories.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` or `BAD_FILE` when `source` is a directory that cannot be read,
+ *   `BAD_CONFIG` for a bad split.
  */
 export function msrvttDomainCounts(
   source: string | readonly MsrvttVideo[],

@@ -28,6 +28,11 @@ export const MSVD_FILES = [
 /**
  * Read MSVD captions from `dir`: `youtube_video_to_id_mapping.txt` ("youtubeid_start_end vidN") and
  * `sents_{train,val,test}_lc_nopunc.txt` ("vidN<TAB>caption"). MSVD has no audio. Videos in natural id order.
+ *
+ * @param dir - The directory of the MSVD caption files.
+ * @returns Every video with its YouTube id, official split and captions.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing file, `BAD_FILE` for a malformed line (naming the
+ *   file and line).
  */
 export function loadMsvdAnnotations(dir: string): MsvdVideo[] {
   const mapFile = join(dir, MSVD_FILES[0]);
@@ -82,6 +87,9 @@ export const MSVD_DOMAIN = "MSVD";
 /**
  * MSVD videos as `VideoRecord`s: the official train+val (1,300) are the target's train (adaptation) part and the
  * official test (670) its test part, so results compare with published MSVD numbers.
+ *
+ * @param videos - The videos from `loadMsvdAnnotations`.
+ * @returns One record per video in the "MSVD" domain, official test as test and the rest as train.
  */
 export function msvdRecords(videos: readonly MsvdVideo[]): VideoRecord[] {
   return videos.map((v) => ({
@@ -95,7 +103,15 @@ export function msvdRecords(videos: readonly MsvdVideo[]): VideoRecord[] {
 /** Options of `loadMsvd`: where the visual features are (MSVD has no audio). */
 export type LoadMsvdOptions = Omit<FeaturePaths, "audio" | "audioDim">;
 
-/** MSVD as a one-domain, audio-free `CaptionDataset` (the uni-modal target of Table 2). */
+/**
+ * MSVD as a one-domain, audio-free `CaptionDataset` (the uni-modal target of Table 2).
+ *
+ * @param dir - The directory of the MSVD caption files.
+ * @param options - `visual`: the visual feature store, with `visualDim` and `group`.
+ * @returns The dataset, with no audio store.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` or `BAD_FILE` for missing or malformed annotation or feature
+ *   files.
+ */
 export async function loadMsvd(dir: string, options: LoadMsvdOptions = {}): Promise<CaptionDataset> {
   const videos = loadMsvdAnnotations(dir);
   const { visual } = await openFeaturePaths(options);

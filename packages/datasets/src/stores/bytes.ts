@@ -21,7 +21,14 @@ export interface OpenFeatureBytesOptions extends FeatureExpectation {
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
-/** The format of a feature file's bytes: by its extension, else by its magic bytes (as detectFeatureFormat does). */
+/**
+ * The format of a feature file's bytes: by its extension, else by its magic bytes (as detectFeatureFormat does).
+ *
+ * @param name - The file's name.
+ * @param bytes - The file's bytes (at least its first 8).
+ * @returns "npy", "npz" or "hdf5".
+ * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` when neither the name nor the bytes tell.
+ */
 export function detectFeatureBytesFormat(name: string, bytes: Uint8Array): "npy" | "npz" | "hdf5" {
   const lower = name.toLowerCase();
   if (lower.endsWith(".npz")) return "npz";
@@ -89,6 +96,12 @@ export class NpyBytesStore extends CheckedStore {
  * An `.npz` archive in memory. Deflated members (`savez_compressed`) are inflated while opening (asynchronously,
  * so that a browser can use its decompression streams); a member that does not inflate fails when it is read,
  * with the message the file-backed store gives.
+ *
+ * @param name - The archive's name, for messages.
+ * @param bytes - The whole archive.
+ * @param expect - `dim` and `frames` checked on every read.
+ * @returns The store.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for a malformed archive.
  */
 export async function openNpzBytes(
   name: string,
@@ -121,6 +134,13 @@ export async function openNpzBytes(
 /**
  * An HDF5 file in memory, one dataset per video id (under `group`): h5wasm opens a copy (in Node a temp file, in a
  * browser its in-memory file system), removed when the store is closed.
+ *
+ * @param name - The file's name, for messages.
+ * @param bytes - The whole HDF5 file.
+ * @param expect - `dim` and `frames` checked on every read.
+ * @param group - The group holding the per-video datasets ("/" by default).
+ * @returns The store; `close` removes the copy.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for bytes that are not a readable HDF5 file.
  */
 export async function openHdf5Bytes(
   name: string,
@@ -153,6 +173,12 @@ export async function openHdf5Bytes(
 /**
  * Open a feature file from its bytes: an `.npz` archive of `<id>.npy` members, one `<id>.npy` file (one video), or
  * an HDF5 file with one dataset per video id.
+ *
+ * @param name - The file's name (its extension picks the format unless `options.format` is given).
+ * @param bytes - The whole file.
+ * @param options - `format`, `dim`, `frames` and the HDF5 `group`.
+ * @returns The store.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_FILE` for an unknown format or a malformed file.
  */
 export async function openFeatureBytes(
   name: string,

@@ -54,6 +54,11 @@ export class Hdf5Store extends Hdf5FeatureStore {
 /**
  * Write features as HDF5, one float32 dataset per video id (under `group`, default the root), atomically (a temp
  * file renamed into place). h5py reads the result as `f[id][()]`.
+ *
+ * @param path - The file to write.
+ * @param entries - Each video's id and its features, row-major `[frames, dim]`.
+ * @param group - The group to write into ("/" by default).
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` for data that does not fill its shape.
  */
 export async function writeHdf5(
   path: string,

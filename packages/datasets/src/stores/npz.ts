@@ -49,7 +49,13 @@ export class NpzStore extends CheckedStore {
   }
 }
 
-/** Write features as an uncompressed `.npz` (what `numpy.savez` writes), one `<id>.npy` member per video. */
+/**
+ * Write features as an uncompressed `.npz` (what `numpy.savez` writes), one `<id>.npy` member per video.
+ *
+ * @param file - The archive to write.
+ * @param entries - Each video's id and its features, row-major `[frames, dim]`.
+ * @throws `TavtError` (from `@tavt/core`) `SHAPE_MISMATCH` for data that does not fill its shape.
+ */
 export function writeNpz(
   file: string,
   entries: Iterable<{ id: string; data: Float32Array; shape: readonly [number, number] }>,

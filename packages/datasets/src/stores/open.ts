@@ -24,7 +24,13 @@ export interface FeatureEntry {
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-/** The format of a feature path: a directory is `.npy` files; a file by its extension, else by its magic bytes. */
+/**
+ * The format of a feature path: a directory is `.npy` files; a file by its extension, else by its magic bytes.
+ *
+ * @param path - A directory or file.
+ * @returns "npy" for a directory, else "npz" or "hdf5".
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing path, `BAD_FILE` for a file of unknown format.
+ */
 export function detectFeatureFormat(path: string): Exclude<FeatureFormat, "memory"> {
   if (!existsSync(path))
     throw new TavtError("NOT_FOUND", `${path}: feature file or directory not found`, { file: path });
@@ -51,6 +57,11 @@ export function detectFeatureFormat(path: string): Exclude<FeatureFormat, "memor
 /**
  * Open per-video features lazily: a directory of `<id>.npy`, an `.npz` archive of `<id>.npy` members, or an HDF5
  * file with one dataset per id. `dim`/`frames` are checked on every read, naming the file and the video id.
+ *
+ * @param path - A directory of `<id>.npy`, an `.npz` or an HDF5 file.
+ * @param options - `format` (detected by default), `dim`, `frames` and the HDF5 `group`.
+ * @returns The store.
+ * @throws `TavtError` (from `@tavt/core`) `NOT_FOUND` for a missing path, `BAD_FILE` for an unknown or malformed file.
  */
 export async function openFeatureStore(path: string, options: OpenFeatureStoreOptions = {}): Promise<FeatureStore> {
   const format = options.format ?? detectFeatureFormat(path);
@@ -68,6 +79,13 @@ export async function openFeatureStore(path: string, options: OpenFeatureStoreOp
 /**
  * Write per-video features in one of the three layouts (`npy`: `path` is a directory of `<id>.npy`; `npz`: one
  * uncompressed archive; `hdf5`: one dataset per id). Each file is written atomically.
+ *
+ * @param path - The directory ("npy") or file to write.
+ * @param format - "npy", "npz" or "hdf5".
+ * @param entries - Each video's id and its features, row-major `[frames, dim]`.
+ * @param options - `group`: the HDF5 group ("/" by default).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for an id that cannot be a file name ("npy"), `SHAPE_MISMATCH`
+ *   for data that does not fill its shape.
  */
 export async function writeFeatureStore(
   path: string,

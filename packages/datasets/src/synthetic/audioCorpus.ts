@@ -36,6 +36,11 @@ export interface SyntheticAudioCorpus {
  * audio dim) but drawn independently of every domain's videos: its own key, sources drawn uniformly (not the domains'
  * skewed event choices), 1 to `maxSegments` segments per clip cut at random frames (not the videos' halves), and
  * `otherSounds` sources no video contains. Audio frames are gain * prototype + noise as in the videos.
+ *
+ * @param config - The benchmark's configuration (defaults from `DEFAULT_SYNTHETIC`).
+ * @param options - The corpus's clips, frames, segments per clip and other sounds.
+ * @returns The corpus.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a field out of range.
  */
 export function makeSyntheticAudioCorpus(
   config: Partial<SyntheticConfig> = {},

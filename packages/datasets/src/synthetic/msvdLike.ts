@@ -63,7 +63,13 @@ export const DEFAULT_MSVD_LIKE: MsvdLikeConfig = {
   trainFraction: 0.66,
 };
 
-/** The MSVD-like config that goes with an MSR-VTT-like one (same seed, frames, dims and events). */
+/**
+ * The MSVD-like config that goes with an MSR-VTT-like one (same seed, frames, dims and events).
+ *
+ * @param source - The MSR-VTT-like configuration.
+ * @param overrides - Fields to change.
+ * @returns The MSVD-like configuration.
+ */
 export function msvdLikeFor(source: Partial<SyntheticConfig>, overrides: Partial<MsvdLikeConfig> = {}): MsvdLikeConfig {
   const s = { ...DEFAULT_SYNTHETIC, ...source };
   return {
@@ -96,6 +102,10 @@ function matVec(a: Float32Array, x: Float32Array, n: number): Float32Array {
  * (`MSVD_LIKE_TEMPLATES`: shorter, no places, no sounds). What it shares with the source data is what MSVD shares
  * with MSR-VTT: the actions (the same event verbs, with the same visual look before its style is applied).
  * v_t = A (w1 o1 + w2 o2 + beta ev(e_t)) + b + noise, as in `makeSynthetic`.
+ *
+ * @param config - Fields to change from `DEFAULT_MSVD_LIKE`.
+ * @returns The dataset (one domain, "MSVD", no audio).
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a field out of range.
  */
 export function makeMsvdLike(config: Partial<MsvdLikeConfig> = {}): CaptionDataset {
   const c: MsvdLikeConfig = { ...DEFAULT_MSVD_LIKE, ...config };

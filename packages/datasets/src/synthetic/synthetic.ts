@@ -93,7 +93,12 @@ export class SyntheticDataset extends CaptionDataset {
   }
 }
 
-/** Videos per domain for a total: Table 1 proportions by largest remainder, at least 2 per domain. */
+/**
+ * Videos per domain for a total: Table 1 proportions by largest remainder, at least 2 per domain.
+ *
+ * @param total - The number of videos.
+ * @returns Videos per paper domain.
+ */
 export function syntheticDomainSizes(total: number): Record<PaperDomain, number> {
   const sum = PAPER_DOMAINS.reduce((a, d) => a + TABLE1_COUNTS[d], 0);
   const raw = PAPER_DOMAINS.map((d) => (total * TABLE1_COUNTS[d]) / sum);
@@ -185,7 +190,11 @@ function domainStyle(key: Key, c: SyntheticConfig, objectEmb: Float32Array[], ev
 }
 
 /** The audio prototype of each sound event, row-major [events, audioDim]: what every video's and the external
- * corpus's audio is made of (a function of the seed, the event count and the audio dim only). */
+ * corpus's audio is made of (a function of the seed, the event count and the audio dim only).
+ *
+ * @param c - The benchmark's `seed`, `events` and `audioDim`.
+ * @returns The prototypes, row-major `[events, audioDim]`.
+ */
 export function syntheticEventPrototypes(c: Pick<SyntheticConfig, "seed" | "events" | "audioDim">): Float32Array {
   const audio = rng.foldIn(rng.key(c.seed), "audio"); // the "audio" key of makeSynthetic's named split
   const prototypes = new Float32Array(c.events * c.audioDim);
@@ -204,6 +213,10 @@ function fill(template: string, slots: Record<string, string>): string {
  * a video shows 2 of its domain's objects and 2 events over time; visual frames are A_d (objects + beta
  * event look) + b_d + noise, audio frames are the current event's prototype + noise; captions come from a
  * grammar over what is seen (objects, place), heard (sounds) and both (event verbs).
+ *
+ * @param config - Fields to change from `DEFAULT_SYNTHETIC`.
+ * @returns The dataset, with its generating truth and event prototypes.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for a field out of range.
  */
 export function makeSynthetic(config: Partial<SyntheticConfig> = {}): SyntheticDataset {
   const c: SyntheticConfig = { ...DEFAULT_SYNTHETIC, ...config };

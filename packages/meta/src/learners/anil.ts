@@ -12,6 +12,10 @@ export const ANIL_DEFAULT_HEAD: readonly string[] = ["decoder.out.", "decoder.ln
 /**
  * ANIL (Raghu et al. 2020): second-order MAML whose inner loop adapts only the head (`innerParams`, by default
  * `ANIL_DEFAULT_HEAD`); the outer step still updates every trainable parameter. `adapt` also adapts the head only.
+ *
+ * @param config - The learner's settings; `innerParams` defaults to `ANIL_DEFAULT_HEAD`.
+ * @returns The learner, named "anil".
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for settings out of range.
  */
 export function createAnil(config: MetaLearnerConfig = {}): MetaLearner {
   return makeMetaLearner("anil", resolveMetaConfig(config, { innerParams: ANIL_DEFAULT_HEAD }), (ctx) =>

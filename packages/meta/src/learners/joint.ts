@@ -9,6 +9,10 @@ import type { MetaLearner, MetaLearnerConfig } from "../types";
  * Plain multi-domain training (the paper's "w/o MAML" row, Table 5): the gradient at theta of the sum of the losses
  * of every distinct batch of the meta-batch (support and query; a batch that appears twice counts once). No inner
  * loop; task weights are not used.
+ *
+ * @param ctx - theta split into trainable and fixed leaves, the tasks, the loss and the key.
+ * @returns The gradient of the summed losses, with their sum and the mean support and query losses.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for an empty meta-batch or a bad task weight.
  */
 export function jointMetaGradient<B>(ctx: MetaGradientContext<B>): MetaGradient {
   const { trainable, fixed, tasks, loss, key } = ctx;
@@ -35,7 +39,13 @@ export function jointMetaGradient<B>(ctx: MetaGradientContext<B>): MetaGradient 
   };
 }
 
-/** `joint`: Adam (lr 1e-3) on the summed support and query losses at theta; `adapt` is the same SGD fine-tuning. */
+/**
+ * `joint`: Adam (lr 1e-3) on the summed support and query losses at theta; `adapt` is the same SGD fine-tuning.
+ *
+ * @param config - The learner's settings.
+ * @returns The learner, named "joint".
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for settings out of range.
+ */
 export function createJoint(config: MetaLearnerConfig = {}): MetaLearner {
   return makeMetaLearner("joint", resolveMetaConfig(config), (ctx) => jointMetaGradient(ctx));
 }

@@ -13,6 +13,12 @@ import type { MetaLearner, MetaLearnerConfig } from "../types";
  * `order: "second"` keeps the inner gradients in the graph (the exact meta-gradient, Hessian-vector terms included);
  * `"first"` treats theta'_t as a constant and returns sum_t w_t grad L_{query_t} evaluated at theta'_t (FOMAML).
  * Tasks are differentiated one at a time and summed, so memory holds one task's graph.
+ *
+ * @param ctx - theta split into trainable and fixed leaves, the tasks, the loss, the settings and the key.
+ * @param order - "second" (MAML) or "first" (FOMAML).
+ * @returns The meta-gradient, the weighted query loss, and the mean inner and query losses.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for an empty meta-batch, a task without support batches or a
+ *   bad weight.
  */
 export function mamlMetaGradient<B>(ctx: MetaGradientContext<B>, order: "second" | "first"): MetaGradient {
   const { trainable, fixed, tasks, loss, config, key } = ctx;
@@ -75,12 +81,24 @@ export function mamlMetaGradient<B>(ctx: MetaGradientContext<B>, order: "second"
   };
 }
 
-/** MAML with true second-order meta-gradients; outer Adam (lr 1e-3), inner SGD (lr 1e-4, 1 step) by default. */
+/**
+ * MAML with true second-order meta-gradients; outer Adam (lr 1e-3), inner SGD (lr 1e-4, 1 step) by default.
+ *
+ * @param config - The learner's settings.
+ * @returns The learner, named "maml".
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for settings out of range.
+ */
 export function createMaml(config: MetaLearnerConfig = {}): MetaLearner {
   return makeMetaLearner("maml", resolveMetaConfig(config), (ctx) => mamlMetaGradient(ctx, "second"));
 }
 
-/** First-order MAML: the same inner loop, with the inner gradients treated as constants (no second-order terms). */
+/**
+ * First-order MAML: the same inner loop, with the inner gradients treated as constants (no second-order terms).
+ *
+ * @param config - The learner's settings.
+ * @returns The learner, named "fomaml".
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for settings out of range.
+ */
 export function createFomaml(config: MetaLearnerConfig = {}): MetaLearner {
   return makeMetaLearner("fomaml", resolveMetaConfig(config), (ctx) => mamlMetaGradient(ctx, "first"));
 }

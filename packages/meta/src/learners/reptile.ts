@@ -11,6 +11,11 @@ import type { MetaLearner, MetaLearnerConfig } from "../types";
  * (support, then query, cycled) give theta'_t; the "gradient" handed to the outer Adam is
  * sum_t (w_t / sum w) (theta - theta'_t) / alpha (for one step this is the plain gradient).
  * The reported loss is the weighted mean query loss at theta'_t.
+ *
+ * @param ctx - theta split into trainable and fixed leaves, the tasks, the loss, the settings and the key.
+ * @returns The Reptile direction, the weighted mean query loss, and the mean inner and query losses.
+ * @throws `TavtError` (from `@tavt/core`) `BAD_INPUT` for an empty meta-batch, a task without support batches or a
+ *   bad weight; `BAD_CONFIG` when `innerParams` selects no trainable parameter.
  */
 export function reptileMetaGradient<B>(ctx: MetaGradientContext<B>): MetaGradient {
   const { trainable, fixed, tasks, loss, config, key } = ctx;
@@ -58,7 +63,13 @@ export function reptileMetaGradient<B>(ctx: MetaGradientContext<B>): MetaGradien
   };
 }
 
-/** Reptile; inner loop 5 SGD steps by default (Reptile needs several to differ from joint training). */
+/**
+ * Reptile; inner loop 5 SGD steps by default (Reptile needs several to differ from joint training).
+ *
+ * @param config - The learner's settings; `innerSteps` defaults to 5.
+ * @returns The learner, named "reptile".
+ * @throws `TavtError` (from `@tavt/core`) `BAD_CONFIG` for settings out of range.
+ */
 export function createReptile(config: MetaLearnerConfig = {}): MetaLearner {
   return makeMetaLearner("reptile", resolveMetaConfig(config, { innerSteps: 5 }), (ctx) => reptileMetaGradient(ctx));
 }

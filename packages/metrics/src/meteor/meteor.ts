@@ -152,7 +152,12 @@ export class MeteorScorer {
     this.known++;
   }
 
-  /** Normalize, lowercase and tokenize one line, and look up the keys every module needs. */
+  /**
+   * Normalize, lowercase and tokenize one line, and look up the keys every module needs.
+   *
+   * @param line - One caption.
+   * @returns Its token ids and the keys the matching modules need.
+   */
   prepare(line: string): PreparedSentence {
     // A plain line (letters, digits, spaces) normalizes to its own tokens: tokenize it directly.
     const s = this.normalize ? (isPlainLine(line) ? line : normalizeEnglish(line)).toLowerCase() : line;
@@ -196,7 +201,13 @@ export class MeteorScorer {
     return this.ids;
   }
 
-  /** Sufficient statistics of a test line against its best reference (highest METEOR; first on ties). */
+  /**
+   * Sufficient statistics of a test line against its best reference (highest METEOR; first on ties).
+   *
+   * @param test - The candidate caption.
+   * @param references - Its reference captions.
+   * @returns The statistics against the best-scoring reference (empty statistics when there is none).
+   */
   segmentStats(test: string, references: readonly string[]): MeteorStats {
     const t = this.prepare(test);
     if (this.bounded && references.length > 1) return this.boundedSegmentStats(t, references);
@@ -264,7 +275,12 @@ export class MeteorScorer {
     return best ?? emptyStats(this.modules.length);
   }
 
-  /** METEOR of one set of statistics (segment or summed). */
+  /**
+   * METEOR of one set of statistics (segment or summed).
+   *
+   * @param stats - Statistics of one segment, or summed over a corpus.
+   * @returns The METEOR score, in [0, 1].
+   */
   scoreStats(stats: MeteorStats): number {
     return computeMetrics(stats, this.parameters, this.weights).score;
   }

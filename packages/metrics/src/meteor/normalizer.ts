@@ -49,7 +49,12 @@ export function isPlainLine(line: string): boolean {
   return PLAIN.test(line) && !line.includes("DOTMULTI");
 }
 
-/** Normalize one line as `Normalizer.normalizeLine(line, LANG_EN, keepPunctuation = true)`. */
+/**
+ * Normalize one line as `Normalizer.normalizeLine(line, LANG_EN, keepPunctuation = true)`.
+ *
+ * @param line - One caption.
+ * @returns The line with punctuation split off as Meteor's normaliser does, its tokens joined by single spaces.
+ */
 export function normalizeEnglish(line: string): string {
   // Fast path: letters, digits and spaces only; every rule below then only collapses the spaces.
   if (isPlainLine(line)) return javaTokenize(line).join(" ");

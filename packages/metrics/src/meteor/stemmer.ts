@@ -200,7 +200,12 @@ function shortSyllable(w: string, end: number): boolean {
   return end === 2 && !isVowel(w.charCodeAt(1)) && isVowel(w.charCodeAt(0));
 }
 
-/** Stem one word as Meteor 1.5's Snowball English stemmer does. */
+/**
+ * Stem one word as Meteor 1.5's Snowball English stemmer does.
+ *
+ * @param word - One word.
+ * @returns Its stem.
+ */
 export function stemEnglish(word: string): string {
   const exc = EXCEPTION1.get(word);
   if (exc !== undefined) return exc;
