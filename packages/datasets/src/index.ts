@@ -1,5 +1,8 @@
-/** The .npy codec lives in @tavt/core; re-exported here so existing imports keep working. */
-export { decodeNpy, encodeNpy, type NpyHeader, parseNpyHeader } from "@tavt/core";
+/**
+ * The Node entry: everything of the browser entry (./index.browser, which needs no file system), and the pieces that
+ * read and write files: the annotation loaders, dataset directories, path-based feature stores and writers.
+ */
+
 export {
   type DomainCount,
   type LoadMsrvttOptions,
@@ -21,43 +24,12 @@ export {
   type MsvdVideo,
   msvdRecords,
 } from "./annotations/msvd";
-export { type CaptionBatch, type CollateOptions, collate, disposeBatch } from "./collate";
-export { joinTargetDataset } from "./crossDataset";
-export { CaptionDataset, type CaptionDatasetInit } from "./dataset";
 export { DATASET_ANNOTATIONS, type DatasetAnnotationsFile, loadDataset, writeDataset } from "./datasetDir";
-export {
-  MSRVTT_CATEGORY_NAMES,
-  MSRVTT_DOMAIN_CATEGORIES,
-  msrvttCategoryDomain,
-  PAPER_DOMAINS,
-  type PaperDomain,
-  SOURCE_DOMAINS,
-  TABLE1_COUNTS,
-  TARGET_DOMAINS,
-} from "./domains";
 export { type FeaturePaths, openFeaturePaths } from "./featureOptions";
-export { type MetaSplit, splitByDomain } from "./metaSplit";
-export {
-  EpisodicSampler,
-  type EpisodicSamplerOptions,
-  type MetaBatch,
-  type MetaBatchIds,
-  miniBatches,
-} from "./sampler";
-export { DEFAULT_SPLIT, naturalSort, type SplitOptions, splitByDomainRandom } from "./split";
-export { type DatasetStats, type DomainStatsRow, datasetStats } from "./stats";
-export {
-  detectFeatureBytesFormat,
-  NpyBytesStore,
-  type OpenFeatureBytesOptions,
-  openFeatureBytes,
-  openHdf5Bytes,
-  openNpzBytes,
-} from "./stores/bytes";
-export { Hdf5FeatureStore, Hdf5Store, writeHdf5 } from "./stores/hdf5";
-export { MemoryStore } from "./stores/memory";
+export * from "./index.browser";
+export { Hdf5Store, writeHdf5 } from "./stores/hdf5";
 export { NpyDirStore } from "./stores/npyDir";
-export { NpzStore, writeNpz } from "./stores/npz";
+export { writeNpz } from "./stores/npz";
 export {
   detectFeatureFormat,
   type FeatureEntry,
@@ -65,22 +37,6 @@ export {
   openFeatureStore,
   writeFeatureStore,
 } from "./stores/open";
-export type { CheckedStore, FeatureExpectation, FeatureFormat, FeatureStore } from "./stores/store";
-export { UnionStore } from "./stores/union";
-export type { ZipArchive, ZipEntry } from "./stores/zipRead";
-export {
-  DEFAULT_AUDIO_CORPUS,
-  makeSyntheticAudioCorpus,
-  type SyntheticAudioCorpus,
-  type SyntheticAudioCorpusOptions,
-} from "./synthetic/audioCorpus";
-export {
-  CAPTION_TEMPLATES,
-  DOMAIN_LEXICON,
-  type DomainLexicon,
-  SOUND_EVENTS,
-  type SoundEvent,
-} from "./synthetic/lexicon";
 export {
   DEFAULT_MSVD_LIKE,
   MSVD_LIKE_OBJECTS,
@@ -89,26 +45,4 @@ export {
   makeMsvdLike,
   msvdLikeFor,
 } from "./synthetic/msvdLike";
-export {
-  DEFAULT_SYNTHETIC,
-  makeSynthetic,
-  type SyntheticConfig,
-  SyntheticDataset,
-  type SyntheticTruth,
-  syntheticDomainSizes,
-  syntheticEventPrototypes,
-} from "./synthetic/synthetic";
-export type { DomainRole, Sample, SplitName, VideoRecord } from "./types";
-export {
-  BOS_ID,
-  type BuildVocabularyOptions,
-  buildVocabulary,
-  captionTokens,
-  EOS_ID,
-  PAD_ID,
-  SPECIAL_TOKENS,
-  UNK_ID,
-  Vocabulary,
-  type VocabularyFile,
-} from "./vocabulary";
 export { writeSynthetic } from "./writeSynthetic";
