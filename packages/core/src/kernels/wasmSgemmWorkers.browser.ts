@@ -1,3 +1,4 @@
+import { threadSetting } from "./threadSetting";
 import type { SgemmPool } from "./wasmSgemmWorkers";
 
 /**
@@ -14,15 +15,7 @@ export type { SgemmPool };
 
 /** TAVT_WASM_THREADS where the caller passes it, else 1 (a browser build runs the products on one thread). */
 export function wasmThreadCount(env: Record<string, string | undefined> = {}): number {
-  const raw = env.TAVT_WASM_THREADS;
-  if (raw !== undefined && raw !== "") {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`TAVT_WASM_THREADS: expected a positive integer (1 = no worker threads), got "${raw}"`);
-    }
-    return n;
-  }
-  return 1;
+  return threadSetting(env, 1);
 }
 
 let configured = 1;

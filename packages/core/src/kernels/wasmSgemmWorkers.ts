@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { WASM_KERNELS_SHARED_BASE64 } from "./wasmKernelsModule";
 import "./webassemblyTypes";
+import { threadSetting } from "./threadSetting";
 
 /**
  * Worker threads for the wasm backend's matrix products. tfjs-backend-wasm runs single-threaded in Node (its
@@ -131,15 +132,7 @@ const PAGE = 65536;
  * machine's parallelism, at most 4. Throws on a value that is not a positive integer.
  */
 export function wasmThreadCount(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.TAVT_WASM_THREADS;
-  if (raw !== undefined && raw !== "") {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`TAVT_WASM_THREADS: expected a positive integer (1 = no worker threads), got "${raw}"`);
-    }
-    return n;
-  }
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return threadSetting(env, Math.max(1, Math.min(4, availableParallelism())));
 }
 
 let pool: SgemmPool | null | undefined;
