@@ -3,7 +3,14 @@
  * seed, then on the whole meta-test set it is scored without adaptation, after `adapt.steps` SGD steps and after
  * `adapt.steps` Adam steps, at the preset's adaptation rate (default: 10 steps at 0.01; paper: 100 steps at 1e-4), and
  * (when the preset's differ) after 100 SGD and 100 Adam steps at 1e-4, the paper preset's adaptation.
+ *
+ * With `--hold-out` (nx target `adaptation-select`) no target domain is adapted to or scored: each source domain in
+ * turn is held out of meta-training and becomes the one domain adapted to and scored, so that the adaptation can be
+ * chosen without looking at the targets. The choice (the highest CIDEr, mean over held-out domains and seeds, a rule
+ * fixed before the run) is written to `selection.json`.
  */
+
+import { join } from "node:path";
 import {
   adaptExperiment,
   captionVideos,
@@ -17,85 +24,116 @@ import {
   spaceFor,
   trainExperiment,
 } from "@tavt/cli";
-import { disposeTree } from "@tavt/core";
+import { disposeTree, writeFileAtomic } from "@tavt/core";
 import { report } from "./lib/report";
 import { benchmarkMain, commandLine, resultsDir } from "./lib/run";
-import { settings } from "./lib/settings";
+import { settings, sourceDomainsOf } from "./lib/settings";
+import { meanStd } from "./lib/stats";
 import { type CurveRecord, diagnosticsOf, diversityOf, type TransferRow } from "./lib/transfer";
 
 const DESCRIPTION =
   "Meta-test adaptation (section 4.2): target scores of meta-trained TAVT without adaptation, after SGD and after Adam.";
 
-await benchmarkMain({ name: "adaptation", description: DESCRIPTION }, async (o, out) => {
+await benchmarkMain({ name: "adaptation", description: DESCRIPTION, extra: ["holdOut"] }, async (o, out) => {
   const t0 = performance.now();
   await ensureBackend(out);
   const s = settings(o);
   const rows: TransferRow[] = [];
   const curves: CurveRecord[] = [];
   const configs: Record<string, ReturnType<typeof resolveConfig>> = {};
-  for (const seed of o.seeds) {
-    const config = resolveConfig({ preset: s.preset, sets: [...s.sets, "model.kind=tavt", `seed=${seed}`] });
-    const data = await loadExperimentData(config);
-    const space = needsBank(config) ? await spaceFor(config, data) : null;
-    const exp = await prepareExperiment(config, { data, space });
-    out.note(`[seed ${seed}] TAVT (${exp.learner.name}): meta-training ${config.train.steps} steps`);
-    const trained = await trainExperiment(exp, { out, label: `TAVT s${seed}` });
-    curves.push({ method: `TAVT (${exp.learner.name})`, seed, curve: trained.curve });
-    const targets = [...exp.data.dataset.targetDomains];
-    const { steps, lr } = config.adapt;
-    const rate = lr ?? config.meta.innerLr;
-    const choices = [
-      { name: "no adaptation", adapt: { ...config.adapt, steps: 0 } },
-      { name: `SGD (${steps} steps, lr ${rate})`, adapt: { ...config.adapt, optimizer: "sgd" as const } },
-      { name: `Adam (${steps} steps, lr ${rate})`, adapt: { ...config.adapt, optimizer: "adam" as const } },
-    ];
-    // and the paper preset's adaptation (100 steps at 1e-4, section 4.2) with either rule, where it differs
-    const paper = { steps: 100, lr: 1e-4 };
-    if (steps !== paper.steps || rate !== paper.lr) {
-      for (const optimizer of ["sgd", "adam"] as const) {
-        choices.push({
-          name: `${optimizer === "sgd" ? "SGD" : "Adam"} (${paper.steps} steps, lr ${paper.lr}, as the paper preset)`,
-          adapt: { ...config.adapt, ...paper, optimizer },
+  // --hold-out: one run per source domain, that domain as the only "target" (and out of meta-training)
+  const heldOut: (string | null)[] = o.holdOut ? await sourceDomainsOf(s) : [null];
+  for (const seed of o.seeds)
+    for (const held of heldOut) {
+      const tag = held === null ? `s${seed}` : `${held} s${seed}`;
+      const holdSets = held === null ? [] : [`data.targetDomains=${JSON.stringify([held])}`];
+      const config = resolveConfig({
+        preset: s.preset,
+        sets: [...s.sets, ...holdSets, "model.kind=tavt", `seed=${seed}`],
+      });
+      const data = await loadExperimentData(config);
+      const space = needsBank(config) ? await spaceFor(config, data) : null;
+      const exp = await prepareExperiment(config, { data, space });
+      out.note(`[${tag}] TAVT (${exp.learner.name}): meta-training ${config.train.steps} steps`);
+      const trained = await trainExperiment(exp, { out, label: `TAVT ${tag}` });
+      curves.push({
+        method: held === null ? `TAVT (${exp.learner.name})` : `TAVT without ${held}`,
+        seed,
+        curve: trained.curve,
+      });
+      const targets = [...exp.data.dataset.targetDomains];
+      const { steps, lr } = config.adapt;
+      const rate = lr ?? config.meta.innerLr;
+      const choices = [
+        { name: "no adaptation", adapt: { ...config.adapt, steps: 0 } },
+        { name: `SGD (${steps} steps, lr ${rate})`, adapt: { ...config.adapt, optimizer: "sgd" as const } },
+        { name: `Adam (${steps} steps, lr ${rate})`, adapt: { ...config.adapt, optimizer: "adam" as const } },
+      ];
+      // and the paper preset's adaptation (100 steps at 1e-4, section 4.2) with either rule, where it differs
+      const paper = { steps: 100, lr: 1e-4 };
+      if (steps !== paper.steps || rate !== paper.lr) {
+        for (const optimizer of ["sgd", "adam"] as const) {
+          choices.push({
+            name: `${optimizer === "sgd" ? "SGD" : "Adam"} (${paper.steps} steps, lr ${paper.lr}, as the paper preset)`,
+            adapt: { ...config.adapt, ...paper, optimizer },
+          });
+        }
+      }
+      for (const c of choices) {
+        const variant = { ...exp, config: { ...config, adapt: c.adapt } };
+        configs[c.name] ??= variant.config;
+        const adapted = await adaptExperiment(variant, trained.params, targets, { out, label: `${c.name} ${tag}` });
+        const caps = targets.flatMap((d) => captionVideos(variant, adapted.params, evalIds(variant, d)));
+        disposeTree(adapted.params);
+        const scores = scoreCaptions(caps, variant.config.metrics);
+        const move = adapted.losses.length
+          ? `loss ${adapted.losses[0]!.toFixed(3)} -> ${adapted.losses.at(-1)!.toFixed(3)}`
+          : "";
+        out.note(`[${tag}] ${c.name}: BLEU-4 ${scores.BLEU4.toFixed(2)} CIDEr ${scores.CIDEr.toFixed(2)} ${move}`);
+        rows.push({
+          method: c.name,
+          target: held ?? "all targets",
+          seed,
+          fraction: config.adapt.fraction,
+          ...scores,
+          trainSeconds: trained.seconds,
+          adaptLoss: adapted.lossUsed,
+          ...diagnosticsOf(diversityOf(caps)),
         });
       }
+      disposeTree(trained.params);
+      exp.dispose();
+      data.dataset.close();
     }
-    for (const c of choices) {
-      const variant = { ...exp, config: { ...config, adapt: c.adapt } };
-      configs[c.name] ??= variant.config;
-      const adapted = await adaptExperiment(variant, trained.params, targets, { out, label: `${c.name} s${seed}` });
-      const caps = targets.flatMap((d) => captionVideos(variant, adapted.params, evalIds(variant, d)));
-      disposeTree(adapted.params);
-      const scores = scoreCaptions(caps, variant.config.metrics);
-      const move = adapted.losses.length
-        ? `loss ${adapted.losses[0]!.toFixed(3)} -> ${adapted.losses.at(-1)!.toFixed(3)}`
-        : "";
-      out.note(`[seed ${seed}] ${c.name}: BLEU-4 ${scores.BLEU4.toFixed(2)} CIDEr ${scores.CIDEr.toFixed(2)} ${move}`);
-      rows.push({
-        method: c.name,
-        target: "all targets",
-        seed,
-        fraction: config.adapt.fraction,
-        ...scores,
-        trainSeconds: trained.seconds,
-        adaptLoss: adapted.lossUsed,
-        ...diagnosticsOf(diversityOf(caps)),
-      });
-    }
-    disposeTree(trained.params);
-    exp.dispose();
-    data.dataset.close();
-  }
+  const dir = resultsDir(o, o.holdOut ? "adaptation-select" : "adaptation");
   await report(
     { rows, configs, captions: [], curves, seconds: (performance.now() - t0) / 1000 },
     {
-      benchmark: "adaptation",
-      title: "Meta-test adaptation (section 4.2): TAVT on the meta-test set without adaptation, with SGD, with Adam",
-      command: commandLine("adaptation", o),
+      benchmark: o.holdOut ? "adaptation-select" : "adaptation",
+      title: o.holdOut
+        ? "Choosing the adaptation on the source domains: each source domain held out of meta-training in turn, adapted to and scored (no target domain looked at)"
+        : "Meta-test adaptation (section 4.2): TAVT on the meta-test set without adaptation, with SGD, with Adam",
+      command: commandLine(o.holdOut ? "adaptation-select" : "adaptation", o),
       metrics: ["BLEU1", "BLEU4", "METEOR", "ROUGE_L", "CIDEr"],
-      by: [],
+      by: o.holdOut ? ["target"] : [],
+      meanOverTargets: o.holdOut,
       seeds: o.seeds,
-      dir: resultsDir(o, "adaptation"),
+      dir,
       out,
     },
   );
+  if (o.holdOut) {
+    // the rule, fixed before the run: the highest CIDEr, mean over held-out domains and seeds
+    const methods = [...new Set(rows.map((r) => r.method))];
+    const cider = methods.map((m) => ({
+      method: m,
+      CIDEr: meanStd(rows.filter((r) => r.method === m).map((r) => r.CIDEr)).mean,
+    }));
+    const chosen = cider.reduce((a, b) => (b.CIDEr > a.CIDEr ? b : a));
+    out.note(`adaptation-select: chose ${chosen.method} (mean CIDEr ${chosen.CIDEr.toFixed(2)} over held-out domains)`);
+    await writeFileAtomic(
+      join(dir, "selection.json"),
+      `${JSON.stringify({ criterion: "CIDEr, mean over held-out source domains and seeds", heldOut, seeds: o.seeds, cider, chosen: chosen.method }, null, 2)}\n`,
+    );
+  }
 });

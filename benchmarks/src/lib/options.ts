@@ -25,6 +25,8 @@ export interface BenchOptions {
   ks?: number[];
   /** `--lrs 1e-3,3e-3` (lr-search): the grid of outer learning rates. */
   lrs?: number[];
+  /** `--hold-out` (adaptation): choose on the source domains, each held out of meta-training in turn. */
+  holdOut: boolean;
   /** `--learner FILE` (repeatable): a user's meta-learner module, run as an extra "TAVT (<name>)" row. */
   learners: string[];
   /** Results directory (default ../results/<benchmark> from benchmarks/, i.e. results/<benchmark> at the root). */
@@ -69,6 +71,10 @@ export const EXTRA_DOCS = {
   lrs: {
     flag: "--lrs <a,b,...>",
     text: "the grid of outer learning rates (default 0.001,0.003,0.01; --quick: 0.003,0.01)",
+  },
+  holdOut: {
+    flag: "--hold-out",
+    text: "hold each source domain out of meta-training in turn and adapt to it instead of the targets (no target looked at)",
   },
 } as const;
 
@@ -145,6 +151,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
         learner: { type: "string", multiple: true, default: [] },
         k: { type: "string" },
         lrs: { type: "string" },
+        "hold-out": { type: "boolean", default: false },
         out: { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -203,6 +210,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     targetData: str("target-data"),
     targetAnnotations: input("target-annotations"),
     targetFeatures: input("target-features"),
+    holdOut: Boolean(values["hold-out"]),
     learners: (values.learner as string[] | undefined) ?? [],
     out: out === undefined ? undefined : outputPath(out),
     quiet: Boolean(values.quiet),

@@ -92,5 +92,18 @@ export async function targetDomainsOf(s: { preset: PresetName; sets: string[] })
   }
 }
 
+/**
+ * The source (meta-training) domains a benchmark's settings give: the dataset's, less any `data.targetDomains` names.
+ */
+export async function sourceDomainsOf(s: { preset: PresetName; sets: string[] }): Promise<string[]> {
+  const config = resolveConfig({ preset: s.preset, sets: s.sets });
+  const ds = await openDataset(config);
+  try {
+    return [...ds.sourceDomains];
+  } finally {
+    ds.close();
+  }
+}
+
 /** Table 10's values of K, the number of prototypes of the universal auditory space. */
 export const PAPER_K_VALUES = [10, 100, 200, 300] as const;
