@@ -60,11 +60,15 @@ const ORDER = [
   "cross-category-world-b",
   "cross-category-world-c",
   "cross-category-previous-default",
+  "cross-category-200-steps",
   "lr-search",
   "cross-dataset",
   "ablations",
   "adaptation",
+  "adaptation-select",
   "k-sweep",
+  "k-sweep-events-10",
+  "k-sweep-events-20",
   "low-resource",
   "hyper-params",
   "audio-removed",
@@ -162,6 +166,7 @@ function when(t: SavedTable): string {
 const LABELS: Record<string, string> = {
   "cross-category-previous-default":
     ", at the previous default settings (width 64, FFN 256, K = 24, 80 steps at a constant learning rate, W_ma as written), for comparison",
+  "cross-category-200-steps": ", meta-trained 200 steps instead of the default's 100, to see what longer training changes",
 };
 
 const ONE_THREAD = "Run with `TAVT_NATIVE_THREADS=1` (one BLAS thread each, two runs sharing the machine).";
@@ -177,6 +182,11 @@ const NOTES: Record<string, string> = {
   "cross-category-world-c": ONE_THREAD,
   "cross-category-previous-default": ONE_THREAD,
   "cross-dataset": ONE_THREAD,
+  "cross-category-200-steps": ONE_THREAD,
+  "adaptation-select": `${ONE_THREAD} The rule, fixed before the run: the adaptation with the highest CIDEr, mean over the held-out source domains and seeds, becomes the candidate default (selection.json); the "mean" rows are that mean.`,
+  "k-sweep-events-10": ONE_THREAD,
+  "k-sweep-events-20": ONE_THREAD,
+  "hyper-params": ONE_THREAD,
 };
 
 /** One results directory as a Markdown section (links relative to `docsDir`). */
