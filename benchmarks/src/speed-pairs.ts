@@ -15,21 +15,17 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { EXIT, errorLine, isUserError, markdownTable, usageError } from "@tavt/cli";
 import { writeFileAtomic } from "@tavt/core";
+import { scriptHelp } from "./lib/help";
 import { outputPath } from "./lib/paths";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 const PYTHON = process.env.TAVT_PYTHON || "/usr/bin/python3";
-const HELP = `Usage: pnpm nx run benchmarks:speed-pairs[:quick] -- [options]
-
-TAVT-ts against PyTorch (tools/speed/torch_fair.py) on the same training steps, in pairs run back to back.
-
-Options:
-  --pairs <n>              pairs to run (default 3; --quick: 1)
-  --torch-threads <a,b>    PyTorch thread counts to try; its best counts (default 1,2)
-  --quick                  batch 4, one pair, one timed step (a smoke test, not a speed figure)
-  --out <dir>              results directory (default results/speed-pairs at the repository root)
-  --help                   print this help and exit
-`;
+const OPTIONS = [
+  { flag: "--pairs <n>", text: "pairs to run (default 3; --quick: 1)" },
+  { flag: "--torch-threads <a,b>", text: "PyTorch thread counts to try; its best counts (default 1,2)" },
+  { flag: "--quick", text: "batch 4, one pair, one timed step (a smoke test, not a speed figure)" },
+  { flag: "--out <dir>", text: "results directory (default results/speed-pairs at the repository root)" },
+];
 
 type Phase = "train" | "fomaml" | "maml2";
 const PHASES: { key: Phase; title: string }[] = [
@@ -99,7 +95,12 @@ const median = (xs: number[]) => {
 };
 
 async function main() {
-  let values: { pairs?: string; "torch-threads"?: string; quick?: boolean; out?: string; help?: boolean };
+  const quickPreset = scriptHelp(
+    "speed-pairs",
+    "TAVT-ts against PyTorch (tools/speed/torch_fair.py) on the same training steps, in pairs run back to back.",
+    OPTIONS,
+  );
+  let values: { pairs?: string; "torch-threads"?: string; quick?: boolean; out?: string };
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
@@ -108,18 +109,14 @@ async function main() {
         "torch-threads": { type: "string" },
         quick: { type: "boolean", default: false },
         out: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
+        preset: { type: "string" },
       },
       strict: true,
     }));
   } catch (e) {
     throw usageError(`${(e as Error).message} (see --help)`);
   }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const quick = Boolean(values.quick);
+  const quick = Boolean(values.quick) || quickPreset;
   const pairs = values.pairs === undefined ? (quick ? 1 : 3) : Number(values.pairs);
   if (!Number.isInteger(pairs) || pairs < 1) throw usageError(`--pairs ${values.pairs}: expected a positive integer`);
   const threads = values["torch-threads"] ?? "1,2";

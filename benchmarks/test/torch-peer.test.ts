@@ -47,3 +47,27 @@ describe("the fair PyTorch model equals the golden reference", () => {
     150_000,
   );
 });
+
+describe("benchmarks:speed-pairs", () => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const tsx = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
+  const script = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(tsx, ["src/speed-pairs.ts", ...args], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
+
+  it("without PyTorch exits 2 with one line that says what to install", () => {
+    const r = script(["--quick"], { TAVT_PYTHON: "/nonexistent/python3" });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("python3-torch");
+  });
+
+  it("rejects --pairs 0 with exit 2", () => {
+    const r = script(["--pairs", "0"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--pairs 0");
+  });
+});
