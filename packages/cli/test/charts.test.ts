@@ -88,4 +88,12 @@ describe("charts", () => {
     expect(count(t, "audio (alpha_av)")).toBe(1);
     expect(count(t, "visual (alpha_va)")).toBe(1);
   });
+
+  it("gives each of more than ten methods its own colour", async () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({ method: `m${i}`, metric: "CIDEr", score: 10 + i, std: 1 }));
+    const svg = await barChartSvg(many, { title: "Many", x: "method", y: "score", column: "metric", error: "std" });
+    const bars = [...svg.matchAll(/<path[^>]*aria-roledescription="bar"[^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+    expect(bars).toHaveLength(12);
+    expect(new Set(bars).size).toBe(12);
+  });
 });

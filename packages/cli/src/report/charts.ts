@@ -89,6 +89,8 @@ export async function barChartSvg(rows: readonly Row[], o: BarChartOptions): Pro
           type: "nominal",
           title: null,
           sort: xs,
+          // vega-lite's default has 10 colours: more methods than that would share colours
+          ...(xs.length > 10 ? { scale: { scheme: "category20" } } : {}),
           legend: o.group ? { orient: "top", direction: "horizontal", columns: Math.min(xs.length, 4) } : null,
         },
         tooltip: [
@@ -400,7 +402,7 @@ export async function learningCurveSvg(points: readonly CurvePoint[], title = "L
           type: "nominal",
           title: "method",
           sort: methods,
-          scale: { scheme: "category10" },
+          scale: { scheme: methods.length > 10 ? "category20" : "category10" },
           legend: { orient: "top", columns: 2 },
         },
         detail: { field: "run", type: "nominal" },
