@@ -35,8 +35,12 @@ export async function benchmarkMain(info: BenchmarkInfo, body: (o: BenchOptions,
   }
 }
 
-/** The command line that ran this benchmark (recorded with the results). */
+/**
+ * The command line that ran this benchmark (recorded with the results): the nx target and the options after `--`,
+ * less the flags the target itself passes (`--quick` of `:quick`, `--hold-out` of `adaptation-select`).
+ */
 export function commandLine(benchmark: string, o: BenchOptions): string {
-  const rest = process.argv.slice(2).filter((a) => a !== "--quick");
+  const implied = benchmark === "adaptation-select" ? ["--quick", "--hold-out"] : ["--quick"];
+  const rest = process.argv.slice(2).filter((a) => !implied.includes(a));
   return `pnpm nx run benchmarks:${benchmark}${o.quick ? ":quick" : ""}${rest.length ? ` -- ${rest.join(" ")}` : ""}`;
 }
