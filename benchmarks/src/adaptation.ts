@@ -73,11 +73,12 @@ await benchmarkMain({ name: "adaptation", description: DESCRIPTION, extra: ["hol
       ];
       const named = (optimizer: "sgd" | "adam", s: number, l: number) =>
         `${optimizer === "sgd" ? "SGD" : "Adam"} (${s} steps, lr ${l}${s === 100 && l === 1e-4 ? ", as the paper preset" : ""})`;
+      // a candidate whose rule, steps and rate some earlier choice already has is not run twice
       const add = (optimizer: "sgd" | "adam", s: number, l: number) => {
-        const name = named(optimizer, s, l);
-        if (!choices.some((c) => c.name === name) && !(optimizer === "sgd" && s === steps && l === rate)) {
-          choices.push({ name, adapt: { ...config.adapt, optimizer, steps: s, lr: l } });
-        }
+        const same = (c: (typeof choices)[number]) =>
+          c.adapt.optimizer === optimizer && c.adapt.steps === s && (c.adapt.lr ?? rate) === l;
+        if (!choices.some(same))
+          choices.push({ name: named(optimizer, s, l), adapt: { ...config.adapt, optimizer, steps: s, lr: l } });
       };
       if (o.holdOut) {
         // the selection grid: Adam at 10, 30 and 100 steps and three rates, and the paper preset's SGD

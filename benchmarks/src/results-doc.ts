@@ -336,11 +336,6 @@ export function withGeneratedBlocks(repo: string, text: string): string {
   return out;
 }
 
-/** The README with its result blocks (between the markers) rewritten from docs/results/. */
-export function readmeWithResults(repo: string, readme: string): string {
-  return withGeneratedBlocks(repo, readme);
-}
-
 async function main() {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
@@ -353,13 +348,11 @@ async function main() {
   const unknown = args.filter((a) => a !== "--check");
   if (unknown.length) throw usageError(`results-doc: unknown option ${unknown[0]} (only --check)`);
   const repo = resolve(process.cwd(), "..");
+  const withBlocks = (file: string): [string, string] => [file, withGeneratedBlocks(repo, readFileSync(file, "utf8"))];
   const targets: [string, string][] = [
     [join(repo, "docs", "results.md"), resultsDocument(repo)],
-    [join(repo, "README.md"), readmeWithResults(repo, readFileSync(join(repo, "README.md"), "utf8"))],
-    [
-      join(repo, "docs", "performance.md"),
-      withGeneratedBlocks(repo, readFileSync(join(repo, "docs", "performance.md"), "utf8")),
-    ],
+    withBlocks(join(repo, "README.md")),
+    withBlocks(join(repo, "docs", "performance.md")),
   ];
   let stale = 0;
   for (const [file, text] of targets) {

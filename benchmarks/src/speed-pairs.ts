@@ -40,8 +40,8 @@ interface Side {
   detail: unknown;
 }
 
-function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): unknown {
-  const r = spawnSync(cmd, args, { cwd: REPO, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
+function runJson(cmd: string, args: string[]): unknown {
+  const r = spawnSync(cmd, args, { cwd: REPO, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) {
     throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`);
@@ -164,12 +164,7 @@ async function main() {
   }
   medianRow["peak RSS MB"] = median(results.map((r) => r.ours.peakRssMb / r.torch.peakRssMb)).toFixed(2);
   rows.push(medianRow);
-  const torchInfo = results[0]!.torch.detail as {
-    torch: string;
-    model: string;
-    dropout: number;
-    rows: { threads: number }[];
-  };
+  const torchInfo = results[0]!.torch.detail as { torch: string; model: string; dropout: number };
   const seconds = Number(((performance.now() - t0) / 1000).toFixed(1));
   const command = `pnpm nx run benchmarks:speed-pairs${quick ? ":quick" : ""}${values.pairs !== undefined ? ` -- --pairs ${pairs}` : ""}`;
   const params = Number((results[0]!.ours.detail as { params?: number }).params).toLocaleString("en-US");

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { displayCommand, readmeWithResults, resultsDocument, withGeneratedBlocks } from "../src/results-doc";
+import { displayCommand, resultsDocument, withGeneratedBlocks } from "../src/results-doc";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -13,7 +13,7 @@ describe("generated result documents are current", () => {
 
   it("the README's result block equals what benchmarks:results-doc generates", () => {
     const readme = readFileSync(join(repo, "README.md"), "utf8");
-    expect(readme).toBe(readmeWithResults(repo, readme));
+    expect(readme).toBe(withGeneratedBlocks(repo, readme));
   });
 
   it("docs/performance.md's generated blocks equal what benchmarks:results-doc generates", () => {

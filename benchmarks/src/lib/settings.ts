@@ -77,32 +77,30 @@ export const ABLATION_VARIANTS = (targets: readonly string[], preset: PresetName
   { name: "TAVT", sets: TAVT },
 ];
 
-/**
- * The meta-test (target) domains a benchmark's settings name: `data.targetDomains`, or the dataset's own (Table 1's
- * five for MSR-VTT and the synthetic data; whatever a dataset directory declares).
- */
-export async function targetDomainsOf(s: { preset: PresetName; sets: string[] }): Promise<string[]> {
-  const config = resolveConfig({ preset: s.preset, sets: s.sets });
-  if (config.data.targetDomains) return [...config.data.targetDomains];
-  const ds = await openDataset(config);
+/** The source and target domains of the dataset a benchmark's settings open (`data.targetDomains` applied). */
+async function domainsOf(s: { preset: PresetName; sets: string[] }): Promise<{ source: string[]; target: string[] }> {
+  const ds = await openDataset(resolveConfig({ preset: s.preset, sets: s.sets }));
   try {
-    return [...ds.targetDomains];
+    return { source: [...ds.sourceDomains], target: [...ds.targetDomains] };
   } finally {
     ds.close();
   }
 }
 
 /**
+ * The meta-test (target) domains a benchmark's settings name: `data.targetDomains`, or the dataset's own (Table 1's
+ * five for MSR-VTT and the synthetic data; whatever a dataset directory declares).
+ */
+export async function targetDomainsOf(s: { preset: PresetName; sets: string[] }): Promise<string[]> {
+  const named = resolveConfig({ preset: s.preset, sets: s.sets }).data.targetDomains;
+  return named ? [...named] : (await domainsOf(s)).target;
+}
+
+/**
  * The source (meta-training) domains a benchmark's settings give: the dataset's, less any `data.targetDomains` names.
  */
 export async function sourceDomainsOf(s: { preset: PresetName; sets: string[] }): Promise<string[]> {
-  const config = resolveConfig({ preset: s.preset, sets: s.sets });
-  const ds = await openDataset(config);
-  try {
-    return [...ds.sourceDomains];
-  } finally {
-    ds.close();
-  }
+  return (await domainsOf(s)).source;
 }
 
 /** Table 10's values of K, the number of prototypes of the universal auditory space. */
