@@ -16,6 +16,7 @@ await benchmarkMain({ name: "ablations", description: DESCRIPTION, extra: ["lear
   const s = settings(o);
   const targets = await targetDomainsOf(s); // "w/o real audio" removes the audio of exactly these
   const result = await runTransfer({
+    jobs: o.jobs,
     preset: s.preset,
     sets: s.sets,
     variants: [...ABLATION_VARIANTS(targets, s.preset), ...(await learnerVariants(o))],

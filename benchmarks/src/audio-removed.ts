@@ -30,6 +30,7 @@ await benchmarkMain({ name: "audio-removed", description: DESCRIPTION }, async (
     ["uni-modal target (audio absent)", [`data.audioAbsentDomains=[${domains.join(",")}]`]],
   ] as const) {
     const r = await runTransfer({
+      jobs: o.jobs,
       preset: settings(o).preset,
       sets: [...base, ...extra],
       variants,
@@ -53,6 +54,7 @@ await benchmarkMain({ name: "audio-removed", description: DESCRIPTION }, async (
         r.curves.map((c) => ({ ...c, method: `${c.method}, ${i === 0 ? "multi-modal" : "uni-modal"} target` })),
       ),
       seconds: results.reduce((a, r) => a + r.seconds, 0),
+      jobs: results[0]!.jobs,
     },
     {
       benchmark: "audio-removed",

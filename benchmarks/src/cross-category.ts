@@ -17,6 +17,7 @@ const DESCRIPTION =
 await benchmarkMain({ name: "cross-category", description: DESCRIPTION, extra: ["learner"] }, async (o, out) => {
   const s = settings(o);
   const result = await runTransfer({
+    jobs: o.jobs,
     preset: s.preset,
     sets: s.sets,
     variants: [...crossCategoryVariants(s.preset), ...(await learnerVariants(o))],

@@ -29,6 +29,7 @@ await benchmarkMain(
     const target =
       o.targetData || s.sets.some((x) => x.startsWith("data.target.source=")) ? [] : ["data.target.source=synthetic"];
     const result = await runTransfer({
+      jobs: o.jobs,
       preset: s.preset,
       sets: [...target, ...s.sets],
       variants: [...crossCategoryVariants(s.preset), ...(await learnerVariants(o))],

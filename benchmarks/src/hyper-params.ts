@@ -45,6 +45,7 @@ await benchmarkMain({ name: "hyper-params", description: DESCRIPTION }, async (o
   out.note(`hyper-params: ${plan.length} points in ${unique.length} distinct settings`);
   const domains = await targetDomainsOf(settings(o));
   const result = await runTransfer({
+    jobs: o.jobs,
     preset: settings(o).preset,
     sets: settings(o).sets,
     variants: unique.map((s) => ({

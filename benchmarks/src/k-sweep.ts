@@ -14,6 +14,7 @@ await benchmarkMain({ name: "k-sweep", description: DESCRIPTION, extra: ["k"] },
   const s = settings(o);
   const domains = await targetDomainsOf(settings(o));
   const result = await runTransfer({
+    jobs: o.jobs,
     preset: s.preset,
     sets: s.sets,
     variants: ks.map((k) => ({ name: `K=${k}`, sets: ["model.kind=tavt", "meta.learner=maml", `space.k=${k}`] })),

@@ -14,6 +14,7 @@ await benchmarkMain({ name: "low-resource", description: DESCRIPTION }, async (o
   const s = settings(o);
   const domains = await targetDomainsOf(settings(o));
   const result = await runTransfer({
+    jobs: o.jobs,
     preset: s.preset,
     sets: s.sets,
     // the cross-category rows with MAML, each at its tuned outer learning rate

@@ -44,6 +44,7 @@ await benchmarkMain({ name: "lr-search", description: DESCRIPTION, extra: ["lrs"
   const s = settings(o);
   const name = (method: string, lr: number) => `${method} @ ${lr}`;
   const result = await runTransfer({
+    jobs: o.jobs,
     preset: s.preset,
     sets: s.sets,
     variants: CROSS_CATEGORY_VARIANTS.flatMap((v) =>
@@ -118,7 +119,7 @@ await benchmarkMain({ name: "lr-search", description: DESCRIPTION, extra: ["lrs"
   writeFileAtomic(join(dir, "table.md"), md);
   writeFileAtomic(
     join(dir, "table.json"),
-    `${JSON.stringify({ rows, choices, command, seconds, date: new Date().toISOString() }, null, 1)}\n`,
+    `${JSON.stringify({ rows, choices, command, seconds, jobs: result.jobs ?? 1, date: new Date().toISOString() }, null, 1)}\n`,
   );
   writeFileAtomic(join(dir, "curves.json"), `${JSON.stringify(result.curves)}\n`);
   const points = curvePoints(result.curves);

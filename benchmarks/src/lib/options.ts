@@ -1,3 +1,4 @@
+import { availableParallelism, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { PRESET_NAMES, type PresetName, usageError } from "@tavt/cli";
 import { inputPath, outputPath, resolveSetPath } from "./paths";
@@ -29,10 +30,20 @@ export interface BenchOptions {
   holdOut: boolean;
   /** `--learner FILE` (repeatable): a user's meta-learner module, run as an extra "TAVT (<name>)" row. */
   learners: string[];
+  /** `--jobs <n>`: (seed, method) runs at once, each in a worker process with one BLAS thread (default: `defaultJobs()`). */
+  jobs: number;
   /** Results directory (default ../results/<benchmark> from benchmarks/, i.e. results/<benchmark> at the root). */
   out?: string;
   quiet: boolean;
   help: boolean;
+}
+
+/**
+ * How many runs go at once by default: one per core the process may use, at most one per 2 GiB of memory (a width-128
+ * run peaks well under that), at least one.
+ */
+export function defaultJobs(cores = availableParallelism(), memory = totalmem()): number {
+  return Math.max(1, Math.min(cores, Math.floor(memory / 2 ** 31)));
 }
 
 /** One documented option (for `--help`). */
@@ -53,6 +64,10 @@ const COMMON_DOCS: OptionDoc[] = [
   { flag: "--annotations <dir>", text: "annotation directory of --data" },
   { flag: "--features <path>", text: "visual features of --data (.npy directory, .npz or HDF5)" },
   { flag: "--audio-features <path>", text: "audio features of --data" },
+  {
+    flag: "--jobs <n>",
+    text: "runs (seed x method) at once, each in its own process with one BLAS thread; results do not depend on it (default: one per core, at most one per 2 GiB of memory)",
+  },
   { flag: "--out <dir>", text: "results directory (default results/<benchmark> at the repository root)" },
   { flag: "--quiet", text: "no progress or notes on stderr" },
   { flag: "--help", text: "print this help and exit" },
@@ -152,6 +167,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
         k: { type: "string" },
         lrs: { type: "string" },
         "hold-out": { type: "boolean", default: false },
+        jobs: { type: "string" },
         out: { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -195,6 +211,9 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     const v = str(k);
     return v === undefined ? undefined : inputPath(v);
   };
+  const jobsArg = str("jobs");
+  const jobs = jobsArg === undefined ? defaultJobs() : Number(jobsArg);
+  if (!Number.isInteger(jobs) || jobs < 1) throw usageError(`--jobs: "${jobsArg}" is not a positive integer`);
   const out = str("out");
   return {
     preset,
@@ -212,6 +231,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     targetFeatures: input("target-features"),
     holdOut: Boolean(values["hold-out"]),
     learners: (values.learner as string[] | undefined) ?? [],
+    jobs,
     out: out === undefined ? undefined : outputPath(out),
     quiet: Boolean(values.quiet),
     help: Boolean(values.help),

@@ -7,6 +7,7 @@ import {
   learningCurveSvg,
   markdownTable,
   type Output,
+  type RunInfo,
   runInfo,
   saveRunInfo,
   toTable,
@@ -185,9 +186,11 @@ export async function report(result: TransferResult, spec: ReportSpec): Promise<
       numeric.push(n);
     }
   }
-  const info = runInfo(spec.command, spec.seeds, result.configs);
+  const info: RunInfo & { jobs?: number } = runInfo(spec.command, spec.seeds, result.configs);
   info.finishedAt = new Date().toISOString();
   info.seconds = Number(result.seconds.toFixed(1));
+  // runs at once, each in a worker process with one BLAS thread where above 1
+  info.jobs = result.jobs ?? 1;
   saveRunInfo(spec.dir, info);
   const table = await toTable(numeric);
   await writeResultTable(spec.dir, table, {

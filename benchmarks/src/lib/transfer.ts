@@ -20,6 +20,7 @@ import {
 } from "@tavt/cli";
 import { disposeTree, isTavtError } from "@tavt/core";
 import { type CaptionDiversity, captionDiversity } from "@tavt/metrics";
+import { runInWorkers } from "./workers";
 
 /** One row of a results table: a method (model, learner, ablation) given as config overrides. */
 export interface Variant {
@@ -53,6 +54,11 @@ export interface TransferSpec {
    * instead of stopping the benchmark (the learning-rate search, where a too-large rate is an expected outcome).
    */
   continueOnDivergence?: boolean;
+  /**
+   * How many (seed, method) runs go at once, each in its own worker process with one BLAS thread (default 1: all
+   * in this process). Rows, curves and captions are the same for any count; only the wall time changes.
+   */
+  jobs?: number;
   out: Output;
 }
 
@@ -93,6 +99,8 @@ export interface TransferResult {
   /** Each method's and seed's meta-training curve (training loss per step, validation loss every N steps). */
   curves: CurveRecord[];
   seconds: number;
+  /** Runs that went at once (worker processes; 1 or absent: all in the calling process). */
+  jobs?: number;
 }
 
 /** The caption diversity of generated captions against their references (@tavt/metrics). */
@@ -115,95 +123,180 @@ export function diagnosticsOf(
   };
 }
 
+/** One meta-training run and everything measured on it: a method at a seed, as plain data (a worker gets it as JSON). */
+export interface TransferJob {
+  method: string;
+  seed: number;
+  /** The method's resolved config (seed included). */
+  config: ExperimentConfig;
+  /** Where it is tested; null: each of the dataset's target domains on its own. */
+  groups: TargetGroup[] | null;
+  /** Support fractions (Figure 5); null: the config's adapt.fraction, not named in labels. */
+  fractions: number[] | null;
+  continueOnDivergence: boolean;
+}
+
+/** What one job produced. */
+export interface JobResult {
+  rows: TransferRow[];
+  curve: CurveRecord;
+  /** The first target's first captions, where the method is TAVT with sight and sound (the alpha-trace figure). */
+  captions: GeneratedCaption[];
+}
+
+/** Data and auditory spaces a process keeps between jobs (methods that agree on them share them). */
+export class JobCaches {
+  readonly data = new Map<string, ExperimentData>();
+  readonly spaces = new Map<string, AuditorySpaceLike>();
+
+  /** Closes every dataset opened. */
+  close(): void {
+    for (const d of this.data.values()) d.dataset.close();
+    this.data.clear();
+    this.spaces.clear();
+  }
+}
+
 /**
- * The shared protocol of the paper's transfer experiments: for each seed and method, meta-train on the source
- * domains, then for each target (group) and support fraction adapt (meta-test, Algorithm 1 lines 12-16) and
- * caption and score the target's test split. Data and auditory spaces are shared among methods that agree on them.
+ * One job of the transfer protocol: meta-train the method at its seed on the source domains, then for each target
+ * (group) and support fraction adapt (meta-test, Algorithm 1 lines 12-16), caption and score the target's test split.
+ *
+ * @param job - The method, seed, config, targets and fractions.
+ * @param caches - Data and spaces kept between jobs of this process.
+ * @param out - Progress and notes.
+ * @param describeData - Note each dataset as it is opened (worker processes other than the first do not, so that the
+ *   note is printed once).
+ * @returns The rows, the learning curve and (for TAVT) some captions.
  */
-export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
-  const t0 = performance.now();
-  await ensureBackend(spec.out);
-  const dataCache = new Map<string, ExperimentData>();
-  const spaceCache = new Map<string, AuditorySpaceLike>();
-  const rows: TransferRow[] = [];
-  const configs: Record<string, ExperimentConfig> = {};
-  let captions: GeneratedCaption[] = [];
-  const curves: CurveRecord[] = [];
-  for (const seed of spec.seeds) {
-    for (const v of spec.variants) {
+export async function runJob(
+  job: TransferJob,
+  caches: JobCaches,
+  out: Output,
+  describeData = true,
+): Promise<JobResult> {
+  const { config, seed, method } = job;
+  const dataKey = JSON.stringify(config.data);
+  let data = caches.data.get(dataKey);
+  if (!data) {
+    data = await loadExperimentData(config);
+    caches.data.set(dataKey, data);
+    if (describeData) out.note(data.describe);
+  }
+  let space: AuditorySpaceLike | null = null;
+  if (needsBank(config)) {
+    const spaceKey = JSON.stringify([dataKey, config.space, config.model.clipLen, seed]);
+    space = caches.spaces.get(spaceKey) ?? null;
+    if (!space) {
+      space = await spaceFor(config, data);
+      caches.spaces.set(spaceKey, space);
+    }
+  }
+  const exp = await prepareExperiment(config, { data, space });
+  try {
+    out.note(`[seed ${seed}] ${method}: meta-training (${exp.learner.name}, ${config.train.steps} steps)`);
+    let trained: Awaited<ReturnType<typeof trainExperiment>>;
+    try {
+      trained = await trainExperiment(exp, { out, label: `${method} s${seed}` });
+    } catch (e) {
+      if (!(job.continueOnDivergence && isTavtError(e) && e.code === "DIVERGED")) throw e;
+      out.note(`[seed ${seed}] ${method}: ${e.message}`);
+      const curve = { steps: [], validation: [], validationSet: "" };
+      return { rows: [], curve: { method, seed, curve, diverged: e.message }, captions: [] };
+    }
+    const rows: TransferRow[] = [];
+    let captions: GeneratedCaption[] = [];
+    const groups = job.groups ?? exp.data.dataset.targetDomains.map((d) => ({ name: d, domains: [d] }));
+    for (const g of groups) {
+      for (const fraction of job.fractions ?? [config.adapt.fraction]) {
+        const pct = job.fractions ? ` ${fraction * 100}%` : "";
+        const adapted = await adaptExperiment(exp, trained.params, g.domains, {
+          out,
+          label: `${method} s${seed} -> ${g.name}${pct}`,
+          fraction,
+        });
+        const caps = g.domains.flatMap((d) => captionVideos(exp, adapted.params, evalIds(exp, d)));
+        disposeTree(adapted.params);
+        const scores = scoreCaptions(caps, config.metrics);
+        const diversity = diversityOf(caps);
+        if (captions.length === 0 && config.model.kind === "tavt" && !config.model.ablation.visualOnly) {
+          captions = caps.slice(0, 8);
+        }
+        rows.push({
+          method,
+          target: g.name,
+          seed,
+          fraction,
+          ...scores,
+          trainSeconds: trained.seconds,
+          adaptLoss: adapted.lossUsed,
+          ...diagnosticsOf(diversity),
+        });
+        out.note(
+          `[seed ${seed}] ${method} -> ${g.name}${job.fractions ? ` (${fraction * 100}%)` : ""}: BLEU-4 ${scores.BLEU4.toFixed(2)} METEOR ${scores.METEOR.toFixed(2)} ROUGE-L ${scores.ROUGE_L.toFixed(2)} CIDEr ${scores.CIDEr.toFixed(2)}; ${diversity.distinctCaptions}/${diversity.videos} distinct captions, ${diversity.vocabulary} words`,
+        );
+      }
+    }
+    disposeTree(trained.params);
+    return { rows, curve: { method, seed, curve: trained.curve }, captions };
+  } finally {
+    exp.dispose();
+  }
+}
+
+/**
+ * The jobs of a spec, seed by seed and in the variants' order. Every config is resolved here, so a bad override
+ * stops the benchmark before any training.
+ */
+export function transferJobs(spec: TransferSpec): TransferJob[] {
+  return spec.seeds.flatMap((seed) =>
+    spec.variants.map((v) => {
       const config = resolveConfig({
         preset: spec.preset,
         sets: [...(v.base ?? []), ...spec.sets, ...v.sets, `seed=${seed}`],
       });
-      configs[v.name] ??= config;
-      const dataKey = JSON.stringify(config.data);
-      let data = dataCache.get(dataKey);
-      if (!data) {
-        data = await loadExperimentData(config);
-        dataCache.set(dataKey, data);
-        spec.out.note(data.describe);
-      }
-      let space: AuditorySpaceLike | null = null;
-      if (needsBank(config)) {
-        const spaceKey = JSON.stringify([dataKey, config.space, config.model.clipLen, seed]);
-        space = spaceCache.get(spaceKey) ?? null;
-        if (!space) {
-          space = await spaceFor(config, data);
-          spaceCache.set(spaceKey, space);
-        }
-      }
-      const exp = await prepareExperiment(config, { data, space });
-      spec.out.note(`[seed ${seed}] ${v.name}: meta-training (${exp.learner.name}, ${config.train.steps} steps)`);
-      let trained: Awaited<ReturnType<typeof trainExperiment>>;
-      try {
-        trained = await trainExperiment(exp, { out: spec.out, label: `${v.name} s${seed}` });
-      } catch (e) {
-        if (!(spec.continueOnDivergence && isTavtError(e) && e.code === "DIVERGED")) throw e;
-        spec.out.note(`[seed ${seed}] ${v.name}: ${e.message}`);
-        curves.push({
-          method: v.name,
-          seed,
-          curve: { steps: [], validation: [], validationSet: "" },
-          diverged: e.message,
-        });
-        exp.dispose();
-        continue;
-      }
-      curves.push({ method: v.name, seed, curve: trained.curve });
-      const groups = spec.targets?.(config) ?? exp.data.dataset.targetDomains.map((d) => ({ name: d, domains: [d] }));
-      for (const g of groups) {
-        for (const fraction of spec.fractions ?? [config.adapt.fraction]) {
-          const adapted = await adaptExperiment(exp, trained.params, g.domains, {
-            out: spec.out,
-            label: `${v.name} s${seed} -> ${g.name}${spec.fractions ? ` ${fraction * 100}%` : ""}`,
-            fraction,
-          });
-          const caps = g.domains.flatMap((d) => captionVideos(exp, adapted.params, evalIds(exp, d)));
-          disposeTree(adapted.params);
-          const scores = scoreCaptions(caps, config.metrics);
-          const diversity = diversityOf(caps);
-          if (captions.length === 0 && config.model.kind === "tavt" && !config.model.ablation.visualOnly) {
-            captions = caps.slice(0, 8);
-          }
-          rows.push({
-            method: v.name,
-            target: g.name,
-            seed,
-            fraction,
-            ...scores,
-            trainSeconds: trained.seconds,
-            adaptLoss: adapted.lossUsed,
-            ...diagnosticsOf(diversity),
-          });
-          spec.out.note(
-            `[seed ${seed}] ${v.name} -> ${g.name}${spec.fractions ? ` (${fraction * 100}%)` : ""}: BLEU-4 ${scores.BLEU4.toFixed(2)} METEOR ${scores.METEOR.toFixed(2)} ROUGE-L ${scores.ROUGE_L.toFixed(2)} CIDEr ${scores.CIDEr.toFixed(2)}; ${diversity.distinctCaptions}/${diversity.videos} distinct captions, ${diversity.vocabulary} words`,
-          );
-        }
-      }
-      disposeTree(trained.params);
-      exp.dispose();
+      return {
+        method: v.name,
+        seed,
+        config,
+        groups: spec.targets?.(config) ?? null,
+        fractions: spec.fractions ?? null,
+        continueOnDivergence: spec.continueOnDivergence ?? false,
+      };
+    }),
+  );
+}
+
+/**
+ * The shared protocol of the paper's transfer experiments: for each seed and method, meta-train on the source
+ * domains, then for each target (group) and support fraction adapt and caption and score the target's test split
+ * (`runJob`). With `jobs` > 1 the runs go at once in worker processes (./pool.ts); the result is assembled in the
+ * same order either way.
+ */
+export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
+  const t0 = performance.now();
+  await ensureBackend(spec.out);
+  const jobs = transferJobs(spec);
+  const configs: Record<string, ExperimentConfig> = {};
+  for (const j of jobs) configs[j.method] ??= j.config;
+  const workers = Math.max(1, Math.min(spec.jobs ?? 1, jobs.length));
+  let results: JobResult[];
+  if (workers === 1) {
+    const caches = new JobCaches();
+    results = [];
+    try {
+      for (const j of jobs) results.push(await runJob(j, caches, spec.out));
+    } finally {
+      caches.close();
     }
+  } else {
+    results = await runInWorkers(jobs, workers, spec.out);
   }
-  for (const d of dataCache.values()) d.dataset.close();
-  return { rows, configs, captions, curves, seconds: (performance.now() - t0) / 1000 };
+  return {
+    rows: results.flatMap((r) => r.rows),
+    configs,
+    captions: results.find((r) => r.captions.length > 0)?.captions ?? [],
+    curves: results.map((r) => r.curve),
+    seconds: (performance.now() - t0) / 1000,
+    jobs: workers,
+  };
 }
