@@ -28,6 +28,8 @@ interface SavedTable {
     startedAt: string;
     finishedAt?: string;
     seconds?: number;
+    /** Runs that went at once, each in a worker process with one BLAS thread (absent or 1: one process). */
+    jobs?: number;
     configs?: Record<string, { data?: { source?: string; synthetic?: { seed?: number; events?: number } } }>;
   };
 }
@@ -193,6 +195,14 @@ const NOTES: Record<string, string> = {
   "hyper-params": ONE_THREAD,
 };
 
+/** How a published run was made, where its command line does not say: its worker processes, then NOTES. */
+export function noteOf(name: string, t: SavedTable): string {
+  const jobs = t.run.jobs ?? 1;
+  const parallel =
+    jobs > 1 ? `${jobs} runs at once (\`--jobs\`), each in its own worker process with one BLAS thread.` : "";
+  return [parallel, NOTES[name] ?? ""].filter(Boolean).join(" ");
+}
+
 /** One results directory as a Markdown section (links relative to `docsDir`). */
 export function section(dir: string, docsDir: string, heading = "##"): string {
   const t = readJson<SavedTable>(join(dir, "table.json"));
@@ -211,7 +221,7 @@ export function section(dir: string, docsDir: string, heading = "##"): string {
   parts.push(
     `\`${displayCommand(t.run.command)}\`: ${when(t)}, ${wall}, backend ${t.run.backend}, seeds ${t.run.seeds.join(", ")}.`,
     "",
-    ...(NOTES[name] ? [NOTES[name]!, ""] : []),
+    ...(noteOf(name, t) ? [noteOf(name, t), ""] : []),
     markdownTable(displayRows(t)),
     "",
   );
@@ -291,7 +301,7 @@ export function headline(dir: string): string {
     ? describeComparison(readJson<SavedComparison>(comparisonFile).differences, METRIC_TITLES)
     : "";
   return [
-    `\`${displayCommand(t.run.command)}\`: ${end.slice(0, 10)}, ${wall}, backend ${t.run.backend}, ${seeds} seed${seeds === 1 ? "" : "s"}${worldOf(t)}.${NOTES[name] ? ` ${NOTES[name]}` : ""}`,
+    `\`${displayCommand(t.run.command)}\`: ${end.slice(0, 10)}, ${wall}, backend ${t.run.backend}, ${seeds} seed${seeds === 1 ? "" : "s"}${worldOf(t)}.${noteOf(name, t) ? ` ${noteOf(name, t)}` : ""}`,
     "",
     markdownTable(rows),
     "",

@@ -85,7 +85,7 @@ export const EXTRA_DOCS = {
   k: { flag: "--k <a,b,...>", text: "values of K to sweep instead of the paper's 10,100,200,300" },
   lrs: {
     flag: "--lrs <a,b,...>",
-    text: "the grid of outer learning rates (default 0.001,0.003,0.01; --quick: 0.003,0.01)",
+    text: "the grid of outer learning rates (default 0.0003,0.001,0.003,0.01; --quick: 0.003,0.01)",
   },
   holdOut: {
     flag: "--hold-out",
