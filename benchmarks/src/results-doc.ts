@@ -10,14 +10,23 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { EXIT, errorLine, isUserError, markdownTable, usageError } from "@tavt/cli";
+import { EXIT, errorLine, isUserError, markdownTable, PRESETS, usageError } from "@tavt/cli";
 import { writeFileAtomic } from "@tavt/core";
 import { describeComparison, formatDifference, type PairedDifference } from "./lib/compare";
 import { METRIC_TITLES, type Metric } from "./lib/report";
 
 type Row = Record<string, string | number>;
 
-interface SavedTable {
+/** The parts of a saved run config this document reads. */
+interface SavedConfig {
+  data?: { source?: string; synthetic?: { seed?: number; events?: number } };
+  model?: { dim?: number };
+  meta?: { innerOptimizer?: string; innerLr?: number };
+  train?: { steps?: number };
+  adapt?: { steps?: number; optimizer?: string | null; lr?: number | null };
+}
+
+export interface SavedTable {
   title: string;
   columns: string[];
   rows: Row[];
@@ -30,7 +39,7 @@ interface SavedTable {
     seconds?: number;
     /** Runs that went at once, each in a worker process with one BLAS thread (absent or 1: one process). */
     jobs?: number;
-    configs?: Record<string, { data?: { source?: string; synthetic?: { seed?: number; events?: number } } }>;
+    configs?: Record<string, SavedConfig>;
   };
 }
 
@@ -195,12 +204,49 @@ const NOTES: Record<string, string> = {
   "hyper-params": ONE_THREAD,
 };
 
-/** How a published run was made, where its command line does not say: its worker processes, then NOTES. */
+/** The settings compared with today's `default` preset: a name, and the setting as a run's config has it. */
+const TRACKED: [string, (c: SavedConfig) => string | undefined][] = [
+  ["width", (c) => (c.model?.dim === undefined ? undefined : String(c.model.dim))],
+  ["meta-steps", (c) => (c.train?.steps === undefined ? undefined : String(c.train.steps))],
+  [
+    "adaptation",
+    (c) => {
+      if (c.adapt?.steps === undefined) return undefined;
+      const rule = (c.adapt.optimizer ?? c.meta?.innerOptimizer) === "adam" ? "Adam" : "SGD";
+      return `${c.adapt.steps} ${rule} steps at ${c.adapt.lr ?? c.meta?.innerLr}`;
+    },
+  ],
+];
+
+/**
+ * The settings of a `default`-preset run that today's `default` does not have ("100 meta-steps (now 200)"), where every
+ * method of the run shared them; "" for other presets and for settings the run itself varies.
+ */
+export function changedDefaults(t: SavedTable): string {
+  if (/--preset\s+(?!default\b)|:quick\b/.test(t.run.command)) return "";
+  const configs = Object.values(t.run.configs ?? {});
+  if (configs.length === 0) return "";
+  const now = PRESETS.default as SavedConfig;
+  const changed: string[] = [];
+  for (const [name, get] of TRACKED) {
+    const values = new Set(configs.map(get));
+    const [value] = values;
+    if (values.size !== 1 || value === undefined || value === get(now)) continue;
+    const setting = name === "meta-steps" ? `${value} ${name}` : `${name} ${value}`;
+    changed.push(`${setting} (now ${get(now)})`);
+  }
+  return changed.length ? `Differs from today's \`default\` preset in: ${changed.join(", ")}.` : "";
+}
+
+/**
+ * How a published run was made, where its command line does not say: its worker processes, the default settings it
+ * predates, then NOTES.
+ */
 export function noteOf(name: string, t: SavedTable): string {
   const jobs = t.run.jobs ?? 1;
   const parallel =
     jobs > 1 ? `${jobs} runs at once (\`--jobs\`), each in its own worker process with one BLAS thread.` : "";
-  return [parallel, NOTES[name] ?? ""].filter(Boolean).join(" ");
+  return [changedDefaults(t), parallel, NOTES[name] ?? ""].filter(Boolean).join(" ");
 }
 
 /** One results directory as a Markdown section (links relative to `docsDir`). */

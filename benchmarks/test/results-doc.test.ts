@@ -1,8 +1,15 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PRESETS } from "@tavt/cli";
 import { describe, expect, it } from "vitest";
-import { displayCommand, resultsDocument, withGeneratedBlocks } from "../src/results-doc";
+import {
+  changedDefaults,
+  displayCommand,
+  resultsDocument,
+  type SavedTable,
+  withGeneratedBlocks,
+} from "../src/results-doc";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -35,5 +42,32 @@ describe("what the generator copies", () => {
 
   it("a measurement's links to its own charts point into its results directory", () => {
     expect(resultsDocument(repo)).toContain("](results/lr-search/lr-search.svg)");
+  });
+});
+
+describe("runs made with other settings than today's default say so", () => {
+  const table = (command: string, configs: Record<string, object>): SavedTable => ({
+    title: "t",
+    columns: [],
+    rows: [],
+    run: { command, seeds: [0], backend: "native", startedAt: "2026-12-07T00:00:00Z", configs },
+  });
+  const now = PRESETS.default;
+  const older = { ...now, train: { ...now.train, steps: 7 }, adapt: { ...now.adapt, optimizer: "sgd", lr: 0.5 } };
+
+  it("names each setting every method shared that the default no longer has, with today's value", () => {
+    const note = changedDefaults(table("pnpm nx run benchmarks:cross-category", { a: older, b: older }));
+    expect(note).toContain(`7 meta-steps (now ${now.train.steps})`);
+    expect(note).toContain(`adaptation ${now.adapt.steps} SGD steps at 0.5 (now ${now.adapt.steps} Adam steps at`);
+    expect(note).not.toContain("width");
+  });
+
+  it("says nothing of a run at today's default, of a setting the run varies, or of another preset", () => {
+    expect(changedDefaults(table("pnpm nx run benchmarks:cross-category", { a: now, b: now }))).toBe("");
+    const varied = changedDefaults(table("pnpm nx run benchmarks:adaptation", { a: now, b: older }));
+    expect(varied).not.toContain("adaptation");
+    expect(varied).not.toContain("meta-steps");
+    expect(changedDefaults(table("pnpm nx run benchmarks:cross-category -- --preset paper", { a: older }))).toBe("");
+    expect(changedDefaults(table("pnpm nx run benchmarks:cross-category:quick", { a: older }))).toBe("");
   });
 });

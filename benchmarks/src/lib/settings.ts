@@ -25,9 +25,9 @@ export const CROSS_CATEGORY_VARIANTS: Variant[] = [
  * preset's own `meta.outerLr` is TAVT (MAML)'s choice.
  */
 export const TUNED_OUTER_LR: Readonly<Record<string, number>> = {
-  "vanilla transformer (MAML)": 0.01,
+  "vanilla transformer (MAML)": 0.003,
   "visual+audio concat (MAML)": 0.003,
-  "TAVT (joint, no MAML)": 0.003,
+  "TAVT (joint, no MAML)": 0.001,
 };
 
 /**
