@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { alphaTraceSvg, barChartSvg } from "../src/report/charts";
 
 const rows = [
@@ -95,5 +95,27 @@ describe("charts", () => {
     const bars = [...svg.matchAll(/<path[^>]*aria-roledescription="bar"[^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
     expect(bars).toHaveLength(12);
     expect(new Set(bars).size).toBe(12);
+  });
+
+  it("prints nothing while it draws (vega's warnings about layered error bars are dropped)", async () => {
+    const spies = [
+      vi.spyOn(console, "warn").mockImplementation(() => {}),
+      vi.spyOn(console, "log").mockImplementation(() => {}),
+      vi.spyOn(console, "error").mockImplementation(() => {}),
+    ];
+    try {
+      const grouped = rows.map((r, i) => ({ ...r, target: i % 2 ? "Music" : "Kids" }));
+      await barChartSvg(grouped, {
+        title: "t",
+        x: "method",
+        y: "score",
+        column: "metric",
+        group: "target",
+        error: "std",
+      });
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

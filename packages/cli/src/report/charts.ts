@@ -40,8 +40,11 @@ const NO_TRUNCATION = {
 export async function renderVegaLite(spec: Record<string, unknown>): Promise<string> {
   const vl = await import("vega-lite");
   const vega = await import("vega");
-  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  // a library never prints: vega-lite's and vega's notes (such as "conflicting scale property", which a layered chart
+  // with error bars always raises) are dropped; errors still throw
+  const logger = vega.logger(vega.Error);
+  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0], { logger }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", logger });
   try {
     return await view.toSVG();
   } finally {
