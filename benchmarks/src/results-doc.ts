@@ -21,7 +21,7 @@ type Row = Record<string, string | number>;
 interface SavedConfig {
   data?: { source?: string; synthetic?: { seed?: number; events?: number } };
   model?: { dim?: number };
-  meta?: { innerOptimizer?: string; innerLr?: number };
+  meta?: { innerOptimizer?: string; innerLr?: number; outerLr?: number };
   train?: { steps?: number };
   adapt?: { steps?: number; optimizer?: string | null; lr?: number | null };
 }
@@ -70,9 +70,7 @@ const ORDER = [
   "cross-category",
   "cross-category-world-b",
   "cross-category-world-c",
-  "cross-category-previous-default",
-  "cross-category-200-steps",
-  "cross-category-200-steps-adam",
+  "cross-category-100-steps",
   "lr-search",
   "cross-dataset",
   "ablations",
@@ -177,27 +175,22 @@ function when(t: SavedTable): string {
 
 /** What a run directory is, where its command alone does not say it plainly. */
 const LABELS: Record<string, string> = {
-  "cross-category-previous-default":
-    ", at the previous default settings (width 64, FFN 256, K = 24, 80 steps at a constant learning rate, W_ma as written), for comparison",
-  "cross-category-200-steps":
-    ", meta-trained 200 steps instead of the default's 100, to see what longer training changes",
+  "cross-category-100-steps":
+    ", at the previous default (100 meta-steps, 10 SGD adaptation steps at 0.01, outer learning rates searched at 100 steps), for comparison",
 };
 
 const ONE_THREAD = "Run with `TAVT_NATIVE_THREADS=1` (one BLAS thread each, two runs sharing the machine).";
 
 /** How a published run was made, where its command line does not say. */
 const NOTES: Record<string, string> = {
-  "cross-category": ONE_THREAD,
+  "cross-category-100-steps": ONE_THREAD,
   ablations: ONE_THREAD,
   adaptation: ONE_THREAD,
   "low-resource": ONE_THREAD,
   "k-sweep": ONE_THREAD,
   "cross-category-world-b": ONE_THREAD,
   "cross-category-world-c": ONE_THREAD,
-  "cross-category-previous-default": ONE_THREAD,
   "cross-dataset": ONE_THREAD,
-  "cross-category-200-steps": "Run with two BLAS threads, on the machine shared with other jobs.",
-  "cross-category-200-steps-adam": ONE_THREAD,
   "adaptation-select": `${ONE_THREAD} The rule, fixed before the run: the adaptation with the highest CIDEr, mean over the held-out source domains and seeds, becomes the candidate default (selection.json); the "mean" rows are that mean.`,
   "k-sweep-events-10": ONE_THREAD,
   "k-sweep-events-20": ONE_THREAD,
@@ -208,6 +201,7 @@ const NOTES: Record<string, string> = {
 const TRACKED: [string, (c: SavedConfig) => string | undefined][] = [
   ["width", (c) => (c.model?.dim === undefined ? undefined : String(c.model.dim))],
   ["meta-steps", (c) => (c.train?.steps === undefined ? undefined : String(c.train.steps))],
+  ["outer learning rate", (c) => (c.meta?.outerLr === undefined ? undefined : String(c.meta.outerLr))],
   [
     "adaptation",
     (c) => {

@@ -65,7 +65,7 @@ const base: ExperimentConfig = {
     reading: "maml",
   },
   // 2 of the 4 other source domains per meta-batch; 200 meta-steps: at 100 the validation NLL still fell about 3%
-  // over the last 10 steps, at 200 it has flattened (docs/results.md's curve summaries). Three seeds of the
+  // over the last 10 steps, at 200 0.3-2.4% (docs/results.md's curve summaries). Three seeds of the
   // cross-category benchmark fit pnpm start's 20 minutes on 2 CPU cores because the benchmark runs two (seed, method)
   // runs at once, one BLAS thread each (benchmarks --jobs).
   train: {
