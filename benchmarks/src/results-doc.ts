@@ -190,7 +190,6 @@ const NOTES: Record<string, string> = {
   "k-sweep": ONE_THREAD,
   "cross-category-world-b": ONE_THREAD,
   "cross-category-world-c": ONE_THREAD,
-  "cross-dataset": ONE_THREAD,
   "adaptation-select": `${ONE_THREAD} The rule, fixed before the run: the adaptation with the highest CIDEr, mean over the held-out source domains and seeds, becomes the candidate default (selection.json); the "mean" rows are that mean.`,
   "k-sweep-events-10": ONE_THREAD,
   "k-sweep-events-20": ONE_THREAD,
