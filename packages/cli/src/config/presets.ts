@@ -96,7 +96,8 @@ export const PRESETS: Readonly<Record<PresetName, ExperimentConfig>> = {
     ...base,
     data: { ...base.data, synthetic: { videos: 400 }, maxLen: 14 },
     model: { ...base.model, dim: 32, heads: 2, ffn: 64 },
-    meta: { ...base.meta, warmup: 2 },
+    // a tiny model over a few steps: the smoke tests' rate, three times the default's
+    meta: { ...base.meta, warmup: 2, outerLr: 3e-3 },
     train: { ...base.train, steps: 6, batchSize: 4, checkpointEvery: 3, validateEvery: 3, validationVideos: 4 },
     adapt: { steps: 3, lr: 0.01, optimizer: null, batchSize: 8, fraction: 1 },
     eval: { beam: 1, greedy: true, batchSize: 32, split: "test", limit: 16 },
