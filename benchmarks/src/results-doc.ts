@@ -184,7 +184,6 @@ const ONE_THREAD = "Run with `TAVT_NATIVE_THREADS=1` (one BLAS thread each, two 
 /** How a published run was made, where its command line does not say. */
 const NOTES: Record<string, string> = {
   "cross-category-100-steps": ONE_THREAD,
-  ablations: ONE_THREAD,
   adaptation: ONE_THREAD,
   "low-resource": ONE_THREAD,
   "k-sweep": ONE_THREAD,
