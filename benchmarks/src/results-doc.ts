@@ -184,7 +184,6 @@ const ONE_THREAD = "Run with `TAVT_NATIVE_THREADS=1` (one BLAS thread each, two 
 /** How a published run was made, where its command line does not say. */
 const NOTES: Record<string, string> = {
   "cross-category-100-steps": ONE_THREAD,
-  adaptation: ONE_THREAD,
   "cross-category-world-b": ONE_THREAD,
   "cross-category-world-c": ONE_THREAD,
   "adaptation-select": `${ONE_THREAD} The rule, fixed before the run: the adaptation with the highest CIDEr, mean over the held-out source domains and seeds, becomes the candidate default (selection.json); the "mean" rows are that mean.`,
