@@ -250,13 +250,14 @@ export function section(dir: string, docsDir: string, heading = "##"): string {
   }
   const rel = (f: string) => relative(docsDir, join(dir, f)).split("\\").join("/");
   const name = dir.split(/[\\/]/).at(-1) ?? "";
+  const note = noteOf(name, t);
   const label = LABELS[name] ?? "";
   const parts = [`${heading} ${t.title}${worldOf(t)}${label}`, ""];
   const wall = t.run.seconds !== undefined ? `${t.run.seconds} s of wall time` : "wall time not recorded";
   parts.push(
     `\`${displayCommand(t.run.command)}\`: ${when(t)}, ${wall}, backend ${t.run.backend}, seeds ${t.run.seeds.join(", ")}.`,
     "",
-    ...(noteOf(name, t) ? [noteOf(name, t), ""] : []),
+    ...(note ? [note, ""] : []),
     markdownTable(displayRows(t)),
     "",
   );
@@ -330,13 +331,14 @@ export function headline(dir: string): string {
     });
   const seeds = t.run.seeds.length;
   const name = dir.split(/[\\/]/).at(-1) ?? "";
+  const note = noteOf(name, t);
   // which differences are established, in words (the numbers are in docs/results.md)
   const comparisonFile = join(dir, "comparison.json");
   const reading = existsSync(comparisonFile)
     ? describeComparison(readJson<SavedComparison>(comparisonFile).differences, METRIC_TITLES)
     : "";
   return [
-    `\`${displayCommand(t.run.command)}\`: ${end.slice(0, 10)}, ${wall}, backend ${t.run.backend}, ${seeds} seed${seeds === 1 ? "" : "s"}${worldOf(t)}.${noteOf(name, t) ? ` ${noteOf(name, t)}` : ""}`,
+    `\`${displayCommand(t.run.command)}\`: ${end.slice(0, 10)}, ${wall}, backend ${t.run.backend}, ${seeds} seed${seeds === 1 ? "" : "s"}${worldOf(t)}.${note ? ` ${note}` : ""}`,
     "",
     markdownTable(rows),
     "",

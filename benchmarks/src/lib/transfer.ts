@@ -269,7 +269,7 @@ export function transferJobs(spec: TransferSpec): TransferJob[] {
 /**
  * The shared protocol of the paper's transfer experiments: for each seed and method, meta-train on the source
  * domains, then for each target (group) and support fraction adapt and caption and score the target's test split
- * (`runJob`). With `jobs` > 1 the runs go at once in worker processes (./pool.ts); the result is assembled in the
+ * (`runJob`). With `jobs` > 1 the runs go at once in worker processes (./workers.ts); the result is assembled in the
  * same order either way.
  */
 export async function runTransfer(spec: TransferSpec): Promise<TransferResult> {
